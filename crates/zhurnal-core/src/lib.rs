@@ -1,0 +1,10 @@
+//! Zhurnal's domain: plain Rust with no I/O, so its rules are unit-tested fast.
+
+pub mod account;
+pub mod clock;
+pub mod demo;
+pub mod permission;
+pub mod role;
+
+pub use permission::{Action, Scope};
+pub use role::Role;

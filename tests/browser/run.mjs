@@ -1,0 +1,402 @@
+#!/usr/bin/env node
+// Browser checks for Zhurnal.
+//
+//   node tests/browser/run.mjs http://127.0.0.1:PORT
+//
+// Starts Debian's Chromium (env ZHURNAL_CHROMIUM or /usr/bin/chromium; never a
+// downloaded Playwright browser) and, against an already running server with
+// the demo data:
+//   * logs in as every demo account, checks the home page, walks every
+//     same-origin link in the home page's <nav>, logs out;
+//   * tries a wrong password (error shown in role="alert");
+//   * switches the language ru -> en -> ru with the hreflang links;
+//   * presses Tab on the login page (focus must leave <body>);
+//   * runs axe-core (WCAG 2.0/2.1/2.2 A and AA) on every page it sees;
+//   * blocks and reports every request to another origin (data localisation).
+// Exits 0 when everything passed, 1 otherwise, 2 on bad usage.
+// Screenshots of each role's home page go to tests/browser/artifacts/.
+
+import { readFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const artifacts = path.join(here, 'artifacts');
+
+const ACCOUNTS = [
+  ['director', 'director'],
+  ['deputy', 'deputy_director'],
+  ['classteacher', 'class_teacher'],
+  ['teacher', 'teacher'],
+  ['clerk', 'clerk'],
+  ['techadmin', 'tech_admin'],
+  ['student', 'student'],
+  ['parent', 'parent'],
+  ['inspector', 'inspector'],
+  ['operator', 'municipal_operator'],
+];
+const PASSWORD = 'demo';
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const ACTION_TIMEOUT_MS = 15_000;
+const NAV_TIMEOUT_MS = 30_000;
+const TOTAL_TIMEOUT_MS = Number(process.env.ZHURNAL_BROWSER_TIMEOUT_MS || 15 * 60_000);
+
+// ---------------------------------------------------------------- arguments
+
+const baseArg = process.argv[2];
+if (!baseArg) {
+  console.error('usage: node tests/browser/run.mjs BASE_URL   (e.g. http://127.0.0.1:8080)');
+  process.exit(2);
+}
+let BASE;
+try {
+  BASE = new URL(baseArg);
+} catch {
+  console.error(`run.mjs: not a URL: ${baseArg}`);
+  process.exit(2);
+}
+const ORIGIN = BASE.origin;
+const abs = (p) => new URL(p, ORIGIN).href;
+const short = (u) => {
+  const x = new URL(u);
+  return x.origin === ORIGIN ? x.pathname + x.search : x.href;
+};
+
+const chromiumPath = process.env.ZHURNAL_CHROMIUM || '/usr/bin/chromium';
+if (!existsSync(chromiumPath)) {
+  console.error(
+    `run.mjs: Chromium not found at ${chromiumPath}.\n` +
+      '  Install it: DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver\n' +
+      '  or point ZHURNAL_CHROMIUM at a Chromium/Chrome binary.',
+  );
+  process.exit(1);
+}
+
+// ---------------------------------------------------------------- reporting
+
+const failures = []; // { where, message }
+const external = new Map(); // url -> Set(page urls)
+let pagesChecked = 0;
+
+function fail(where, message) {
+  failures.push({ where, message });
+  console.log(`FAIL ${where}: ${message.split('\n')[0]}`);
+  for (const line of message.split('\n').slice(1)) console.log(`       ${line}`);
+}
+
+class CheckError extends Error {}
+function check(cond, message) {
+  if (!cond) throw new CheckError(message);
+}
+
+// --------------------------------------------------------------------- axe
+
+const axeSource = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+// The server sends `Content-Security-Policy: default-src 'self'`, so a <script>
+// tag (page.addScriptTag) would be refused. page.evaluate() goes through the
+// DevTools protocol, which CSP does not govern, so the page's real CSP stays on.
+async function axe(page, who) {
+  const url = page.url();
+  const hasAxe = await page.evaluate(() => typeof window.axe === 'object').catch(() => false);
+  if (!hasAxe) {
+    await page.evaluate(`${axeSource}\n;window.axe = typeof axe !== 'undefined' ? axe : window.axe;`);
+  }
+  const result = await page.evaluate(
+    (tags) =>
+      window.axe.run(document, {
+        runOnly: { type: 'tag', values: tags },
+        resultTypes: ['violations'],
+      }),
+    AXE_TAGS,
+  );
+  const v = result.violations;
+  pagesChecked++;
+  if (v.length === 0) {
+    console.log(`ok   ${who.padEnd(12)} ${short(url)}  (0 violations)`);
+    return;
+  }
+  const lines = [`${v.length} axe violation(s) on ${url}`];
+  for (const r of v) {
+    lines.push(`[${r.impact ?? 'n/a'}] ${r.id}: ${r.help}  (${r.helpUrl})`);
+    for (const n of r.nodes.slice(0, 3)) {
+      lines.push(`    ${n.target.join(' ')}    ${n.html.replace(/\s+/g, ' ').slice(0, 160)}`);
+    }
+    if (r.nodes.length > 3) lines.push(`    ... and ${r.nodes.length - 3} more`);
+  }
+  fail(`${who} ${short(url)}`, lines.join('\n'));
+}
+
+// ------------------------------------------------------------------ browser
+
+const browserArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+const started = Date.now();
+const watchdog = setTimeout(() => {
+  console.error(`run.mjs: gave up after ${TOTAL_TIMEOUT_MS / 1000} s (ZHURNAL_BROWSER_TIMEOUT_MS)`);
+  process.exit(1);
+}, TOTAL_TIMEOUT_MS);
+watchdog.unref();
+
+// chromium.launch() gives the browser a fresh temporary profile
+// (--user-data-dir in the system temp dir) and deletes it on close. Every
+// scenario gets its own fresh context (own cookies, own storage).
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  headless: true,
+  args: browserArgs,
+});
+
+async function newContext() {
+  const ctx = await browser.newContext({ locale: 'ru-RU', viewport: { width: 1280, height: 900 } });
+  ctx.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  ctx.setDefaultNavigationTimeout(NAV_TIMEOUT_MS);
+  await ctx.route('**/*', (route) => {
+    const req = route.request();
+    let origin;
+    try {
+      origin = new URL(req.url()).origin;
+    } catch {
+      origin = null;
+    }
+    if (origin === ORIGIN) return route.continue();
+    const from = req.frame()?.url?.() || '?';
+    if (!external.has(req.url())) external.set(req.url(), new Set());
+    external.get(req.url()).add(from);
+    return route.abort('blockedbyclient');
+  });
+  return ctx;
+}
+
+async function newPage(ctx, who) {
+  const page = await ctx.newPage();
+  page.on('pageerror', (err) => fail(`${who} ${short(page.url())}`, `uncaught page error: ${err.message}`));
+  page.on('console', (msg) => {
+    // CSP refusals mean something on the page is silently broken.
+    if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) {
+      fail(`${who} ${short(page.url())}`, `CSP violation: ${msg.text()}`);
+    }
+  });
+  return page;
+}
+
+async function goto(page, url) {
+  const resp = await page.goto(url, { waitUntil: 'load' });
+  check(resp, `no response for ${url}`);
+  check(resp.status() < 400, `GET ${short(url)} -> HTTP ${resp.status()}`);
+  return resp;
+}
+
+// Run `action` (a click or key press that submits/follows) and wait for the
+// resulting main-frame navigation to finish loading.
+async function andNavigate(page, action, what) {
+  const nav = page
+    .waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: NAV_TIMEOUT_MS })
+    .catch(() => {
+      throw new CheckError(`${what}: no navigation happened within ${NAV_TIMEOUT_MS / 1000} s (still on ${page.url()})`);
+    });
+  await action();
+  await nav;
+  await page.waitForLoadState('load');
+}
+
+const pathOf = (page) => new URL(page.url()).pathname;
+
+async function submitLogin(page, login, password) {
+  check((await page.locator('#login').count()) === 1, 'login page has no single #login field');
+  check((await page.locator('#password').count()) === 1, 'login page has no single #password field');
+  await page.fill('#login', login);
+  await page.fill('#password', password);
+  const submit = page.locator('form:has(#login) button[type="submit"], form:has(#login) button:not([type])');
+  check((await submit.count()) >= 1, 'login form has no submit button');
+  await andNavigate(page, () => submit.first().click(), `submitting the login form as ${login}`);
+}
+
+// ---------------------------------------------------------------- scenarios
+
+async function scenario(name, fn) {
+  const ctx = await newContext();
+  try {
+    await fn(ctx);
+  } catch (e) {
+    fail(name, e instanceof CheckError ? e.message : (e.stack || String(e)));
+  } finally {
+    await ctx.close().catch(() => {});
+  }
+}
+
+async function roleFlow(login, role) {
+  await scenario(login, async (ctx) => {
+    const page = await newPage(ctx, login);
+    await goto(page, abs('/login'));
+    await axe(page, login);
+
+    await submitLogin(page, login, PASSWORD);
+    check(pathOf(page) === '/', `after logging in as ${login} expected to land on /, got ${page.url()}`);
+    check((await page.locator('main#main').count()) === 1, 'home page has no main#main');
+    check((await page.locator('h1').count()) >= 1, 'home page has no <h1>');
+    const home = page.locator('[data-testid="home"]');
+    check((await home.count()) === 1, 'home page has no single [data-testid="home"]');
+    const roles = ((await home.getAttribute('data-roles')) || '').split(/\s+/).filter(Boolean);
+    check(roles.includes(role), `[data-testid="home"] data-roles="${roles.join(' ')}" does not contain "${role}"`);
+    await axe(page, login);
+    await mkdir(artifacts, { recursive: true });
+    await page.screenshot({ path: path.join(artifacts, `${login}-home.png`), fullPage: true });
+
+    const homeUrl = page.url();
+    const hrefs = await page.locator('nav a[href]').evaluateAll((as) => as.map((a) => a.href));
+    const seen = new Set([homeUrl.split('#')[0]]);
+    const targets = [];
+    for (const href of hrefs) {
+      let u;
+      try {
+        u = new URL(href);
+      } catch {
+        continue;
+      }
+      if (u.origin !== ORIGIN) continue;
+      if (u.pathname === '/logout' || u.pathname.startsWith('/lang/')) continue;
+      u.hash = '';
+      if (seen.has(u.href)) continue;
+      seen.add(u.href);
+      targets.push(u.href);
+    }
+    for (const target of targets) {
+      try {
+        let resp;
+        try {
+          resp = await page.goto(target, { waitUntil: 'load' });
+        } catch (e) {
+          if (!/Download is starting/i.test(String(e))) throw e;
+          const r = await ctx.request.get(target);
+          check(r.status() < 400, `GET ${short(target)} -> HTTP ${r.status()}`);
+          console.log(`ok   ${login.padEnd(12)} ${short(target)}  (download, HTTP ${r.status()})`);
+          continue;
+        }
+        check(resp, `no response for ${target}`);
+        check(resp.status() < 400, `GET ${short(target)} (nav link) -> HTTP ${resp.status()}`);
+        const type = resp.headers()['content-type'] || '';
+        if (!type.includes('html')) {
+          console.log(`ok   ${login.padEnd(12)} ${short(target)}  (${type || 'no content-type'}, not checked by axe)`);
+          continue;
+        }
+        await axe(page, login);
+      } catch (e) {
+        fail(`${login} ${short(target)}`, e instanceof CheckError ? e.message : (e.stack || String(e)));
+      }
+    }
+
+    await goto(page, homeUrl);
+    const logout = page.locator('form[action="/logout"], form[action$="/logout"]').first();
+    check((await logout.count()) === 1, 'home page has no <form action="/logout">');
+    const method = ((await logout.getAttribute('method')) || 'get').toLowerCase();
+    check(method === 'post', `the logout form has method="${method}", expected post`);
+    const button = logout.locator('button, [type="submit"]').first();
+    check((await button.count()) === 1, 'the logout form has no button');
+    await andNavigate(page, () => button.click(), `logging out as ${login}`);
+    check(pathOf(page) === '/login', `after logging out expected /login, got ${page.url()}`);
+    await page.goto(homeUrl);
+    check(
+      (await page.locator('[data-testid="home"]').count()) === 0,
+      'after logging out, / still shows the home page (session not ended)',
+    );
+    console.log(`ok   ${login.padEnd(12)} logged out`);
+  });
+}
+
+async function wrongPassword() {
+  const who = 'wrong-pass';
+  await scenario(who, async (ctx) => {
+    const page = await newPage(ctx, who);
+    await goto(page, abs('/login'));
+    await submitLogin(page, 'teacher', 'wrong-password');
+    check(pathOf(page) === '/login', `a wrong password must keep us on /login, got ${page.url()}`);
+    check((await page.locator('[data-testid="home"]').count()) === 0, 'a wrong password showed the home page');
+    const alert = page.locator('[role="alert"]');
+    check((await alert.count()) >= 1, 'no element with role="alert" after a wrong password');
+    const text = ((await alert.first().textContent()) || '').trim();
+    check(text.length > 0, 'the role="alert" element is empty');
+    check(await alert.first().isVisible(), 'the role="alert" element is not visible');
+    await axe(page, who);
+    console.log(`ok   ${who.padEnd(12)} alert: "${text.slice(0, 80)}"`);
+  });
+}
+
+async function language() {
+  const who = 'language';
+  await scenario(who, async (ctx) => {
+    const page = await newPage(ctx, who);
+    await goto(page, abs('/login'));
+    const htmlLang = () => page.evaluate(() => document.documentElement.lang);
+    for (const lang of ['en', 'ru']) {
+      const link = page.locator(`a[hreflang="${lang}"]`);
+      check((await link.count()) >= 1, `no <a hreflang="${lang}"> on ${short(page.url())}`);
+      await andNavigate(page, () => link.first().click(), `following the hreflang="${lang}" link`);
+      const got = await htmlLang();
+      check(got === lang, `after the hreflang="${lang}" link <html lang="${got}">, expected "${lang}"`);
+      check(pathOf(page) === '/login', `the hreflang="${lang}" link left the login page: ${page.url()}`);
+      await axe(page, `${who}:${lang}`);
+    }
+  });
+}
+
+async function keyboard() {
+  const who = 'keyboard';
+  await scenario(who, async (ctx) => {
+    const page = await newPage(ctx, who);
+    await goto(page, abs('/login'));
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body || el === document.documentElement) return null;
+      const id = el.id ? `#${el.id}` : '';
+      const href = el.getAttribute('href') ? ` href="${el.getAttribute('href')}"` : '';
+      return `<${el.tagName.toLowerCase()}${id}${href}> "${(el.textContent || '').trim().slice(0, 40)}"`;
+    });
+    check(focused, 'after one Tab from the page start the focus is still on <body>');
+    console.log(`ok   ${who.padEnd(12)} first Tab focuses ${focused}`);
+  });
+}
+
+// --------------------------------------------------------------------- main
+
+console.log(`Zhurnal browser checks against ${ORIGIN} with ${chromiumPath} (${browser.version()})`);
+try {
+  for (const [login, role] of ACCOUNTS) await roleFlow(login, role);
+  await wrongPassword();
+  await language();
+  await keyboard();
+} catch (e) {
+  fail('run', e.stack || String(e));
+} finally {
+  await browser.close().catch(() => {});
+}
+
+if (external.size > 0) {
+  const lines = ['pages tried to load other origins (blocked; data must stay on the school server):'];
+  for (const [url, froms] of external) lines.push(`${url}   from ${[...froms].map(short).join(', ')}`);
+  fail('external', lines.join('\n'));
+}
+
+const secs = ((Date.now() - started) / 1000).toFixed(1);
+if (failures.length > 0) {
+  console.log(`\nFAILED: ${failures.length} problem(s), ${pagesChecked} page(s) checked by axe, ${secs} s`);
+  for (const f of failures) console.log(`  - ${f.where}: ${f.message.split('\n')[0]}`);
+  process.exit(1);
+}
+console.log(`\nPASSED: ${pagesChecked} page(s) checked by axe, 0 violations, ${secs} s`);
+process.exit(0);
