@@ -88,6 +88,11 @@ function fail(where, message) {
   for (const line of message.split('\n').slice(1)) console.log(`       ${line}`);
 }
 
+function noteExternal(url, from) {
+  if (!external.has(url)) external.set(url, new Set());
+  external.get(url).add(from);
+}
+
 class CheckError extends Error {}
 function check(cond, message) {
   if (!cond) throw new CheckError(message);
@@ -174,9 +179,13 @@ async function newContext() {
       origin = null;
     }
     if (origin === ORIGIN) return route.continue();
-    const from = req.frame()?.url?.() || '?';
-    if (!external.has(req.url())) external.set(req.url(), new Set());
-    external.get(req.url()).add(from);
+    let from = '?';
+    try {
+      from = req.frame().url();
+    } catch {
+      // service-worker or detached-frame request
+    }
+    noteExternal(req.url(), from);
     return route.abort('blockedbyclient');
   });
   return ctx;
@@ -186,9 +195,18 @@ async function newPage(ctx, who) {
   const page = await ctx.newPage();
   page.on('pageerror', (err) => fail(`${who} ${short(page.url())}`, `uncaught page error: ${err.message}`));
   page.on('console', (msg) => {
-    // CSP refusals mean something on the page is silently broken.
+    // CSP refusals mean something on the page is silently broken. A refused
+    // load never reaches the route handler, so a refused load from another
+    // origin is also recorded as an external request here.
     if (msg.type() === 'error' && /Content Security Policy/i.test(msg.text())) {
       fail(`${who} ${short(page.url())}`, `CSP violation: ${msg.text()}`);
+      for (const m of msg.text().matchAll(/'((?:https?|wss?):\/\/[^']+)'/g)) {
+        try {
+          if (new URL(m[1]).origin !== ORIGIN) noteExternal(m[1], page.url());
+        } catch {
+          // not a URL after all
+        }
+      }
     }
   });
   return page;
@@ -395,7 +413,10 @@ if (external.size > 0) {
 const secs = ((Date.now() - started) / 1000).toFixed(1);
 if (failures.length > 0) {
   console.log(`\nFAILED: ${failures.length} problem(s), ${pagesChecked} page(s) checked by axe, ${secs} s`);
-  for (const f of failures) console.log(`  - ${f.where}: ${f.message.split('\n')[0]}`);
+  for (const f of failures) {
+    const first = f.message.split('\n')[0];
+    console.log(`  - ${f.where}: ${first.length > 160 ? `${first.slice(0, 157)}...` : first}`);
+  }
   process.exit(1);
 }
 console.log(`\nPASSED: ${pagesChecked} page(s) checked by axe, 0 violations, ${secs} s`);

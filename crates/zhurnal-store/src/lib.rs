@@ -1,1 +1,121 @@
+//! Zhurnal's storage: one interface, [`Store`], over embedded SQLite (the default) and
+//! PostgreSQL (a city or a region), chosen by the database URL at run time.
+//!
+//! Each operation is written once: the SQL text is shared (both drivers take `$1` placeholders,
+//! `RETURNING` and `ON CONFLICT`), and the [`on_read!`]/[`on_write!`] macros expand the body
+//! for each backend's pool, so the compiler checks it against both drivers. Where the dialects
+//! differ, a method matches on the backend explicitly.
 
+mod accounts;
+mod audit;
+mod auth;
+mod connect;
+mod load;
+mod school;
+
+pub use accounts::*;
+pub use audit::*;
+pub use auth::*;
+pub use connect::{DatabaseUrl, DurabilityReport};
+pub use school::*;
+
+use sqlx::{PgPool, SqlitePool};
+
+/// What the storage layer reports; the web layer maps each variant to one HTTP answer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness or reference rule of the schema refused the write; names the rule.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// The database is not set up the way Zhurnal requires (refuse to start).
+    #[error("database configuration: {0}")]
+    Config(String),
+    #[error(transparent)]
+    Database(sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::Database(db)
+                if db.is_unique_violation() || db.is_foreign_key_violation() =>
+            {
+                StoreError::Conflict(db.constraint().unwrap_or("constraint").to_owned())
+            }
+            _ => StoreError::Database(e),
+        }
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+#[derive(Clone, Debug)]
+pub(crate) enum Db {
+    /// Reads go to a pool of connections; writes to a single writer connection, so SQLite
+    /// never has to upgrade a read transaction under contention.
+    Sqlite { read: SqlitePool, write: SqlitePool },
+    Postgres(PgPool),
+}
+
+/// The store. Cheap to clone; all clones share the pools.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) db: Db,
+}
+
+/// Runs `$body` with `$pool` bound to the backend's read pool.
+macro_rules! on_read {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.db {
+            $crate::Db::Sqlite { read: $pool, .. } => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$pool` bound to the backend's write pool.
+macro_rules! on_write {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.db {
+            $crate::Db::Sqlite { write: $pool, .. } => $body,
+            $crate::Db::Postgres($pool) => $body,
+        }
+    };
+}
+
+pub(crate) use on_read;
+pub(crate) use on_write;
+
+impl Store {
+    /// `sqlite` or `postgres`.
+    pub fn backend(&self) -> &'static str {
+        match self.db {
+            Db::Sqlite { .. } => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Whether the database answers (readiness).
+    pub async fn ping(&self) -> Result<()> {
+        on_read!(self, pool => {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Closes the pools, waiting for running queries (graceful shutdown).
+    pub async fn close(&self) {
+        match &self.db {
+            Db::Sqlite { read, write } => {
+                read.close().await;
+                write.close().await;
+            }
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}

@@ -1,0 +1,271 @@
+//! Accounts at login, sessions, and failed-login throttling.
+
+use crate::audit::{AuditEntry, insert_audit};
+use crate::{Result, Store, on_read, on_write};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Credentials {
+    pub user_id: i64,
+    pub person_id: i64,
+    pub login: String,
+    pub password_hash: String,
+    pub blocked: bool,
+}
+
+/// A live session joined with its account: what every authenticated request needs.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SessionRow {
+    pub session_id: i64,
+    pub user_id: i64,
+    pub person_id: i64,
+    pub login: String,
+    pub locale: String,
+    pub kind: String,
+    pub csrf_token: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+    pub blocked: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSession<'a> {
+    pub user_id: i64,
+    pub token_hash: &'a str,
+    /// `web` (cookie) or `api` (bearer token).
+    pub kind: &'a str,
+    pub csrf_token: &'a str,
+    pub ip: &'a str,
+    pub user_agent: &'a str,
+    pub now: i64,
+    pub expires_at: i64,
+}
+
+/// Failed-login limits (SECURITY.md R12).
+#[derive(Debug, Clone, Copy)]
+pub struct ThrottlePolicy {
+    /// Failures are counted within this window.
+    pub window_ms: i64,
+    pub max_per_login: i64,
+    pub max_per_ip: i64,
+    /// How long a lock lasts; the correct password is refused meanwhile.
+    pub lock_ms: i64,
+}
+
+impl Default for ThrottlePolicy {
+    fn default() -> Self {
+        ThrottlePolicy {
+            window_ms: 15 * 60 * 1000,
+            max_per_login: 5,
+            max_per_ip: 30,
+            lock_ms: 15 * 60 * 1000,
+        }
+    }
+}
+
+pub fn login_key(login: &str) -> String {
+    format!("login:{login}")
+}
+
+pub fn ip_key(ip: &str) -> String {
+    format!("ip:{ip}")
+}
+
+/// One key's state after a failure was counted.
+#[derive(Debug, Clone, sqlx::FromRow)]
+struct ThrottleRow {
+    failures: i64,
+    locked_until: Option<i64>,
+}
+
+impl Store {
+    pub async fn credentials(&self, login: &str) -> Result<Option<Credentials>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, Credentials>(
+            "SELECT id AS user_id, person_id, login, password_hash, blocked FROM users WHERE login = $1",
+        )
+        .bind(login)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    /// The latest lock among `keys` still in force at `now`.
+    pub async fn locked_until(&self, keys: &[String], now: i64) -> Result<Option<i64>> {
+        let mut latest = None;
+        for key in keys {
+            let until: Option<i64> = on_read!(self, pool => sqlx::query_scalar(
+                "SELECT locked_until FROM login_throttle WHERE key = $1 AND locked_until > $2",
+            )
+            .bind(key)
+            .bind(now)
+            .fetch_optional(pool)
+            .await?
+            .flatten());
+            latest = latest.max(until);
+        }
+        Ok(latest)
+    }
+
+    /// Counts a failed login against each key, locks keys that reach their limit, and writes
+    /// the failure (and any new lock) to the audit log, all in one transaction.
+    /// Returns the lock now in force, if any.
+    pub async fn record_login_failure(
+        &self,
+        keys: &[(String, i64)],
+        policy: ThrottlePolicy,
+        failure: AuditEntry,
+    ) -> Result<Option<i64>> {
+        let now = failure.at;
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut locked = None;
+            for (key, max) in keys {
+                let row: ThrottleRow = sqlx::query_as(
+                    "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES ($1, 1, $2, NULL) \
+                     ON CONFLICT (key) DO UPDATE SET \
+                       failures = CASE WHEN login_throttle.window_start > $3 THEN login_throttle.failures + 1 ELSE 1 END, \
+                       window_start = CASE WHEN login_throttle.window_start > $3 THEN login_throttle.window_start ELSE $2 END \
+                     RETURNING failures, locked_until",
+                )
+                .bind(key)
+                .bind(now)
+                .bind(now - policy.window_ms)
+                .fetch_one(&mut *tx)
+                .await?;
+                if row.failures >= *max && row.locked_until.is_none_or(|u| u <= now) {
+                    let until = now + policy.lock_ms;
+                    // The counter restarts so the account gets a fresh allowance after the lock.
+                    sqlx::query("UPDATE login_throttle SET locked_until = $1, failures = 0, window_start = $2 WHERE key = $3")
+                        .bind(until)
+                        .bind(now)
+                        .bind(key)
+                        .execute(&mut *tx)
+                        .await?;
+                    let mut lock = failure.clone();
+                    lock.action = "auth.lock".into();
+                    lock.target_kind = "throttle_key".into();
+                    lock.target_id = key.clone();
+                    lock.details = format!("{{\"locked_until\":{until},\"failures\":{}}}", row.failures);
+                    insert_audit!(&mut *tx, &lock)?;
+                    locked = locked.max(Some(until));
+                }
+            }
+            insert_audit!(&mut *tx, &failure)?;
+            tx.commit().await?;
+            Ok(locked)
+        })
+    }
+
+    /// Opens a session after a successful login: clears the account's failure count and
+    /// records the login, in one transaction. Returns the session id.
+    pub async fn open_session(&self, s: &NewSession<'_>, login_key: &str, mut audit: AuditEntry) -> Result<i64> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO sessions (user_id, token_hash, kind, csrf_token, ip, user_agent, created_at, last_seen_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
+            )
+            .bind(s.user_id)
+            .bind(s.token_hash)
+            .bind(s.kind)
+            .bind(s.csrf_token)
+            .bind(s.ip)
+            .bind(truncate(s.user_agent, 300))
+            .bind(s.now)
+            .bind(s.expires_at)
+            .fetch_one(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM login_throttle WHERE key = $1")
+                .bind(login_key)
+                .execute(&mut *tx)
+                .await?;
+            audit.target_kind = "session".into();
+            audit.target_id = id.to_string();
+            insert_audit!(&mut *tx, &audit)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    pub async fn session_by_token_hash(&self, token_hash: &str) -> Result<Option<SessionRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, SessionRow>(
+            "SELECT s.id AS session_id, s.user_id, u.person_id, u.login, u.locale, s.kind, s.csrf_token, \
+                    s.created_at, s.last_seen_at, s.expires_at, s.revoked_at, u.blocked \
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    /// Marks a session as used now (the idle timeout counts from here).
+    pub async fn touch_session(&self, session_id: i64, now: i64) -> Result<()> {
+        on_write!(self, pool => {
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1")
+                .bind(now)
+                .bind(session_id)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+
+    /// Ends a session (logout), recording it.
+    pub async fn revoke_session(&self, session_id: i64, audit: &AuditEntry) -> Result<()> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(audit.at)
+                .bind(session_id)
+                .execute(&mut *tx)
+                .await?;
+            insert_audit!(&mut *tx, audit)?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Sets a new password hash and ends every other session of the account, recording it.
+    pub async fn change_password(&self, user_id: i64, keep_session: Option<i64>, hash: &str, audit: &AuditEntry) -> Result<()> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
+                .bind(hash)
+                .bind(audit.at)
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 0 {
+                return Err(crate::StoreError::NotFound);
+            }
+            sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND id <> $3")
+                .bind(audit.at)
+                .bind(user_id)
+                .bind(keep_session.unwrap_or(-1))
+                .execute(&mut *tx)
+                .await?;
+            insert_audit!(&mut *tx, audit)?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn set_locale(&self, user_id: i64, locale: &str) -> Result<()> {
+        on_write!(self, pool => {
+            sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
+                .bind(locale)
+                .bind(user_id)
+                .execute(pool)
+                .await?;
+        });
+        Ok(())
+    }
+}
+
+fn truncate(s: &str, max_chars: usize) -> &str {
+    match s.char_indices().nth(max_chars) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}

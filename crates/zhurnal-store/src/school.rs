@@ -1,0 +1,135 @@
+//! Schools, people, and the facts about a person that permissions are decided from.
+
+use crate::{Result, Store, on_read};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PersonRow {
+    pub id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    pub middle_name: String,
+}
+
+impl PersonRow {
+    /// «Иванова Мария Петровна»: surname first, as Russian school documents write it.
+    pub fn full_name(&self) -> String {
+        [&self.last_name, &self.first_name, &self.middle_name]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+/// A role held by a person, with its scope.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct GrantRow {
+    pub role: String,
+    pub school_id: Option<i64>,
+    pub municipality_id: Option<i64>,
+    pub edu_group_id: Option<i64>,
+}
+
+/// A parent's child with the class they are in now.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ChildRow {
+    pub person_id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    pub middle_name: String,
+    pub school_id: Option<i64>,
+    pub class_id: Option<i64>,
+    pub class_name: Option<String>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SchoolRow {
+    pub id: i64,
+    pub municipality_id: i64,
+    pub short_name: String,
+    pub full_name: String,
+    pub city: String,
+    pub time_zone: String,
+    pub classes: i64,
+    pub students: i64,
+}
+
+macro_rules! school_select {
+    ($tail:literal) => {
+        concat!(
+            "SELECT s.id, s.municipality_id, s.short_name, s.full_name, s.city, s.time_zone, ",
+            "(SELECT COUNT(*) FROM edu_groups g WHERE g.school_id = s.id AND g.kind = 'class') AS classes, ",
+            "(SELECT COUNT(DISTINCT m.person_id) FROM edu_group_members m JOIN edu_groups g ON g.id = m.edu_group_id ",
+            " WHERE m.school_id = s.id AND g.kind = 'class' AND m.until IS NULL) AS students ",
+            "FROM schools s ",
+            $tail
+        )
+    };
+}
+
+impl Store {
+    pub async fn person(&self, id: i64) -> Result<Option<PersonRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, PersonRow>(
+            "SELECT id, last_name, first_name, middle_name FROM persons WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    pub async fn grants_of(&self, person_id: i64) -> Result<Vec<GrantRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, GrantRow>(
+            "SELECT role, school_id, municipality_id, edu_group_id FROM role_grants WHERE person_id = $1 ORDER BY id",
+        )
+        .bind(person_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    pub async fn children_of(&self, parent_id: i64) -> Result<Vec<ChildRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, ChildRow>(
+            "SELECT p.id AS person_id, p.last_name, p.first_name, p.middle_name, g.school_id, g.id AS class_id, g.name AS class_name \
+             FROM parent_links l JOIN persons p ON p.id = l.child_id \
+             LEFT JOIN edu_group_members m ON m.person_id = p.id AND m.until IS NULL \
+             LEFT JOIN edu_groups g ON g.id = m.edu_group_id AND g.kind = 'class' \
+             WHERE l.parent_id = $1 AND (m.person_id IS NULL OR g.id IS NOT NULL) \
+             ORDER BY p.birthday, p.first_name",
+        )
+        .bind(parent_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    pub async fn school(&self, id: i64) -> Result<Option<SchoolRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, SchoolRow>(school_select!("WHERE s.id = $1"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?))
+    }
+
+    pub async fn schools_of_municipality(&self, municipality_id: i64) -> Result<Vec<SchoolRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, SchoolRow>(school_select!(
+            "WHERE s.municipality_id = $1 ORDER BY s.id"
+        ))
+        .bind(municipality_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    pub async fn municipality_name(&self, id: i64) -> Result<Option<String>> {
+        on_read!(self, pool => Ok(sqlx::query_scalar("SELECT name FROM municipalities WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?))
+    }
+
+    /// The name of a class («7Б»), if it exists in that school.
+    pub async fn class_name(&self, school_id: i64, group_id: i64) -> Result<Option<String>> {
+        on_read!(self, pool => Ok(sqlx::query_scalar("SELECT name FROM edu_groups WHERE school_id = $1 AND id = $2")
+            .bind(school_id)
+            .bind(group_id)
+            .fetch_optional(pool)
+            .await?))
+    }
+}
