@@ -131,6 +131,9 @@ mod tests {
             check_new_password(&"x".repeat(129), "a"),
             Err(PasswordError::TooLong)
         );
-        assert_eq!(check_new_password("correct horse battery", "teacher"), Ok(()));
+        assert_eq!(
+            check_new_password("correct horse battery", "teacher"),
+            Ok(())
+        );
     }
 }

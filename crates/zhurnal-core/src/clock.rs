@@ -1,9 +1,9 @@
 //! Time is injected: every "now" comes from a [`Clock`], so tests can stand on any date
 //! (DESIGN.md, Time). Instants are UTC; "today" is always computed in a school's zone.
 
+use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use jiff::Timestamp;
 use std::sync::atomic::{AtomicI64, Ordering};
 
 pub trait Clock: Send + Sync + 'static {
@@ -77,7 +77,10 @@ mod tests {
     fn today_depends_on_the_school_zone() {
         // 20:30 UTC on 31 August is already 1 September in Khabarovsk, not yet in Moscow.
         let now: Timestamp = "2026-08-31T20:30:00Z".parse().unwrap();
-        assert_eq!(today_in(now, "Asia/Vladivostok"), Date::constant(2026, 9, 1));
+        assert_eq!(
+            today_in(now, "Asia/Vladivostok"),
+            Date::constant(2026, 9, 1)
+        );
         assert_eq!(today_in(now, "Europe/Moscow"), Date::constant(2026, 8, 31));
         assert_eq!(today_in(now, "Not/AZone"), Date::constant(2026, 8, 31));
     }

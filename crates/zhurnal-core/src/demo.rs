@@ -382,11 +382,23 @@ const SUBJECTS: &[(&str, &str, i16, i16, i16)] = &[
     ("Русский язык", "Филология", 1, 11, 4),
     ("Литературное чтение", "Филология", 1, 4, 3),
     ("Литература", "Филология", 5, 11, 3),
-    ("Иностранный язык (английский)", "Иностранные языки", 2, 11, 3),
+    (
+        "Иностранный язык (английский)",
+        "Иностранные языки",
+        2,
+        11,
+        3,
+    ),
     ("Математика", "Математика и информатика", 1, 6, 5),
     ("Алгебра", "Математика и информатика", 7, 11, 3),
     ("Геометрия", "Математика и информатика", 7, 11, 2),
-    ("Вероятность и статистика", "Математика и информатика", 7, 11, 1),
+    (
+        "Вероятность и статистика",
+        "Математика и информатика",
+        7,
+        11,
+        1,
+    ),
     ("Информатика", "Математика и информатика", 7, 11, 1),
     ("Окружающий мир", "Обществознание и естествознание", 1, 4, 2),
     ("История", "Общественно-научные предметы", 5, 11, 2),
@@ -399,8 +411,20 @@ const SUBJECTS: &[(&str, &str, i16, i16, i16)] = &[
     ("Изобразительное искусство", "Искусство", 1, 7, 1),
     ("Труд (технология)", "Технология", 1, 9, 1),
     ("Физическая культура", "Физическая культура", 1, 11, 2),
-    ("Основы безопасности и защиты Родины", "Физическая культура", 8, 11, 1),
-    ("ОРКСЭ", "Основы религиозных культур и светской этики", 4, 4, 1),
+    (
+        "Основы безопасности и защиты Родины",
+        "Физическая культура",
+        8,
+        11,
+        1,
+    ),
+    (
+        "ОРКСЭ",
+        "Основы религиозных культур и светской этики",
+        4,
+        4,
+        1,
+    ),
 ];
 
 /// Default work types and weights (DOMAIN.md §1.2), editable per school later.
@@ -484,10 +508,17 @@ impl Network {
 }
 
 impl Builder {
-    fn person(&mut self, sex: Sex, surname: (&str, &str), father: Option<usize>, birth_year: i16) -> i64 {
+    fn person(
+        &mut self,
+        sex: Sex,
+        surname: (&str, &str),
+        father: Option<usize>,
+        birth_year: i16,
+    ) -> i64 {
         let id = self.next_person;
         self.next_person += 1;
-        let father_name = father.unwrap_or_else(|| self.rng.range(0, MALE_NAMES.len() as u32 - 1) as usize);
+        let father_name =
+            father.unwrap_or_else(|| self.rng.range(0, MALE_NAMES.len() as u32 - 1) as usize);
         let (first, middle) = match sex {
             Sex::Male => {
                 let n = self.rng.pick(MALE_NAMES).0;
@@ -512,7 +543,11 @@ impl Builder {
     }
 
     fn random_adult(&mut self, born_from: u32, born_to: u32) -> i64 {
-        let sex = if self.rng.chance(80) { Sex::Female } else { Sex::Male };
+        let sex = if self.rng.chance(80) {
+            Sex::Female
+        } else {
+            Sex::Male
+        };
         let surname = *self.rng.pick(SURNAMES);
         let year = self.rng.range(born_from, born_to) as i16;
         self.person(sex, surname, None, year)
@@ -538,7 +573,15 @@ impl Builder {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn school(&mut self, id: i64, short: &str, full: &str, letters: &[u8; 11], class_size: (u32, u32), main: bool) {
+    fn school(
+        &mut self,
+        id: i64,
+        short: &str,
+        full: &str,
+        letters: &[u8; 11],
+        class_size: (u32, u32),
+        main: bool,
+    ) {
         self.net.schools.push(School {
             id,
             municipality_id: 1,
@@ -603,20 +646,34 @@ impl Builder {
             .iter()
             .filter(|s| s.school_id == id)
             .map(|s| {
-                let spec = SUBJECTS.iter().find(|t| t.0 == s.name).map(|t| (t.2, t.3, t.4)).unwrap_or((1, 11, 1));
+                let spec = SUBJECTS
+                    .iter()
+                    .find(|t| t.0 == s.name)
+                    .map(|t| (t.2, t.3, t.4))
+                    .unwrap_or((1, 11, 1));
                 (s.id, spec.0, spec.1, spec.2)
             })
             .collect();
         let mut specialists: Vec<(i64, i64)> = Vec::new(); // (subject, teacher) for grades 5–11
-        let math_demo_subject = school_subjects.iter().find(|s| {
-            self.net.subjects.iter().any(|x| x.id == s.0 && x.name == "Алгебра")
-        }).map(|s| s.0);
+        let math_demo_subject = school_subjects
+            .iter()
+            .find(|s| {
+                self.net
+                    .subjects
+                    .iter()
+                    .any(|x| x.id == s.0 && x.name == "Алгебра")
+            })
+            .map(|s| s.0);
         for (gid, parallel, class_teacher) in classes.clone() {
             for &(sid, from, to, hours) in &school_subjects {
                 if parallel < from || parallel > to {
                     continue;
                 }
-                let teacher = if parallel <= 4 && !matches!(self.subject_name(sid), "Иностранный язык (английский)" | "Физическая культура" | "Музыка") {
+                let teacher = if parallel <= 4
+                    && !matches!(
+                        self.subject_name(sid),
+                        "Иностранный язык (английский)" | "Физическая культура" | "Музыка"
+                    ) {
                     class_teacher
                 } else {
                     self.specialist(&mut specialists, sid, id)
@@ -637,7 +694,9 @@ impl Builder {
                 .net
                 .classes
                 .iter()
-                .find(|c| c.school_id == id && c.parallel == DEMO_PARALLEL && c.letter == DEMO_LETTER)
+                .find(|c| {
+                    c.school_id == id && c.parallel == DEMO_PARALLEL && c.letter == DEMO_LETTER
+                })
                 .map(|c| c.id)
                 .or(demo_class);
             if let (Some(subject), Some(class)) = (math_demo_subject, demo_class) {
@@ -662,15 +721,27 @@ impl Builder {
             for k in 0..n {
                 let surname = *self.rng.pick(SURNAMES);
                 let father_name = self.rng.range(0, MALE_NAMES.len() as u32 - 1) as usize;
-                let sex = if self.rng.chance(50) { Sex::Male } else { Sex::Female };
+                let sex = if self.rng.chance(50) {
+                    Sex::Male
+                } else {
+                    Sex::Female
+                };
                 let child = self.person(sex, surname, Some(father_name), birth_year);
                 self.grant(child, Role::Student, id, None);
-                self.net.memberships.push(Membership { school_id: id, edu_group_id: gid, person_id: child, since });
+                self.net.memberships.push(Membership {
+                    school_id: id,
+                    edu_group_id: gid,
+                    person_id: child,
+                    since,
+                });
                 // Mother almost always on file, father often.
                 let mother_age = self.rng.range(22, 38) as i16;
                 let mother = self.person(Sex::Female, surname, None, birth_year - mother_age);
                 self.grant(mother, Role::Parent, id, None);
-                self.net.parent_links.push(ParentLink { parent_id: mother, child_id: child });
+                self.net.parent_links.push(ParentLink {
+                    parent_id: mother,
+                    child_id: child,
+                });
                 if self.rng.chance(55) {
                     let father_age = self.rng.range(24, 42) as i16;
                     let father = self.person(Sex::Male, surname, None, birth_year - father_age);
@@ -679,9 +750,16 @@ impl Builder {
                         p.first_name = MALE_NAMES[father_name].0.into();
                     }
                     self.grant(father, Role::Parent, id, None);
-                    self.net.parent_links.push(ParentLink { parent_id: father, child_id: child });
+                    self.net.parent_links.push(ParentLink {
+                        parent_id: father,
+                        child_id: child,
+                    });
                 }
-                if main && parallel == DEMO_PARALLEL && k == 0 && self.class_letter(gid) == DEMO_LETTER {
+                if main
+                    && parallel == DEMO_PARALLEL
+                    && k == 0
+                    && self.class_letter(gid) == DEMO_LETTER
+                {
                     self.account("student", child);
                     self.account("parent", mother);
                     first_child_of_demo_parent = Some((mother, surname, father_name));
@@ -690,26 +768,55 @@ impl Builder {
         }
         // The demo parent has a second child, in 3А, so switching between children can be shown.
         if let Some((mother, surname, father_name)) = first_child_of_demo_parent {
-            if let Some(class) = self.net.classes.iter().find(|c| c.school_id == id && c.parallel == 3 && c.letter == "А").map(|c| c.id) {
+            if let Some(class) = self
+                .net
+                .classes
+                .iter()
+                .find(|c| c.school_id == id && c.parallel == 3 && c.letter == "А")
+                .map(|c| c.id)
+            {
                 let sibling = self.person(Sex::Female, surname, Some(father_name), y - 9);
                 self.grant(sibling, Role::Student, id, None);
-                self.net.memberships.push(Membership { school_id: id, edu_group_id: class, person_id: sibling, since });
-                self.net.parent_links.push(ParentLink { parent_id: mother, child_id: sibling });
+                self.net.memberships.push(Membership {
+                    school_id: id,
+                    edu_group_id: class,
+                    person_id: sibling,
+                    since,
+                });
+                self.net.parent_links.push(ParentLink {
+                    parent_id: mother,
+                    child_id: sibling,
+                });
             }
         }
     }
 
     fn class_letter(&self, gid: i64) -> &str {
-        self.net.classes.iter().find(|c| c.id == gid).map(|c| c.letter.as_str()).unwrap_or("")
+        self.net
+            .classes
+            .iter()
+            .find(|c| c.id == gid)
+            .map(|c| c.letter.as_str())
+            .unwrap_or("")
     }
 
     fn subject_name(&self, sid: i64) -> &str {
-        self.net.subjects.iter().find(|s| s.id == sid).map(|s| s.name.as_str()).unwrap_or("")
+        self.net
+            .subjects
+            .iter()
+            .find(|s| s.id == sid)
+            .map(|s| s.name.as_str())
+            .unwrap_or("")
     }
 
     /// A subject teacher for grades 5–11: reuse one with spare capacity, else hire.
     fn specialist(&mut self, specialists: &mut Vec<(i64, i64)>, subject: i64, school: i64) -> i64 {
-        let load = |t: i64, a: &[Assignment]| a.iter().filter(|x| x.teacher_id == t).map(|x| i32::from(x.hours_per_week)).sum::<i32>();
+        let load = |t: i64, a: &[Assignment]| {
+            a.iter()
+                .filter(|x| x.teacher_id == t)
+                .map(|x| i32::from(x.hours_per_week))
+                .sum::<i32>()
+        };
         for &(s, t) in specialists.iter() {
             if s == subject && load(t, &self.net.assignments) < 24 {
                 return t;
@@ -725,7 +832,12 @@ impl Builder {
         for (name, area, ..) in SUBJECTS {
             let id = self.next_subject;
             self.next_subject += 1;
-            self.net.subjects.push(Subject { id, school_id, name: (*name).into(), knowledge_area: (*area).into() });
+            self.net.subjects.push(Subject {
+                id,
+                school_id,
+                name: (*name).into(),
+                knowledge_area: (*area).into(),
+            });
         }
         for (name, abbr, weight, is_final) in WORK_TYPES {
             let id = self.next_work_type;
@@ -740,7 +852,9 @@ impl Builder {
             });
         }
         let y = self.study_year;
-        let d = |year: i16, m: i8, day: i8| Date::new(year, m, day).unwrap_or(Date::constant(2026, 9, 1));
+        let d = |year: i16, m: i8, day: i8| {
+            Date::new(year, m, day).unwrap_or(Date::constant(2026, 9, 1))
+        };
         let quarters = [
             ("I четверть", d(y, 9, 1), d(y, 10, 24)),
             ("II четверть", d(y, 11, 3), d(y, 12, 28)),
@@ -748,26 +862,73 @@ impl Builder {
             ("IV четверть", d(y + 1, 3, 30), d(y + 1, 5, 26)),
         ];
         for (n, (name, start, finish)) in quarters.into_iter().enumerate() {
-            self.period(school_id, "quarters", "quarter", n as i16 + 1, name, start, finish);
+            self.period(
+                school_id,
+                "quarters",
+                "quarter",
+                n as i16 + 1,
+                name,
+                start,
+                finish,
+            );
         }
-        let halves = [("I полугодие", d(y, 9, 1), d(y, 12, 28)), ("II полугодие", d(y + 1, 1, 12), d(y + 1, 5, 26))];
+        let halves = [
+            ("I полугодие", d(y, 9, 1), d(y, 12, 28)),
+            ("II полугодие", d(y + 1, 1, 12), d(y + 1, 5, 26)),
+        ];
         for (n, (name, start, finish)) in halves.into_iter().enumerate() {
-            self.period(school_id, "half_years", "half_year", n as i16 + 1, name, start, finish);
+            self.period(
+                school_id,
+                "half_years",
+                "half_year",
+                n as i16 + 1,
+                name,
+                start,
+                finish,
+            );
         }
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn period(&mut self, school_id: i64, scheme: &'static str, kind: &'static str, number: i16, name: &str, start: Date, finish: Date) {
+    fn period(
+        &mut self,
+        school_id: i64,
+        scheme: &'static str,
+        kind: &'static str,
+        number: i16,
+        name: &str,
+        start: Date,
+        finish: Date,
+    ) {
         let id = self.next_period;
         self.next_period += 1;
-        self.net.periods.push(Period { id, school_id, study_year: self.study_year, scheme, kind, number, name: name.into(), start, finish });
+        self.net.periods.push(Period {
+            id,
+            school_id,
+            study_year: self.study_year,
+            scheme,
+            kind,
+            number,
+            name: name.into(),
+            start,
+            finish,
+        });
     }
 
     fn municipal_staff(&mut self) {
         let inspector = self.random_adult(1965, 1990);
         let operator = self.random_adult(1975, 1995);
-        for (person, role, login) in [(inspector, Role::Inspector, "inspector"), (operator, Role::MunicipalOperator, "operator")] {
-            self.net.grants.push(Grant { person_id: person, role, school_id: None, municipality_id: Some(1), edu_group_id: None });
+        for (person, role, login) in [
+            (inspector, Role::Inspector, "inspector"),
+            (operator, Role::MunicipalOperator, "operator"),
+        ] {
+            self.net.grants.push(Grant {
+                person_id: person,
+                role,
+                school_id: None,
+                municipality_id: Some(1),
+                edu_group_id: None,
+            });
             self.account(login, person);
         }
     }
@@ -796,12 +957,11 @@ mod tests {
         let net = demo();
         let main_classes = net.classes.iter().filter(|c| c.school_id == 1).count();
         assert_eq!(main_classes, 30);
-        let main_students = net
-            .memberships
-            .iter()
-            .filter(|m| m.school_id == 1)
-            .count();
-        assert!((600..=800).contains(&main_students), "{main_students} students");
+        let main_students = net.memberships.iter().filter(|m| m.school_id == 1).count();
+        assert!(
+            (600..=800).contains(&main_students),
+            "{main_students} students"
+        );
         let staff: std::collections::HashSet<i64> = net
             .grants
             .iter()
@@ -817,9 +977,13 @@ mod tests {
     fn every_demo_login_exists_with_its_role() {
         let net = demo();
         for (login, role) in DEMO_LOGINS {
-            let person = net.demo_person(login).unwrap_or_else(|| panic!("no {login}"));
+            let person = net
+                .demo_person(login)
+                .unwrap_or_else(|| panic!("no {login}"));
             assert!(
-                net.grants.iter().any(|g| g.person_id == person && g.role == role),
+                net.grants
+                    .iter()
+                    .any(|g| g.person_id == person && g.role == role),
                 "{login} lacks {role}"
             );
         }
@@ -841,7 +1005,11 @@ mod tests {
         let c = net.classes.iter().find(|c| c.id == class).unwrap();
         assert_eq!(c.name(), "7Б");
         assert_eq!(c.class_teacher_id, class_teacher);
-        assert!(net.assignments.iter().any(|a| a.teacher_id == teacher && a.edu_group_id == class));
+        assert!(
+            net.assignments
+                .iter()
+                .any(|a| a.teacher_id == teacher && a.edu_group_id == class)
+        );
         let children: Vec<i64> = net
             .parent_links
             .iter()
@@ -850,8 +1018,13 @@ mod tests {
             .collect();
         assert!(children.contains(&student));
         assert_eq!(children.len(), 2, "the demo parent has two children");
-        let logins: std::collections::HashSet<i64> = net.accounts.iter().map(|a| a.person_id).collect();
-        assert_eq!(logins.len(), DEMO_LOGINS.len(), "each demo login is a different person");
+        let logins: std::collections::HashSet<i64> =
+            net.accounts.iter().map(|a| a.person_id).collect();
+        assert_eq!(
+            logins.len(),
+            DEMO_LOGINS.len(),
+            "each demo login is a different person"
+        );
     }
 
     #[test]
@@ -869,7 +1042,11 @@ mod tests {
     fn periods_cover_the_year_in_order() {
         let net = demo();
         for scheme in ["quarters", "half_years"] {
-            let ps: Vec<&Period> = net.periods.iter().filter(|p| p.school_id == 1 && p.scheme == scheme).collect();
+            let ps: Vec<&Period> = net
+                .periods
+                .iter()
+                .filter(|p| p.school_id == 1 && p.scheme == scheme)
+                .collect();
             assert!(ps.windows(2).all(|w| w[0].finish < w[1].start));
             assert_eq!(ps[0].start, Date::constant(2026, 9, 1));
             assert_eq!(ps.last().unwrap().finish, Date::constant(2027, 5, 26));

@@ -137,11 +137,14 @@ impl Action {
         }
     }
 
-    /// Whether the action changes data. Read-only roles never get a writing action.
+    /// Whether the action changes school data. Read-only roles never get such an action.
+    /// Managing one's own account (password, sessions, logout) changes only the actor's own
+    /// credentials, so an inspector may do it too.
     pub fn is_write(self) -> bool {
         !matches!(
             self,
             Action::ViewHome
+                | Action::ManageOwnAccount
                 | Action::ViewSchools
                 | Action::ViewJournal
                 | Action::ViewDiary
@@ -194,7 +197,6 @@ pub const TABLE: &[(Role, Action, Scope)] = &[
     (R::Parent, A::ViewHome, S::SelfOnly),
     (R::Inspector, A::ViewHome, S::SelfOnly),
     (R::MunicipalOperator, A::ViewHome, S::SelfOnly),
-    // An inspector's account is managed for them: read-only means read-only.
     (R::Director, A::ManageOwnAccount, S::SelfOnly),
     (R::DeputyDirector, A::ManageOwnAccount, S::SelfOnly),
     (R::ClassTeacher, A::ManageOwnAccount, S::SelfOnly),
@@ -203,6 +205,7 @@ pub const TABLE: &[(Role, Action, Scope)] = &[
     (R::TechAdmin, A::ManageOwnAccount, S::SelfOnly),
     (R::Student, A::ManageOwnAccount, S::SelfOnly),
     (R::Parent, A::ManageOwnAccount, S::SelfOnly),
+    (R::Inspector, A::ManageOwnAccount, S::SelfOnly),
     (R::MunicipalOperator, A::ManageOwnAccount, S::SelfOnly),
     // Schools.
     (R::Director, A::ViewSchools, S::School),

@@ -83,7 +83,9 @@ impl fmt::Display for Role {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown role «{0}»; expected one of: director, deputy_director, class_teacher, teacher, clerk, tech_admin, student, parent, inspector, municipal_operator")]
+#[error(
+    "unknown role «{0}»; expected one of: director, deputy_director, class_teacher, teacher, clerk, tech_admin, student, parent, inspector, municipal_operator"
+)]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {

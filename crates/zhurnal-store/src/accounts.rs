@@ -34,7 +34,11 @@ pub struct AccountRow {
 
 impl Store {
     /// Creates a person and their login account. Returns (user id, person id).
-    pub async fn create_account(&self, a: &NewAccount<'_>, audit: &AuditEntry) -> Result<(i64, i64)> {
+    pub async fn create_account(
+        &self,
+        a: &NewAccount<'_>,
+        audit: &AuditEntry,
+    ) -> Result<(i64, i64)> {
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
             let person: i64 = sqlx::query_scalar(
@@ -84,7 +88,12 @@ impl Store {
     }
 
     /// Grants a role; the scope must exist (a school, a municipality, a class of that school).
-    pub async fn grant_role(&self, person_id: i64, g: &NewGrant<'_>, audit: &AuditEntry) -> Result<()> {
+    pub async fn grant_role(
+        &self,
+        person_id: i64,
+        g: &NewGrant<'_>,
+        audit: &AuditEntry,
+    ) -> Result<()> {
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
             if let (Some(school), Some(group)) = (g.school_id, g.edu_group_id) {
@@ -115,7 +124,13 @@ impl Store {
     }
 
     /// Removes a role; returns how many grants were removed.
-    pub async fn revoke_role(&self, person_id: i64, role: &str, school_id: Option<i64>, audit: &AuditEntry) -> Result<u64> {
+    pub async fn revoke_role(
+        &self,
+        person_id: i64,
+        role: &str,
+        school_id: Option<i64>,
+        audit: &AuditEntry,
+    ) -> Result<u64> {
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
             let n = sqlx::query("DELETE FROM role_grants WHERE person_id = $1 AND role = $2 AND ($3 IS NULL OR school_id = $3)")

@@ -94,18 +94,26 @@ impl Store {
     }
 
     /// The newest events first, `limit` at a time, older than `before_id` when paging.
-    pub async fn audit_page(&self, scope: AuditScope, before_id: Option<i64>, limit: i64) -> Result<Vec<AuditRow>> {
+    pub async fn audit_page(
+        &self,
+        scope: AuditScope,
+        before_id: Option<i64>,
+        limit: i64,
+    ) -> Result<Vec<AuditRow>> {
         let before = before_id.unwrap_or(i64::MAX);
         let rows = match scope {
-            AuditScope::School(school) => on_read!(self, pool => sqlx::query_as::<_, AuditRow>(audit_select!(
+            AuditScope::School(school) => {
+                on_read!(self, pool => sqlx::query_as::<_, AuditRow>(audit_select!(
                 "WHERE a.school_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3"
             ))
             .bind(school)
             .bind(before)
             .bind(limit)
             .fetch_all(pool)
-            .await?),
-            AuditScope::Municipality(m) => on_read!(self, pool => sqlx::query_as::<_, AuditRow>(audit_select!(
+            .await?)
+            }
+            AuditScope::Municipality(m) => {
+                on_read!(self, pool => sqlx::query_as::<_, AuditRow>(audit_select!(
                 "WHERE (a.school_id IS NULL OR a.school_id IN (SELECT id FROM schools WHERE municipality_id = $1)) \
                  AND a.id < $2 ORDER BY a.id DESC LIMIT $3"
             ))
@@ -113,7 +121,8 @@ impl Store {
             .bind(before)
             .bind(limit)
             .fetch_all(pool)
-            .await?),
+            .await?)
+            }
         };
         Ok(rows)
     }

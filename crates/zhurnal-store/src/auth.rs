@@ -158,7 +158,12 @@ impl Store {
 
     /// Opens a session after a successful login: clears the account's failure count and
     /// records the login, in one transaction. Returns the session id.
-    pub async fn open_session(&self, s: &NewSession<'_>, login_key: &str, mut audit: AuditEntry) -> Result<i64> {
+    pub async fn open_session(
+        &self,
+        s: &NewSession<'_>,
+        login_key: &str,
+        mut audit: AuditEntry,
+    ) -> Result<i64> {
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
@@ -226,7 +231,13 @@ impl Store {
     }
 
     /// Sets a new password hash and ends every other session of the account, recording it.
-    pub async fn change_password(&self, user_id: i64, keep_session: Option<i64>, hash: &str, audit: &AuditEntry) -> Result<()> {
+    pub async fn change_password(
+        &self,
+        user_id: i64,
+        keep_session: Option<i64>,
+        hash: &str,
+        audit: &AuditEntry,
+    ) -> Result<()> {
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
             let n = sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")

@@ -102,7 +102,12 @@ impl Store {
                     match std::fs::remove_file(&p) {
                         Ok(()) => {}
                         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                        Err(e) => return Err(StoreError::Config(format!("cannot remove {}: {e}", PathBuf::from(p).display()))),
+                        Err(e) => {
+                            return Err(StoreError::Config(format!(
+                                "cannot remove {}: {e}",
+                                PathBuf::from(p).display()
+                            )));
+                        }
                     }
                 }
             }
@@ -134,10 +139,18 @@ impl Store {
             Db::Sqlite { read, write } => {
                 for (pool, name) in [(write, "writer"), (read, "reader")] {
                     let mut conn = pool.acquire().await?;
-                    let journal: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(&mut *conn).await?;
-                    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous").fetch_one(&mut *conn).await?;
-                    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(&mut *conn).await?;
-                    let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout").fetch_one(&mut *conn).await?;
+                    let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
+                        .fetch_one(&mut *conn)
+                        .await?;
+                    let sync: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                        .fetch_one(&mut *conn)
+                        .await?;
+                    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+                        .fetch_one(&mut *conn)
+                        .await?;
+                    let busy: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+                        .fetch_one(&mut *conn)
+                        .await?;
                     let want_busy = BUSY_TIMEOUT.as_millis() as i64;
                     let checks = [
                         ("journal_mode", journal.to_lowercase(), "wal".to_owned()),
@@ -194,12 +207,16 @@ async fn open_sqlite(path: &std::path::Path) -> Result<Store> {
         .min_connections(1)
         .connect_with(options.clone())
         .await?;
-    let readers = std::thread::available_parallelism().map_or(4, |n| n.get() * 2).max(4) as u32;
+    let readers = std::thread::available_parallelism()
+        .map_or(4, |n| n.get() * 2)
+        .max(4) as u32;
     let read = SqlitePoolOptions::new()
         .max_connections(readers)
         .connect_with(options.read_only(true))
         .await?;
-    Ok(Store { db: Db::Sqlite { read, write } })
+    Ok(Store {
+        db: Db::Sqlite { read, write },
+    })
 }
 
 async fn open_postgres(url: &str) -> Result<Store> {
@@ -211,7 +228,9 @@ async fn open_postgres(url: &str) -> Result<Store> {
         .acquire_timeout(Duration::from_secs(10))
         .connect_with(options)
         .await?;
-    Ok(Store { db: Db::Postgres(pool) })
+    Ok(Store {
+        db: Db::Postgres(pool),
+    })
 }
 
 #[cfg(test)]
@@ -225,7 +244,9 @@ mod tests {
             DatabaseUrl::Sqlite(PathBuf::from("zhurnal.db"))
         );
         assert_eq!(
-            "sqlite:///var/lib/zhurnal/z.db".parse::<DatabaseUrl>().unwrap(),
+            "sqlite:///var/lib/zhurnal/z.db"
+                .parse::<DatabaseUrl>()
+                .unwrap(),
             DatabaseUrl::Sqlite(PathBuf::from("/var/lib/zhurnal/z.db"))
         );
         assert!(matches!(
@@ -238,9 +259,15 @@ mod tests {
 
     #[test]
     fn passwords_never_shown() {
-        assert_eq!(redact("postgres://zh:secret@db:5432/z"), "postgres://zh:***@db:5432/z");
+        assert_eq!(
+            redact("postgres://zh:secret@db:5432/z"),
+            "postgres://zh:***@db:5432/z"
+        );
         assert_eq!(redact("postgres://db/z"), "postgres://db/z");
-        let shown = "postgres://zh:secret@db/z".parse::<DatabaseUrl>().unwrap().to_string();
+        let shown = "postgres://zh:secret@db/z"
+            .parse::<DatabaseUrl>()
+            .unwrap()
+            .to_string();
         assert!(!shown.contains("secret"));
     }
 }

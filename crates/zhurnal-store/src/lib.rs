@@ -58,7 +58,10 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub(crate) enum Db {
     /// Reads go to a pool of connections; writes to a single writer connection, so SQLite
     /// never has to upgrade a read transaction under contention.
-    Sqlite { read: SqlitePool, write: SqlitePool },
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+    },
     Postgres(PgPool),
 }
 

@@ -21,7 +21,12 @@ macro_rules! insert_rows {
 impl Store {
     /// Writes the whole network. `password_hashes` holds one argon2id hash per account, in
     /// the order of `net.accounts`. Expects an empty database.
-    pub async fn load_network(&self, net: &Network, password_hashes: &[String], now: i64) -> Result<()> {
+    pub async fn load_network(
+        &self,
+        net: &Network,
+        password_hashes: &[String],
+        now: i64,
+    ) -> Result<()> {
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
             if let Some(m) = &net.municipality {

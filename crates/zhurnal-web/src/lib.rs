@@ -1,1 +1,137 @@
+//! Zhurnal over HTTP: server-rendered pages, the JSON API under `/api/v1`, sessions and
+//! security headers. Handlers stay thin: they parse input, ask `zhurnal_core` and the store,
+//! and render.
 
+mod api;
+pub mod ctx;
+mod error;
+pub mod i18n;
+mod login;
+mod pages;
+pub mod routes;
+pub mod security;
+
+pub use error::AppError;
+
+use axum::Router;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use zhurnal_core::clock::Clock;
+use zhurnal_store::{Store, ThrottlePolicy};
+
+/// Web settings (the server part of the configuration file).
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Set when Zhurnal is served over HTTPS (directly or behind a proxy): cookies get
+    /// `Secure` and the `__Host-` prefix, and HSTS is sent.
+    pub secure_cookies: bool,
+    /// Trust the first `X-Forwarded-For` hop as the client address.
+    pub trust_proxy: bool,
+    /// A web session ends after this long without a request (SECURITY.md R13: 30 min).
+    pub idle_timeout_minutes: i64,
+    /// …and this long after login, whatever happens (R13: 12 h).
+    pub absolute_timeout_minutes: i64,
+    /// Lifetime of an API bearer token.
+    pub api_token_minutes: i64,
+    pub throttle: ThrottlePolicy,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            trust_proxy: false,
+            idle_timeout_minutes: 30,
+            absolute_timeout_minutes: 12 * 60,
+            api_token_minutes: 60,
+            throttle: ThrottlePolicy::default(),
+        }
+    }
+}
+
+impl WebConfig {
+    pub fn idle_timeout_ms(&self) -> i64 {
+        self.idle_timeout_minutes * 60_000
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub cfg: Arc<WebConfig>,
+    /// A hash of a random password, verified against when the login does not exist, so an
+    /// unknown login costs the same time as a wrong password.
+    pub dummy_hash: Arc<String>,
+}
+
+impl AppState {
+    pub fn new(store: Store, clock: Arc<dyn Clock>, cfg: WebConfig) -> Result<AppState, String> {
+        let dummy = security::hash_password_blocking(&security::random_token())?;
+        Ok(AppState {
+            store,
+            clock,
+            cfg: Arc::new(cfg),
+            dummy_hash: Arc::new(dummy),
+        })
+    }
+
+    pub fn session_cookie_name(&self) -> &'static str {
+        if self.cfg.secure_cookies {
+            ctx::SECURE_SESSION_COOKIE
+        } else {
+            ctx::SESSION_COOKIE
+        }
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(pages::healthz))
+        .route("/readyz", get(pages::readyz))
+        .route("/static/app.css", get(pages::stylesheet))
+        .route("/favicon.svg", get(pages::favicon))
+        .route("/lang/{code}", get(pages::lang_get))
+        .route(
+            "/login",
+            get(pages::auth::login_get).post(pages::auth::login_post),
+        )
+        .route("/logout", post(pages::auth::logout_post))
+        .route("/", get(pages::home::home_get))
+        .route("/account", get(pages::account::account_get))
+        .route("/account/password", post(pages::account::password_post))
+        .route("/schools", get(pages::schools::schools_get))
+        .route("/schools/{id}", get(pages::schools::school_get))
+        .route("/audit", get(pages::audit::audit_get))
+        .route("/api/v1/auth/token", post(api::auth::create_token))
+        .route("/api/v1/auth/revoke", post(api::auth::revoke_token))
+        .route("/api/v1/me", get(api::me::get_me))
+        .route("/api/v1/schools", get(api::schools::list_schools))
+        .route("/api/v1/openapi.json", get(api::openapi::openapi_json))
+        .route_layer(from_fn_with_state(state.clone(), routes::guard))
+        .fallback(pages::not_found)
+        .layer(from_fn(error::render))
+        .layer(from_fn_with_state(state.clone(), routes::context))
+        .layer(from_fn(security::headers))
+        .layer(axum::Extension(state.clone()))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then finishes in-flight requests and closes the store.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let store = state.store.clone();
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    store.close().await;
+    Ok(())
+}

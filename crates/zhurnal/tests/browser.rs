@@ -2,7 +2,7 @@
 //! database and runs `tests/browser/run.mjs` (Playwright + axe-core against
 //! Debian's Chromium) on it. See tests/browser/run.mjs for what is checked.
 //!
-//! Needs Node.js and Chromium (`apt-get install -y chromium chromium-driver`).
+//! Needs `Node.js` and Chromium (`apt-get install -y chromium chromium-driver`).
 //! Without them the test is skipped, unless `ZHURNAL_REQUIRE_BROWSER=1`, in
 //! which case it fails (CI sets it).
 
@@ -38,8 +38,7 @@ fn browser_dir() -> PathBuf {
 fn chromium_path() -> PathBuf {
     std::env::var_os("ZHURNAL_CHROMIUM")
         .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+        .map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
 }
 
 fn runs(program: &str, arg: &str) -> bool {
@@ -74,12 +73,8 @@ fn missing_tools(browser_dir: &Path) -> Vec<String> {
 fn unique_temp_dir() -> PathBuf {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or(0);
-    let dir = std::env::temp_dir().join(format!(
-        "zhurnal-browser-{}-{nanos}",
-        std::process::id()
-    ));
+        .map_or(0, |d| d.as_nanos());
+    let dir = std::env::temp_dir().join(format!("zhurnal-browser-{}-{nanos}", std::process::id()));
     std::fs::create_dir_all(&dir)
         .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
     dir
@@ -106,14 +101,19 @@ fn browser_main_flows() {
     if !missing.is_empty() {
         let what = missing.join("; ");
         if std::env::var("ZHURNAL_REQUIRE_BROWSER").as_deref() == Ok("1") {
-            panic!("browser checks required (ZHURNAL_REQUIRE_BROWSER=1) but missing: {what}; {INSTALL_HINT}");
+            panic!(
+                "browser checks required (ZHURNAL_REQUIRE_BROWSER=1) but missing: {what}; {INSTALL_HINT}"
+            );
         }
         eprintln!("browser_main_flows: SKIPPED, missing: {what}; {INSTALL_HINT}");
         return;
     }
 
     if !browser_dir.join("node_modules").is_dir() {
-        eprintln!("browser_main_flows: running `npm ci` in {}", browser_dir.display());
+        eprintln!(
+            "browser_main_flows: running `npm ci` in {}",
+            browser_dir.display()
+        );
         let status = Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&browser_dir)
@@ -200,4 +200,3 @@ fn browser_main_flows() {
         browser_dir.join("artifacts").display()
     );
 }
-

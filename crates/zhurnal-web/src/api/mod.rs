@@ -1,0 +1,45 @@
+//! The JSON API under `/api/v1`. Bearer tokens only (no cookies), so it needs no CSRF
+//! defence; errors are `{"error":{"code","message"}}` (see `crate::error`).
+
+pub mod auth;
+pub mod me;
+pub mod openapi;
+pub mod schools;
+
+use crate::AppError;
+use axum::extract::{FromRequest, Request};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use utoipa::ToSchema;
+
+/// A JSON body whose rejections (bad syntax, wrong type, unknown field) become the API's
+/// structured 400 instead of axum's plain-text answer.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => Err(AppError::BadRequest(rejection.body_text())),
+        }
+    }
+}
+
+/// The error envelope, for the OpenAPI document.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code: `unauthorized`, `forbidden`, `not_found`, `bad_request`,
+    /// `too_many_attempts`, `csrf_failed`, `internal`.
+    pub code: String,
+    /// A human-readable message in the user's language.
+    pub message: String,
+    /// For `internal` errors: the reference to quote to support.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+}

@@ -1,0 +1,79 @@
+//! The OpenAPI 3 document, generated from the handlers' annotations so it cannot drift;
+//! a test checks it against the route table.
+
+use axum::Json;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Zhurnal API", description = "The JSON API of Zhurnal, the electronic school journal and diary."),
+    paths(super::auth::create_token, super::auth::revoke_token, super::me::get_me, super::schools::list_schools),
+    components(schemas(super::ErrorBody, super::ErrorDetail)),
+    modifiers(&BearerAuth),
+    tags((name = "auth", description = "Tokens"), (name = "account", description = "The caller"), (name = "schools", description = "Schools"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(components) = openapi.components.as_mut() {
+            components.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            );
+        }
+    }
+}
+
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(document())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routes::ROUTES;
+
+    #[test]
+    fn document_and_route_table_agree() {
+        let doc = document();
+        let mut documented: Vec<(String, String)> = Vec::new();
+        for (path, item) in &doc.paths.paths {
+            for (method, op) in [
+                ("GET", &item.get),
+                ("POST", &item.post),
+                ("PUT", &item.put),
+                ("DELETE", &item.delete),
+                ("PATCH", &item.patch),
+            ] {
+                if op.is_some() {
+                    documented.push((method.to_owned(), path.clone()));
+                }
+            }
+        }
+        for r in ROUTES
+            .iter()
+            .filter(|r| r.path.starts_with("/api/v1/") && r.path != "/api/v1/openapi.json")
+        {
+            assert!(
+                documented.contains(&(r.method.to_owned(), r.path.to_owned())),
+                "{} {} is served but not documented",
+                r.method,
+                r.path
+            );
+        }
+        for (method, path) in &documented {
+            assert!(
+                ROUTES.iter().any(|r| r.method == method && r.path == path),
+                "{method} {path} is documented but not served"
+            );
+        }
+    }
+}

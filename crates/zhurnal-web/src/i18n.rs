@@ -1,0 +1,435 @@
+//! Russian by default, English on request: the message catalogue, plural forms and dates.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use zhurnal_core::{Action, Role};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Ru,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s {
+            "ru" => Some(Lang::Ru),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    /// The other language, offered by the switch.
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Ru => Lang::En,
+            Lang::En => Lang::Ru,
+        }
+    }
+
+    /// The name of the language in itself, for the switch.
+    pub fn endonym(self) -> &'static str {
+        match self {
+            Lang::Ru => "Русский",
+            Lang::En => "English",
+        }
+    }
+}
+
+/// The translator handed to templates: `{{ t.s("login.title") }}`.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub lang: Lang,
+}
+
+impl Tr {
+    pub fn new(lang: Lang) -> Tr {
+        Tr { lang }
+    }
+
+    /// The message for `key`; an unknown key shows itself, and a test keeps that from happening.
+    pub fn s(&self, key: &str) -> &'static str {
+        match lookup(key) {
+            Some((ru, en)) => match self.lang {
+                Lang::Ru => ru,
+                Lang::En => en,
+            },
+            None => "⟦missing message⟧",
+        }
+    }
+
+    pub fn role(&self, role: Role) -> &'static str {
+        let (ru, en) = role_names(role);
+        match self.lang {
+            Lang::Ru => ru,
+            Lang::En => en,
+        }
+    }
+
+    pub fn action(&self, action: Action) -> &'static str {
+        let (ru, en) = action_names(action);
+        match self.lang {
+            Lang::Ru => ru,
+            Lang::En => en,
+        }
+    }
+
+    /// «5 минут», «21 минуту», «2 минуты»; "1 minute", "5 minutes".
+    pub fn minutes(&self, n: i64) -> String {
+        match self.lang {
+            Lang::Ru => format!("{n}\u{a0}{}", ru_plural(n, "минуту", "минуты", "минут")),
+            Lang::En => format!("{n}\u{a0}{}", if n == 1 { "minute" } else { "minutes" }),
+        }
+    }
+
+    pub fn students(&self, n: i64) -> String {
+        match self.lang {
+            Lang::Ru => format!("{n}\u{a0}{}", ru_plural(n, "ученик", "ученика", "учеников")),
+            Lang::En => format!("{n}\u{a0}{}", if n == 1 { "student" } else { "students" }),
+        }
+    }
+
+    pub fn classes(&self, n: i64) -> String {
+        match self.lang {
+            Lang::Ru => format!("{n}\u{a0}{}", ru_plural(n, "класс", "класса", "классов")),
+            Lang::En => format!("{n}\u{a0}{}", if n == 1 { "class" } else { "classes" }),
+        }
+    }
+
+    /// «28 ноября 2026, 14:05» in the given zone; "28 November 2026, 14:05".
+    pub fn datetime(&self, ms: i64, tz: &str) -> String {
+        let zone = TimeZone::get(tz).unwrap_or(TimeZone::UTC);
+        let Ok(ts) = Timestamp::from_millisecond(ms) else {
+            return String::new();
+        };
+        let z = ts.to_zoned(zone);
+        let month = usize::try_from(z.month() - 1).unwrap_or(0);
+        let name = match self.lang {
+            Lang::Ru => RU_MONTHS_GENITIVE[month],
+            Lang::En => EN_MONTHS[month],
+        };
+        format!(
+            "{}\u{a0}{}\u{a0}{}, {:02}:{:02}",
+            z.day(),
+            name,
+            z.year(),
+            z.hour(),
+            z.minute()
+        )
+    }
+}
+
+const RU_MONTHS_GENITIVE: [&str; 12] = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+];
+const EN_MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// Russian plural: 1 минута, 2–4 минуты, 5–20 минут, 21 минута, 111 минут.
+pub fn ru_plural<'a>(n: i64, one: &'a str, few: &'a str, many: &'a str) -> &'a str {
+    let n = n.abs();
+    let (d10, d100) = (n % 10, n % 100);
+    if d10 == 1 && d100 != 11 {
+        one
+    } else if (2..=4).contains(&d10) && !(12..=14).contains(&d100) {
+        few
+    } else {
+        many
+    }
+}
+
+fn role_names(role: Role) -> (&'static str, &'static str) {
+    match role {
+        Role::Director => ("Директор", "Director"),
+        Role::DeputyDirector => ("Заместитель директора", "Deputy director"),
+        Role::ClassTeacher => ("Классный руководитель", "Class teacher"),
+        Role::Teacher => ("Учитель", "Teacher"),
+        Role::Clerk => ("Секретарь", "Clerk"),
+        Role::TechAdmin => ("Технический администратор", "Technical administrator"),
+        Role::Student => ("Ученик", "Student"),
+        Role::Parent => ("Родитель", "Parent"),
+        Role::Inspector => (
+            "Инспектор органа управления образованием",
+            "Education authority inspector",
+        ),
+        Role::MunicipalOperator => ("Оператор муниципалитета", "Municipal operator"),
+    }
+}
+
+fn action_names(action: Action) -> (&'static str, &'static str) {
+    match action {
+        Action::ViewHome => ("Главная страница", "Home page"),
+        Action::ManageOwnAccount => ("Моя учётная запись: пароль", "My account: password"),
+        Action::ViewSchools => ("Школы и их профили", "Schools and their profiles"),
+        Action::EditSchoolSetup => (
+            "Настройка школы: профиль, календарь, учебный план, классы, расписание",
+            "School setup: profile, calendar, curriculum, classes, timetable",
+        ),
+        Action::ManageStaff => (
+            "Сотрудники и органы самоуправления",
+            "Staff and self-government bodies",
+        ),
+        Action::ManageRoster => (
+            "Контингент: ученики, родители, коды доступа, выбытие",
+            "Roster: students, parents, access codes, departures",
+        ),
+        Action::TransferStudents => (
+            "Перевод учеников по приказу (в течение 3 дней)",
+            "Transfers by order (within 3 days)",
+        ),
+        Action::ViewJournal => ("Классный журнал: просмотр", "Class journal: view"),
+        Action::EditJournal => (
+            "Классный журнал: темы, задания, отметки, пропуски",
+            "Class journal: topics, homework, marks, absences",
+        ),
+        Action::ApproveJournalCorrections => (
+            "Разрешения на исправления в журнале",
+            "Approving journal corrections",
+        ),
+        Action::CheckClassJournal => (
+            "Проверка заполнения журнала класса (дважды в месяц)",
+            "Checking the class journal (twice a month)",
+        ),
+        Action::PostClassWall => ("Стена класса", "Class wall"),
+        Action::RecordConsents => (
+            "Согласия и отказы родителей",
+            "Parents' consents and refusals",
+        ),
+        Action::ViewDiary => ("Электронный дневник", "Electronic diary"),
+        Action::UseMessages => ("Сообщения", "Messages"),
+        Action::ViewReports => (
+            "Отчёты: заполнение журнала, накопляемость отметок, сроки",
+            "Reports: journal filling, accumulation of marks, deadlines",
+        ),
+        Action::ArchiveJournal => (
+            "Печать страниц журнала и ведомостей для архива",
+            "Printing journal pages and grade sheets for the archive",
+        ),
+        Action::RecordComplianceCheck => (
+            "Ежемесячная проверка соблюдения регламента",
+            "Monthly compliance check",
+        ),
+        Action::ManageAccounts => ("Учётные записи и доступ", "Accounts and access"),
+        Action::ViewAudit => ("Журнал аудита", "Audit log"),
+        Action::ManageMunicipality => (
+            "Школы муниципалитета и инспекторы",
+            "Schools of the municipality and inspectors",
+        ),
+    }
+}
+
+/// The catalogue: key → (Russian, English).
+fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
+    Some(match key {
+        "app.name" => ("Журнал", "Zhurnal"),
+        "app.tagline" => (
+            "Электронный журнал и дневник",
+            "Electronic school journal and diary",
+        ),
+        "skip" => ("Перейти к содержанию", "Skip to content"),
+        "nav.label" => ("Основное меню", "Main menu"),
+        "nav.home" => ("Главная", "Home"),
+        "nav.schools" => ("Школы", "Schools"),
+        "nav.audit" => ("Аудит", "Audit"),
+        "nav.account" => ("Учётная запись", "Account"),
+        "nav.logout" => ("Выйти", "Log out"),
+        "nav.language" => ("Язык", "Language"),
+        "login.title" => ("Вход в Журнал", "Log in to Zhurnal"),
+        "login.login" => ("Логин", "Login"),
+        "login.password" => ("Пароль", "Password"),
+        "login.submit" => ("Войти", "Log in"),
+        "login.failed" => ("Неверный логин или пароль.", "Wrong login or password."),
+        "login.locked" => (
+            "Слишком много неудачных попыток входа. Вход временно заблокирован; попробуйте снова через",
+            "Too many failed attempts. Logging in is blocked for now; try again in",
+        ),
+        "login.required" => ("Введите логин и пароль.", "Enter your login and password."),
+        "login.expired" => (
+            "Сеанс завершён. Войдите снова.",
+            "Your session has ended. Please log in again.",
+        ),
+        "login.intro" => (
+            "Журнал — электронный классный журнал и дневник школы. Войдите с логином и паролем, которые выдала школа.",
+            "Zhurnal is the school's electronic class journal and diary. Log in with the login and password your school gave you.",
+        ),
+        "home.title" => ("Главная", "Home"),
+        "home.greeting" => ("Здравствуйте", "Hello"),
+        "home.your_roles" => ("Ваши роли", "Your roles"),
+        "home.can" => ("Что вы можете делать", "What you can do"),
+        "home.not_yet" => ("пока недоступно", "not available yet"),
+        "home.children" => ("Ваши дети", "Your children"),
+        "home.no_class" => ("класс не указан", "no class"),
+        "home.in_school" => ("школа", "school"),
+        "home.class" => ("класс", "class"),
+        "home.municipality" => ("муниципалитет", "municipality"),
+        "account.title" => ("Учётная запись", "Account"),
+        "account.login" => ("Логин", "Login"),
+        "account.change_password" => ("Смена пароля", "Change password"),
+        "account.current" => ("Текущий пароль", "Current password"),
+        "account.new" => ("Новый пароль", "New password"),
+        "account.repeat" => ("Новый пароль ещё раз", "Repeat the new password"),
+        "account.hint" => (
+            "Не короче 12 символов. Удобно взять фразу из нескольких слов.",
+            "At least 12 characters. A phrase of several words works well.",
+        ),
+        "account.save" => ("Сменить пароль", "Change password"),
+        "account.changed" => (
+            "Пароль изменён. Остальные сеансы этой учётной записи завершены.",
+            "Password changed. Your other sessions have been ended.",
+        ),
+        "account.wrong_current" => (
+            "Текущий пароль указан неверно.",
+            "The current password is wrong.",
+        ),
+        "account.mismatch" => ("Пароли не совпадают.", "The passwords do not match."),
+        "account.too_short" => (
+            "Пароль должен быть не короче 12 символов.",
+            "The password must be at least 12 characters long.",
+        ),
+        "account.too_long" => (
+            "Пароль должен быть не длиннее 128 символов.",
+            "The password must be at most 128 characters long.",
+        ),
+        "account.too_common" => (
+            "Этот пароль слишком распространён, выберите другой.",
+            "This password is too common; choose another.",
+        ),
+        "account.contains_login" => (
+            "Пароль не должен содержать логин.",
+            "The password must not contain your login.",
+        ),
+        "account.form_errors" => (
+            "Исправьте ошибки в форме.",
+            "Please correct the errors in the form.",
+        ),
+        "schools.title" => ("Школы", "Schools"),
+        "schools.name" => ("Школа", "School"),
+        "schools.city" => ("Город", "City"),
+        "schools.tz" => ("Часовой пояс", "Time zone"),
+        "schools.size" => ("Классы и ученики", "Classes and students"),
+        "school.profile" => ("Профиль школы", "School profile"),
+        "school.full_name" => ("Полное наименование", "Full name"),
+        "audit.title" => ("Журнал аудита", "Audit log"),
+        "audit.when" => ("Когда", "When"),
+        "audit.who" => ("Кто", "Who"),
+        "audit.what" => ("Событие", "Event"),
+        "audit.target" => ("Объект", "Target"),
+        "audit.outcome" => ("Итог", "Outcome"),
+        "audit.ip" => ("IP-адрес", "IP address"),
+        "audit.empty" => ("Событий нет.", "No events."),
+        "audit.older" => ("Более ранние события", "Older events"),
+        "audit.school" => ("Школа", "School"),
+        "audit.show" => ("Показать", "Show"),
+        "audit.all_schools" => (
+            "Все школы муниципалитета",
+            "All schools of the municipality",
+        ),
+        "outcome.success" => ("успешно", "success"),
+        "outcome.failure" => ("ошибка", "failure"),
+        "outcome.denied" => ("отказано", "denied"),
+        "error.title" => ("Ошибка", "Error"),
+        "error.not_found" => ("Страница не найдена.", "Page not found."),
+        "error.forbidden" => (
+            "У вас нет доступа к этой странице.",
+            "You do not have access to this page.",
+        ),
+        "error.csrf" => (
+            "Форма устарела или отправлена с другого сайта. Обновите страницу и попробуйте снова.",
+            "The form has expired or was sent from another site. Reload the page and try again.",
+        ),
+        "error.internal" => (
+            "Что-то пошло не так. Мы уже записали ошибку; попробуйте позже.",
+            "Something went wrong. The error has been recorded; please try again later.",
+        ),
+        "error.bad_request" => (
+            "Запрос не может быть обработан.",
+            "The request cannot be processed.",
+        ),
+        "error.unavailable" => (
+            "Сервис временно недоступен. Попробуйте через минуту.",
+            "The service is temporarily unavailable. Try again in a minute.",
+        ),
+        "error.back_home" => ("На главную", "Back to home"),
+        "error.reference" => ("Код ошибки", "Error reference"),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn russian_plurals() {
+        let f = |n| ru_plural(n, "минута", "минуты", "минут");
+        assert_eq!(f(1), "минута");
+        assert_eq!(f(2), "минуты");
+        assert_eq!(f(5), "минут");
+        assert_eq!(f(11), "минут");
+        assert_eq!(f(14), "минут");
+        assert_eq!(f(21), "минута");
+        assert_eq!(f(22), "минуты");
+        assert_eq!(f(111), "минут");
+        assert_eq!(f(0), "минут");
+    }
+
+    #[test]
+    fn minutes_and_dates() {
+        let ru = Tr::new(Lang::Ru);
+        assert_eq!(ru.minutes(21), "21\u{a0}минуту");
+        assert_eq!(Tr::new(Lang::En).minutes(1), "1\u{a0}minute");
+        // 28 Nov 2026 05:00 UTC is 15:00 in Vladivostok time.
+        let ms = "2026-11-28T05:00:00Z"
+            .parse::<Timestamp>()
+            .unwrap()
+            .as_millisecond();
+        assert_eq!(
+            ru.datetime(ms, "Asia/Vladivostok"),
+            "28\u{a0}ноября\u{a0}2026, 15:00"
+        );
+    }
+
+    #[test]
+    fn every_role_and_action_is_named_in_both_languages() {
+        for lang in [Lang::Ru, Lang::En] {
+            let t = Tr::new(lang);
+            for r in Role::ALL {
+                assert!(!t.role(r).is_empty());
+            }
+            for a in Action::ALL {
+                assert!(!t.action(a).is_empty());
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! One's own account: login shown, password changed.
+
+use super::auth::check_csrf;
+use super::{Chrome, html};
+use crate::ctx::Ctx;
+use crate::security::{hash_password, verify_password};
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+use zhurnal_core::account::{PasswordError, check_new_password};
+use zhurnal_store::AuditEntry;
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountPage {
+    pub c: Chrome,
+    pub login: String,
+    pub done: bool,
+    pub summary: Option<&'static str>,
+    pub current_error: Option<&'static str>,
+    pub new_error: Option<&'static str>,
+    pub repeat_error: Option<&'static str>,
+}
+
+impl AccountPage {
+    fn new(ctx: &Ctx) -> Result<AccountPage, AppError> {
+        let t = ctx.t();
+        Ok(AccountPage {
+            c: Chrome::new(ctx, t.s("account.title"), "/account"),
+            login: ctx.actor()?.login.clone(),
+            done: false,
+            summary: None,
+            current_error: None,
+            new_error: None,
+            repeat_error: None,
+        })
+    }
+}
+
+pub async fn account_get(ctx: Ctx) -> Result<Response, AppError> {
+    html(StatusCode::OK, &AccountPage::new(&ctx)?)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+fn policy_message(e: PasswordError) -> &'static str {
+    match e {
+        PasswordError::TooShort => "account.too_short",
+        PasswordError::TooLong => "account.too_long",
+        PasswordError::TooCommon => "account.too_common",
+        PasswordError::ContainsLogin => "account.contains_login",
+    }
+}
+
+pub async fn password_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    check_csrf(&ctx, &form.csrf)?;
+    let actor = ctx.actor()?;
+    let t = ctx.t();
+    let mut page = AccountPage::new(&ctx)?;
+    if let Err(e) = check_new_password(&form.new, &actor.login) {
+        page.new_error = Some(t.s(policy_message(e)));
+    }
+    if form.new != form.repeat {
+        page.repeat_error = Some(t.s("account.mismatch"));
+    }
+    let creds = state
+        .store
+        .credentials(&actor.login)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    if !verify_password(form.current.clone(), creds.password_hash).await {
+        page.current_error = Some(t.s("account.wrong_current"));
+    }
+    if page.current_error.is_some() || page.new_error.is_some() || page.repeat_error.is_some() {
+        page.summary = Some(t.s("account.form_errors"));
+        return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let hash = hash_password(form.new).await.map_err(AppError::Internal)?;
+    let entry = AuditEntry {
+        at: state.clock.now_ms(),
+        school_id: actor.home_school(),
+        actor_user_id: Some(actor.user_id),
+        actor_person_id: Some(actor.person_id),
+        session_hash: actor.session_hash.clone(),
+        ip: ctx.ip.clone(),
+        action: "account.password".into(),
+        target_kind: "user".into(),
+        target_id: actor.user_id.to_string(),
+        outcome: "success".into(),
+        details: "{}".into(),
+    };
+    state
+        .store
+        .change_password(actor.user_id, Some(actor.session_id), &hash, &entry)
+        .await?;
+    page.done = true;
+    html(StatusCode::OK, &page)
+}

@@ -1,0 +1,112 @@
+//! The home page: per role, what the person can do here, from the permission table.
+
+use super::{Chrome, html};
+use crate::ctx::Ctx;
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use zhurnal_core::{Action, permission};
+
+/// One thing a role can do, with where to do it, or `None` while the feature is being built.
+pub struct Capability {
+    pub label: &'static str,
+    pub href: Option<&'static str>,
+}
+
+pub struct RoleSection {
+    pub role: &'static str,
+    pub title: &'static str,
+    /// «школа МБОУ СОШ № 7», «класс 7Б»: where the role is held.
+    pub scopes: Vec<String>,
+    pub capabilities: Vec<Capability>,
+}
+
+pub struct ChildItem {
+    pub name: String,
+    pub class: String,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub c: Chrome,
+    pub name: String,
+    pub roles_attr: String,
+    pub sections: Vec<RoleSection>,
+    pub children: Vec<ChildItem>,
+}
+
+/// Where each action is done, once its page exists. Actions without a page are listed as
+/// "not available yet": never a fake page.
+pub fn page_of(action: Action) -> Option<&'static str> {
+    match action {
+        Action::ManageOwnAccount => Some("/account"),
+        Action::ViewSchools => Some("/schools"),
+        Action::ViewAudit => Some("/audit"),
+        _ => None,
+    }
+}
+
+pub async fn home_get(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+    let actor = ctx.actor()?;
+    let t = ctx.t();
+    let mut sections = Vec::new();
+    for role in actor.roles() {
+        let mut scopes = Vec::new();
+        for g in actor.grants.iter().filter(|g| g.role == role) {
+            if let Some(school_id) = g.school_id {
+                if let Some(group) = g.edu_group_id {
+                    if let Some(name) = state.store.class_name(school_id, group).await? {
+                        scopes.push(format!("{} {name}", t.s("home.class")));
+                    }
+                } else if let Some(s) = state.store.school(school_id).await? {
+                    scopes.push(s.short_name);
+                }
+            } else if let Some(m) = g.municipality_id {
+                if let Some(name) = state.store.municipality_name(m).await? {
+                    scopes.push(name);
+                }
+            }
+        }
+        let capabilities = permission::actions_of(role)
+            .filter(|(a, _)| *a != Action::ViewHome)
+            .map(|(a, _)| Capability {
+                label: t.action(a),
+                href: page_of(a),
+            })
+            .collect();
+        sections.push(RoleSection {
+            role: role.api_name(),
+            title: t.role(role),
+            scopes,
+            capabilities,
+        });
+    }
+    let children = actor
+        .children
+        .iter()
+        .map(|c| ChildItem {
+            name: [c.last_name.as_str(), c.first_name.as_str()].join(" "),
+            class: c
+                .class_name
+                .clone()
+                .unwrap_or_else(|| t.s("home.no_class").to_owned()),
+        })
+        .collect();
+    let roles_attr = actor
+        .roles()
+        .iter()
+        .map(|r| r.api_name())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let page = HomePage {
+        c: Chrome::new(&ctx, t.s("home.title"), "/"),
+        name: actor.full_name.clone(),
+        roles_attr,
+        sections,
+        children,
+    };
+    html(StatusCode::OK, &page)
+}

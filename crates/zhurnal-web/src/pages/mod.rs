@@ -1,0 +1,187 @@
+//! Server-rendered pages. Each page has one job, a title that says it, and navigation that
+//! shows only what the person's roles allow.
+
+pub mod account;
+pub mod audit;
+pub mod auth;
+pub mod home;
+pub mod schools;
+
+use crate::ctx::{Ctx, LANG_COOKIE};
+use crate::error::safe_next;
+use crate::i18n::{Lang, Tr};
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use zhurnal_core::Action;
+
+/// A link of the main navigation.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// What every page around its content needs: title, navigation, the person, the switch.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub t: Tr,
+    pub title: String,
+    pub nav: Vec<NavItem>,
+    pub user: Option<String>,
+    pub csrf: String,
+    pub lang_href: String,
+    pub other_code: &'static str,
+    pub other_name: &'static str,
+}
+
+impl Chrome {
+    /// `current` is the path of the page, used for the language switch's way back and to mark
+    /// the current navigation item.
+    pub fn new(ctx: &Ctx, title: &str, current: &str) -> Chrome {
+        let t = ctx.t();
+        let mut nav = Vec::new();
+        if let Some(actor) = ctx.actor.as_deref() {
+            let items: [(&'static str, &'static str, Action); 4] = [
+                ("/", "nav.home", Action::ViewHome),
+                ("/schools", "nav.schools", Action::ViewSchools),
+                ("/audit", "nav.audit", Action::ViewAudit),
+                ("/account", "nav.account", Action::ManageOwnAccount),
+            ];
+            for (href, key, action) in items {
+                if actor.can(action) {
+                    nav.push(NavItem {
+                        href,
+                        label: t.s(key),
+                        current: href == current,
+                    });
+                }
+            }
+        }
+        let other = ctx.lang.other();
+        Chrome {
+            t,
+            title: title.to_owned(),
+            nav,
+            user: ctx.actor.as_deref().map(|a| a.full_name.clone()),
+            csrf: ctx
+                .actor
+                .as_deref()
+                .map(|a| a.csrf.clone())
+                .unwrap_or_default(),
+            lang_href: format!(
+                "/lang/{}?next={}",
+                other.code(),
+                crate::error::encode_path(current)
+            ),
+            other_code: other.code(),
+            other_name: other.endonym(),
+        }
+    }
+}
+
+/// Renders a template into an HTML response with the given status.
+pub fn html<T: Template>(status: StatusCode, page: &T) -> Result<Response, AppError> {
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub c: Chrome,
+    pub message: &'static str,
+    pub reference: String,
+}
+
+impl ErrorPage {
+    pub fn response(ctx: &Ctx, err: &AppError, reference: &str) -> Response {
+        let t = ctx.t();
+        let page = ErrorPage {
+            c: Chrome::new(ctx, t.s("error.title"), "/"),
+            message: t.s(err.message_key()),
+            reference: reference.to_owned(),
+        };
+        match page.render() {
+            Ok(body) => (err.status(), Html(body)).into_response(),
+            Err(_) => (err.status(), t.s(err.message_key())).into_response(),
+        }
+    }
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// Liveness: answers without touching the database.
+pub async fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Readiness: the database answers.
+pub async fn readyz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => "ok".into_response(),
+        Err(e) => {
+            tracing::warn!("readiness check failed: {e}");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+pub async fn stylesheet() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/css; charset=utf-8"),
+        )],
+        include_str!("../../static/app.css"),
+    )
+        .into_response()
+}
+
+pub async fn favicon() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("image/svg+xml"),
+        )],
+        include_str!("../../static/favicon.svg"),
+    )
+        .into_response()
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Switches the language: a cookie for everyone, and the account's setting when signed in.
+pub async fn lang_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(code): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let lang = Lang::parse(&code).ok_or(AppError::NotFound)?;
+    if let Some(actor) = ctx.actor.as_deref() {
+        state.store.set_locale(actor.user_id, lang.code()).await?;
+    }
+    let mut res = Redirect::to(&safe_next(q.next.as_deref())).into_response();
+    let secure = if state.cfg.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax{secure}",
+        lang.code()
+    );
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        res.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(res)
+}

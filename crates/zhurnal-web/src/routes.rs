@@ -1,0 +1,229 @@
+//! The route table: every route with the action it performs. The guard refuses any request
+//! whose route is not in this table (deny by default), so a new route cannot go live without
+//! a permission decision, and the permission-matrix test walks this same table.
+
+use crate::ctx::{self, Ctx};
+use crate::{AppError, AppState};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, MatchedPath, State};
+use axum::http::{Method, Request};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
+use zhurnal_core::Action;
+use zhurnal_store::AuditEntry;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (login page, health checks, static files).
+    Public,
+    /// A signed-in person whose roles allow the action somewhere.
+    Signed(Action),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    pub method: &'static str,
+    /// The path pattern exactly as given to the router.
+    pub path: &'static str,
+    pub access: Access,
+    /// A concrete path for tests (parameters filled with demo ids).
+    pub example: &'static str,
+}
+
+const fn r(
+    method: &'static str,
+    path: &'static str,
+    access: Access,
+    example: &'static str,
+) -> RouteSpec {
+    RouteSpec {
+        method,
+        path,
+        access,
+        example,
+    }
+}
+
+use Access::{Public, Signed};
+
+pub const ROUTES: &[RouteSpec] = &[
+    r("GET", "/healthz", Public, "/healthz"),
+    r("GET", "/readyz", Public, "/readyz"),
+    r("GET", "/static/app.css", Public, "/static/app.css"),
+    r("GET", "/favicon.svg", Public, "/favicon.svg"),
+    r("GET", "/lang/{code}", Public, "/lang/en"),
+    r("GET", "/login", Public, "/login"),
+    r("POST", "/login", Public, "/login"),
+    r("POST", "/logout", Signed(Action::ViewHome), "/logout"),
+    r("GET", "/", Signed(Action::ViewHome), "/"),
+    r(
+        "GET",
+        "/account",
+        Signed(Action::ManageOwnAccount),
+        "/account",
+    ),
+    r(
+        "POST",
+        "/account/password",
+        Signed(Action::ManageOwnAccount),
+        "/account/password",
+    ),
+    r("GET", "/schools", Signed(Action::ViewSchools), "/schools"),
+    r(
+        "GET",
+        "/schools/{id}",
+        Signed(Action::ViewSchools),
+        "/schools/1",
+    ),
+    r("GET", "/audit", Signed(Action::ViewAudit), "/audit"),
+    r("POST", "/api/v1/auth/token", Public, "/api/v1/auth/token"),
+    r(
+        "POST",
+        "/api/v1/auth/revoke",
+        Signed(Action::ViewHome),
+        "/api/v1/auth/revoke",
+    ),
+    r("GET", "/api/v1/me", Signed(Action::ViewHome), "/api/v1/me"),
+    r(
+        "GET",
+        "/api/v1/schools",
+        Signed(Action::ViewSchools),
+        "/api/v1/schools",
+    ),
+    r(
+        "GET",
+        "/api/v1/openapi.json",
+        Public,
+        "/api/v1/openapi.json",
+    ),
+];
+
+pub fn spec_for(method: &Method, path: &str) -> Option<&'static RouteSpec> {
+    // HEAD is answered by GET handlers.
+    let method = if method == Method::HEAD {
+        "GET"
+    } else {
+        method.as_str()
+    };
+    ROUTES.iter().find(|r| r.method == method && r.path == path)
+}
+
+/// Builds the request context once for every request (including 404s, so error pages speak
+/// the user's language). Health checks and static files never touch the database.
+pub async fn context(
+    State(state): State<AppState>,
+    mut req: Request<Body>,
+    next: Next,
+) -> Response {
+    let path = req.uri().path();
+    let light =
+        matches!(path, "/healthz" | "/readyz" | "/favicon.svg") || path.starts_with("/static/");
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let ctx = if light {
+        ctx::anonymous(&state, req.headers(), peer)
+    } else {
+        match ctx::build(&state, req.headers(), peer).await {
+            Ok(c) => c,
+            Err(e) => return e.into_response(),
+        }
+    };
+    req.extensions_mut().insert(ctx);
+    next.run(req).await
+}
+
+/// Enforces the route's access rule from the table.
+pub async fn guard(State(state): State<AppState>, req: Request<Body>, next: Next) -> Response {
+    let Some(ctx) = req.extensions().get::<Ctx>().cloned() else {
+        return AppError::Internal("request context missing".into()).into_response();
+    };
+    let matched = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned());
+    let Some(path) = matched else {
+        // No route matched: the router's fallback answers 404.
+        return next.run(req).await;
+    };
+    let Some(spec) = spec_for(req.method(), &path) else {
+        tracing::error!(%path, method = %req.method(), "route missing from the route table; denied");
+        return AppError::NotFound.into_response();
+    };
+    if let Signed(action) = spec.access {
+        let Some(actor) = ctx.actor.as_deref() else {
+            return AppError::Unauthorized.into_response();
+        };
+        if !actor.can(action) {
+            let entry = AuditEntry {
+                at: state.clock.now_ms(),
+                school_id: actor.home_school(),
+                actor_user_id: Some(actor.user_id),
+                actor_person_id: Some(actor.person_id),
+                session_hash: actor.session_hash.clone(),
+                ip: ctx.ip.clone(),
+                action: "authz.denied".into(),
+                target_kind: "route".into(),
+                target_id: format!("{} {}", req.method(), req.uri().path()),
+                outcome: "denied".into(),
+                details: format!("{{\"action\":\"{}\"}}", action.api_name()),
+            };
+            if let Err(e) = state.store.audit(&entry).await {
+                return AppError::from(e).into_response();
+            }
+            return AppError::Forbidden.into_response();
+        }
+    }
+    next.run(req).await
+}
+
+/// Records an object-level denial (an id outside the actor's scope) before answering 404
+/// exactly as for an id that does not exist.
+pub async fn deny_object(state: &AppState, ctx: &Ctx, kind: &str, id: &str) -> AppError {
+    if let Some(actor) = ctx.actor.as_deref() {
+        let entry = AuditEntry {
+            at: state.clock.now_ms(),
+            school_id: actor.home_school(),
+            actor_user_id: Some(actor.user_id),
+            actor_person_id: Some(actor.person_id),
+            session_hash: actor.session_hash.clone(),
+            ip: ctx.ip.clone(),
+            action: "authz.denied".into(),
+            target_kind: kind.into(),
+            target_id: id.into(),
+            outcome: "denied".into(),
+            details: "{}".into(),
+        };
+        if let Err(e) = state.store.audit(&entry).await {
+            return e.into();
+        }
+    }
+    AppError::NotFound
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn table_has_no_duplicates_and_examples_fit() {
+        let mut seen = HashSet::new();
+        for r in ROUTES {
+            assert!(
+                seen.insert((r.method, r.path)),
+                "{} {} twice",
+                r.method,
+                r.path
+            );
+            let pattern: Vec<&str> = r.path.split('/').collect();
+            let example: Vec<&str> = r.example.split('/').collect();
+            assert_eq!(pattern.len(), example.len(), "{}", r.path);
+            for (p, e) in pattern.iter().zip(&example) {
+                assert!(p.starts_with('{') || p == e, "{} vs {}", r.path, r.example);
+            }
+        }
+    }
+}

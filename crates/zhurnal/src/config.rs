@@ -1,0 +1,131 @@
+//! Configuration: built-in defaults, then the TOML file, then `ZHURNAL_*` environment
+//! variables, then command-line flags (each later one wins).
+
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use std::path::Path;
+use zhurnal_web::WebConfig;
+
+pub const DEFAULT_DATABASE: &str = "sqlite://zhurnal.db";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// The file format. Every field is optional; unknown keys are an error, so a typo is caught.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub database: Option<String>,
+    pub log: Option<String>,
+    #[serde(default)]
+    pub web: WebFile,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebFile {
+    pub secure_cookies: Option<bool>,
+    pub trust_proxy: Option<bool>,
+    pub idle_timeout_minutes: Option<i64>,
+    pub absolute_timeout_minutes: Option<i64>,
+    pub api_token_minutes: Option<i64>,
+    pub login_max_failures: Option<i64>,
+    pub login_max_failures_per_ip: Option<i64>,
+    pub login_lock_minutes: Option<i64>,
+}
+
+/// The settings in force.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: String,
+    pub database: String,
+    pub log: String,
+    pub web: WebConfig,
+}
+
+pub fn load(file: Option<&Path>) -> Result<FileConfig> {
+    let Some(path) = file else {
+        return Ok(FileConfig::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read configuration file {}", path.display()))?;
+    toml::from_str(&text)
+        .with_context(|| format!("configuration file {} is invalid", path.display()))
+}
+
+/// Resolves the settings. `listen` and `database` come from flags or env through clap
+/// (which already prefers the flag); the file only fills what both left unset.
+pub fn resolve(
+    file: FileConfig,
+    listen: Option<String>,
+    database: Option<String>,
+    default_listen: &str,
+) -> Result<Settings> {
+    let mut web = WebConfig::default();
+    let w = file.web;
+    if let Some(v) = w.secure_cookies {
+        web.secure_cookies = v;
+    }
+    if let Some(v) = w.trust_proxy {
+        web.trust_proxy = v;
+    }
+    let positive = |name: &str, v: i64| -> Result<i64> {
+        anyhow::ensure!(v > 0, "web.{name} must be a positive number, got {v}");
+        Ok(v)
+    };
+    if let Some(v) = w.idle_timeout_minutes {
+        web.idle_timeout_minutes = positive("idle_timeout_minutes", v)?;
+    }
+    if let Some(v) = w.absolute_timeout_minutes {
+        web.absolute_timeout_minutes = positive("absolute_timeout_minutes", v)?;
+    }
+    if let Some(v) = w.api_token_minutes {
+        web.api_token_minutes = positive("api_token_minutes", v)?;
+    }
+    if let Some(v) = w.login_max_failures {
+        web.throttle.max_per_login = positive("login_max_failures", v)?;
+    }
+    if let Some(v) = w.login_max_failures_per_ip {
+        web.throttle.max_per_ip = positive("login_max_failures_per_ip", v)?;
+    }
+    if let Some(v) = w.login_lock_minutes {
+        web.throttle.lock_ms = positive("login_lock_minutes", v)? * 60_000;
+        web.throttle.window_ms = web.throttle.lock_ms;
+    }
+    Ok(Settings {
+        listen: listen
+            .or(file.listen)
+            .unwrap_or_else(|| default_listen.to_owned()),
+        database: database
+            .or(file.database)
+            .unwrap_or_else(|| DEFAULT_DATABASE.to_owned()),
+        log: file.log.unwrap_or_else(|| "info".to_owned()),
+        web,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_file_beats_defaults() {
+        let file: FileConfig = toml::from_str(
+            "listen = \"0.0.0.0:9000\"\ndatabase = \"sqlite:///srv/z.db\"\n[web]\nidle_timeout_minutes = 15\n",
+        )
+        .unwrap();
+        let s = resolve(file, Some("127.0.0.1:1".into()), None, DEFAULT_LISTEN).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:1");
+        assert_eq!(s.database, "sqlite:///srv/z.db");
+        assert_eq!(s.web.idle_timeout_minutes, 15);
+        let d = resolve(FileConfig::default(), None, None, DEFAULT_LISTEN).unwrap();
+        assert_eq!(d.database, DEFAULT_DATABASE);
+        assert_eq!(d.listen, DEFAULT_LISTEN);
+    }
+
+    #[test]
+    fn typos_and_nonsense_are_errors() {
+        assert!(toml::from_str::<FileConfig>("listn = \"x\"").is_err());
+        let file: FileConfig = toml::from_str("[web]\nidle_timeout_minutes = 0\n").unwrap();
+        assert!(resolve(file, None, None, DEFAULT_LISTEN).is_err());
+    }
+}

@@ -1,0 +1,173 @@
+//! The `zhurnal` command line: configuration, the demo, account administration, serving.
+//! `main.rs` only calls [`main`]; integration tests use the same functions.
+
+pub mod config;
+pub mod demo;
+pub mod user;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::sync::Arc;
+use zhurnal_core::clock::SystemClock;
+use zhurnal_store::{DatabaseUrl, Store};
+use zhurnal_web::AppState;
+
+#[derive(Parser)]
+#[command(
+    name = "zhurnal",
+    version,
+    about = "Zhurnal: electronic school journal and diary"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct DbArgs {
+    /// Database: sqlite://PATH (relative), sqlite:///ABS/PATH or postgres://…
+    #[arg(long, env = "ZHURNAL_DATABASE_URL")]
+    database: Option<String>,
+    /// Configuration file (TOML).
+    #[arg(long, env = "ZHURNAL_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve Zhurnal (creates and migrates the database on first start).
+    Serve {
+        /// Address to listen on, e.g. 127.0.0.1:8080 or 0.0.0.0:80.
+        #[arg(long, env = "ZHURNAL_LISTEN")]
+        listen: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Create (or recreate) a demo school network and serve it.
+    Demo {
+        #[arg(long, env = "ZHURNAL_LISTEN")]
+        listen: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+        /// Seed of the generated network: the same seed gives the same people.
+        #[arg(long, default_value_t = 72)]
+        seed: u64,
+    },
+    /// Apply database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Manage login accounts without the UI.
+    User {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        action: user::UserCommand,
+    },
+}
+
+/// Parses the command line and runs it.
+pub fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(run(cli))
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve { listen, db } => {
+            let settings = settings(&db, listen, config::DEFAULT_LISTEN)?;
+            init_logging(&settings.log);
+            let store = open(&settings.database).await?;
+            serve(store, settings).await
+        }
+        Command::Demo { listen, db, seed } => {
+            let settings = settings(&db, listen, config::DEFAULT_LISTEN)?;
+            init_logging(&settings.log);
+            let url: DatabaseUrl = settings.database.parse()?;
+            let store = demo::create_now(&url, seed).await?;
+            demo::print_logins();
+            serve(store, settings).await
+        }
+        Command::Migrate { db } => {
+            let settings = settings(&db, None, config::DEFAULT_LISTEN)?;
+            init_logging(&settings.log);
+            open(&settings.database).await?;
+            println!(
+                "Database {} is up to date.",
+                settings.database.parse::<DatabaseUrl>()?
+            );
+            Ok(())
+        }
+        Command::User { db, action } => {
+            let settings = settings(&db, None, config::DEFAULT_LISTEN)?;
+            init_logging("warn");
+            let store = open(&settings.database).await?;
+            user::run(&store, action).await
+        }
+    }
+}
+
+fn settings(db: &DbArgs, listen: Option<String>, default_listen: &str) -> Result<config::Settings> {
+    let file = config::load(db.config.as_deref())?;
+    config::resolve(file, listen, db.database.clone(), default_listen)
+}
+
+fn init_logging(default: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("ZHURNAL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("{default},sqlx=warn")));
+    // Logs go to stderr; stdout carries only what the person asked for (URL, logins).
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+pub async fn open(database: &str) -> Result<Store> {
+    let url: DatabaseUrl = database.parse()?;
+    Store::connect(&url)
+        .await
+        .with_context(|| format!("cannot open database {url}"))
+}
+
+async fn serve(store: Store, settings: config::Settings) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(&settings.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.listen))?;
+    let addr = listener.local_addr()?;
+    let state =
+        AppState::new(store, Arc::new(SystemClock), settings.web).map_err(anyhow::Error::msg)?;
+    println!("Zhurnal is listening on http://{addr}");
+    tracing::info!(%addr, "serving");
+    zhurnal_web::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM: in-flight requests finish, new ones are refused.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutdown requested");
+}
