@@ -211,7 +211,7 @@ CREATE INDEX sessions_user ON sessions(user_id);
 -- Failed-login throttling per account ('login:…') and per address ('ip:…').
 CREATE TABLE login_throttle (
     key           TEXT PRIMARY KEY,
-    failures      INTEGER NOT NULL,
+    failures      BIGINT NOT NULL,
     window_start  BIGINT NOT NULL,
     locked_until  BIGINT
 );

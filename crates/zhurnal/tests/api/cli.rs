@@ -1,0 +1,282 @@
+//! The `zhurnal` command line, run as a real process.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+use zhurnal_core::clock::FixedClock;
+use zhurnal_store::{DatabaseUrl, Store};
+
+fn zhurnal(db: &str, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zhurnal"))
+        .args(args)
+        .env("ZHURNAL_DATABASE_URL", db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run zhurnal");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+#[tokio::test]
+async fn accounts_are_managed_from_the_command_line() {
+    let dir = std::env::temp_dir().join(format!(
+        "zhurnal_cli_{}_{}",
+        std::process::id(),
+        zhurnal_web::security::random_token()[..8].to_owned()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("cli.db");
+    let db = format!("sqlite://{}", path.display());
+
+    // A fresh database has no accounts at all: no default logins.
+    let out = zhurnal(&db, &["migrate"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = zhurnal(&db, &["user", "list"], None);
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stdout).trim().is_empty(),
+        "no default accounts"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&dir).unwrap();
+
+    // On the demo network: add a teacher, grant roles, change the password, block.
+    let url = DatabaseUrl::Sqlite(path.clone());
+    let clock = FixedClock::at(crate::helpers::NOW.parse().unwrap());
+    zhurnal::demo::create(&url, 1, &clock)
+        .await
+        .unwrap()
+        .close()
+        .await;
+
+    let out = zhurnal(
+        &db,
+        &[
+            "user",
+            "add",
+            "--login",
+            "Ivanova.M",
+            "--last-name",
+            "Иванова",
+            "--first-name",
+            "Мария",
+            "--middle-name",
+            "Петровна",
+            "--password-stdin",
+        ],
+        Some("short\n"),
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("at least 12 characters"),
+        "{}",
+        text(&out)
+    );
+    let out = zhurnal(
+        &db,
+        &[
+            "user",
+            "add",
+            "--login",
+            "Ivanova.M",
+            "--last-name",
+            "Иванова",
+            "--first-name",
+            "Мария",
+            "--middle-name",
+            "Петровна",
+            "--password-stdin",
+        ],
+        Some("correct horse battery\n"),
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("«ivanova.m»"));
+    let out = zhurnal(
+        &db,
+        &[
+            "user",
+            "add",
+            "--login",
+            "ivanova.m",
+            "--last-name",
+            "И",
+            "--first-name",
+            "М",
+        ],
+        None,
+    );
+    assert!(
+        !out.status.success() && text(&out).contains("is taken"),
+        "{}",
+        text(&out)
+    );
+
+    let out = zhurnal(
+        &db,
+        &[
+            "user",
+            "grant",
+            "--login",
+            "ivanova.m",
+            "--role",
+            "teacher",
+            "--school",
+            "99",
+        ],
+        None,
+    );
+    assert!(
+        !out.status.success() && text(&out).contains("no school with id 99"),
+        "{}",
+        text(&out)
+    );
+    let out = zhurnal(
+        &db,
+        &[
+            "user",
+            "grant",
+            "--login",
+            "ivanova.m",
+            "--role",
+            "inspector",
+            "--school",
+            "1",
+        ],
+        None,
+    );
+    assert!(
+        !out.status.success() && text(&out).contains("--municipality"),
+        "{}",
+        text(&out)
+    );
+    let out = zhurnal(
+        &db,
+        &[
+            "user",
+            "grant",
+            "--login",
+            "ivanova.m",
+            "--role",
+            "wizard",
+            "--school",
+            "1",
+        ],
+        None,
+    );
+    assert!(
+        !out.status.success() && text(&out).contains("unknown role"),
+        "{}",
+        text(&out)
+    );
+    let out = zhurnal(
+        &db,
+        &[
+            "user",
+            "grant",
+            "--login",
+            "ivanova.m",
+            "--role",
+            "teacher",
+            "--school",
+            "1",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let out = zhurnal(
+        &db,
+        &[
+            "user",
+            "grant",
+            "--login",
+            "ivanova.m",
+            "--role",
+            "class_teacher",
+            "--school",
+            "1",
+            "--class",
+            "5",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+
+    let out = zhurnal(&db, &["user", "passwd", "--login", "ivanova.m"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let generated = text(&out)
+        .lines()
+        .find_map(|l| l.strip_prefix("New password (shown once): "))
+        .expect("printed once")
+        .to_owned();
+
+    let out = zhurnal(&db, &["user", "list"], None);
+    let listing = text(&out);
+    assert!(
+        listing.contains("ivanova.m")
+            && listing.contains("teacher@school:1")
+            && listing.contains("class_teacher@school:1"),
+        "{listing}"
+    );
+
+    let out = zhurnal(&db, &["user", "block", "--login", "ivanova.m"], None);
+    assert!(out.status.success(), "{}", text(&out));
+
+    let store = Store::connect(&url).await.unwrap();
+    let creds = store
+        .credentials("ivanova.m")
+        .await
+        .unwrap()
+        .expect("account");
+    assert!(creds.blocked);
+    assert!(zhurnal_web::security::verify_password(generated, creds.password_hash.clone()).await);
+    assert!(
+        !zhurnal_web::security::verify_password(
+            "correct horse battery".into(),
+            creds.password_hash
+        )
+        .await
+    );
+    let grants = store.grants_of(creds.person_id).await.unwrap();
+    assert_eq!(grants.len(), 2);
+    for action in [
+        "account.create",
+        "role.grant",
+        "account.password",
+        "account.block",
+    ] {
+        assert!(
+            !store.audit_by_action(action, 10).await.unwrap().is_empty(),
+            "{action} audited"
+        );
+    }
+    store.close().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_database_urls_are_explained() {
+    let out = zhurnal("mysql://localhost/x", &["migrate"], None);
+    assert!(!out.status.success());
+    assert!(
+        text(&out).contains("unsupported database URL"),
+        "{}",
+        text(&out)
+    );
+}

@@ -1,0 +1,277 @@
+//! Starting a real Zhurnal server on a random port, on SQLite or PostgreSQL, with the demo
+//! network and a clock the test controls.
+
+use reqwest::redirect::Policy;
+use reqwest::{Client, StatusCode};
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+use zhurnal_core::clock::FixedClock;
+use zhurnal_store::{DatabaseUrl, Store};
+use zhurnal_web::{AppState, WebConfig};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server to test against, if any. With `ZHURNAL_REQUIRE_POSTGRES=1` its
+/// absence fails the test instead of skipping it.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("ZHURNAL_TEST_POSTGRES_URL") {
+        Ok(u) if !u.is_empty() => Some(u),
+        _ => {
+            if std::env::var("ZHURNAL_REQUIRE_POSTGRES").as_deref() == Ok("1") {
+                panic!("ZHURNAL_REQUIRE_POSTGRES=1 but ZHURNAL_TEST_POSTGRES_URL is not set");
+            }
+            None
+        }
+    }
+}
+
+pub struct TestApp {
+    pub url: String,
+    pub store: Store,
+    pub clock: Arc<FixedClock>,
+    pub database: DatabaseUrl,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Dir(std::path::PathBuf),
+    PgDatabase { admin_url: String, name: String },
+}
+
+fn unique(prefix: &str) -> String {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!(
+        "{prefix}_{}_{nanos}_{}",
+        std::process::id(),
+        zhurnal_web::security::random_token()[..8].to_owned()
+    )
+}
+
+/// Replaces the database name in a PostgreSQL URL.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let cut = base
+        .rfind('/')
+        .filter(|i| *i > "postgres://".len())
+        .unwrap_or(base.len());
+    format!("{}/{name}{query}", &base[..cut])
+}
+
+/// The fixed "now" of the tests: a Saturday of the second quarter, in the morning in
+/// Vladivostok (the demo schools' zone).
+pub const NOW: &str = "2026-11-28T01:00:00Z";
+
+impl TestApp {
+    /// Starts a server with the demo network on `backend`; `None` when PostgreSQL is not
+    /// configured (and not required).
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, WebConfig::default()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, cfg: WebConfig) -> Option<TestApp> {
+        let (database, cleanup) = match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(unique("zhurnal_test"));
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                (DatabaseUrl::Sqlite(dir.join("test.db")), Cleanup::Dir(dir))
+            }
+            Backend::Postgres => {
+                let admin_url = postgres_url()?;
+                let name = unique("zhurnal_test");
+                let admin = sqlx::PgPool::connect(&admin_url)
+                    .await
+                    .expect("connect to PostgreSQL");
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(&admin)
+                    .await
+                    .expect("create database");
+                admin.close().await;
+                (
+                    DatabaseUrl::Postgres(with_database(&admin_url, &name)),
+                    Cleanup::PgDatabase { admin_url, name },
+                )
+            }
+        };
+        let clock = Arc::new(FixedClock::at(NOW.parse().expect("time")));
+        let store = zhurnal::demo::create(&database, 72, clock.as_ref())
+            .await
+            .expect("demo network");
+        let state = AppState::new(store.clone(), clock.clone(), cfg).expect("state");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            zhurnal_web::serve(listener, state, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("server");
+        });
+        Some(TestApp {
+            url,
+            store,
+            clock,
+            database,
+            shutdown: Some(tx),
+            task: Some(task),
+            cleanup,
+        })
+    }
+
+    /// A client with its own cookie jar that does not follow redirects (tests look at them).
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    pub fn at(&self, path: &str) -> String {
+        format!("{}{path}", self.url)
+    }
+
+    /// Logs in through the form like a browser; returns the client holding the session.
+    pub async fn web_login(&self, login: &str, password: &str) -> (Client, reqwest::Response) {
+        let client = self.client();
+        let page = client
+            .get(self.at("/login"))
+            .send()
+            .await
+            .expect("GET /login")
+            .text()
+            .await
+            .expect("body");
+        let csrf = hidden_value(&page, "csrf").expect("csrf field on the login page");
+        let res = client
+            .post(self.at("/login"))
+            .form(&[
+                ("login", login),
+                ("password", password),
+                ("csrf", csrf.as_str()),
+            ])
+            .send()
+            .await
+            .expect("POST /login");
+        (client, res)
+    }
+
+    /// Logs in and checks it worked.
+    pub async fn signed_in(&self, login: &str) -> Client {
+        let (client, res) = self.web_login(login, "demo").await;
+        assert_eq!(res.status(), StatusCode::SEE_OTHER, "login of {login}");
+        client
+    }
+
+    /// A bearer token for a demo login.
+    pub async fn token(&self, login: &str) -> String {
+        let res = self
+            .client()
+            .post(self.at("/api/v1/auth/token"))
+            .json(&serde_json::json!({ "login": login, "password": "demo" }))
+            .send()
+            .await
+            .expect("token request");
+        assert_eq!(res.status(), StatusCode::OK, "token for {login}");
+        let body: serde_json::Value = res.json().await.expect("json");
+        body["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_owned()
+    }
+
+    /// The CSRF token of a signed-in page.
+    pub async fn csrf(&self, client: &Client) -> String {
+        let page = client
+            .get(self.at("/account"))
+            .send()
+            .await
+            .expect("GET")
+            .text()
+            .await
+            .expect("body");
+        hidden_value(&page, "csrf").expect("csrf field")
+    }
+
+    pub async fn audit_count(&self, action: &str) -> usize {
+        self.store
+            .audit_by_action(action, 100_000)
+            .await
+            .expect("audit")
+            .len()
+    }
+
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+        self.store.close().await;
+        match &self.cleanup {
+            Cleanup::Dir(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::PgDatabase { admin_url, name } => {
+                if let Ok(admin) = sqlx::PgPool::connect(admin_url).await {
+                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&admin)
+                        .await;
+                    admin.close().await;
+                }
+            }
+        }
+    }
+}
+
+/// The value of `<input type="hidden" name="NAME" value="…">` in a page.
+pub fn hidden_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_owned())
+}
+
+/// Runs a test body against SQLite, and against PostgreSQL when configured.
+#[macro_export]
+macro_rules! on_both {
+    ($name:ident, $body:path) => {
+        mod $name {
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite)
+                    .await
+                    .expect("sqlite app");
+                $body(&app).await;
+                app.stop().await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(app) =
+                    $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await
+                else {
+                    eprintln!("PostgreSQL not configured (ZHURNAL_TEST_POSTGRES_URL): skipped");
+                    return;
+                };
+                $body(&app).await;
+                app.stop().await;
+            }
+        }
+    };
+}

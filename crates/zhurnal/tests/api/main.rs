@@ -1,0 +1,10 @@
+//! Integration tests: the real server on a random port, talked to over HTTP, on SQLite and
+//! (with `ZHURNAL_TEST_POSTGRES_URL`) on PostgreSQL. One binary, modules per area.
+
+mod helpers;
+
+mod api;
+mod auth;
+mod cli;
+mod permissions;
+mod security;
