@@ -767,27 +767,26 @@ impl Builder {
             }
         }
         // The demo parent has a second child, in 3А, so switching between children can be shown.
-        if let Some((mother, surname, father_name)) = first_child_of_demo_parent {
-            if let Some(class) = self
+        if let Some((mother, surname, father_name)) = first_child_of_demo_parent
+            && let Some(class) = self
                 .net
                 .classes
                 .iter()
                 .find(|c| c.school_id == id && c.parallel == 3 && c.letter == "А")
                 .map(|c| c.id)
-            {
-                let sibling = self.person(Sex::Female, surname, Some(father_name), y - 9);
-                self.grant(sibling, Role::Student, id, None);
-                self.net.memberships.push(Membership {
-                    school_id: id,
-                    edu_group_id: class,
-                    person_id: sibling,
-                    since,
-                });
-                self.net.parent_links.push(ParentLink {
-                    parent_id: mother,
-                    child_id: sibling,
-                });
-            }
+        {
+            let sibling = self.person(Sex::Female, surname, Some(father_name), y - 9);
+            self.grant(sibling, Role::Student, id, None);
+            self.net.memberships.push(Membership {
+                school_id: id,
+                edu_group_id: class,
+                person_id: sibling,
+                since,
+            });
+            self.net.parent_links.push(ParentLink {
+                parent_id: mother,
+                child_id: sibling,
+            });
         }
     }
 

@@ -156,15 +156,14 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 /// The client address: the socket peer, or the first X-Forwarded-For hop when the operator
 /// said a trusted reverse proxy sits in front.
 pub fn client_ip(headers: &HeaderMap, peer: Option<IpAddr>, trust_proxy: bool) -> String {
-    if trust_proxy {
-        if let Some(ip) = headers
+    if trust_proxy
+        && let Some(ip) = headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
             .and_then(|v| v.trim().parse::<IpAddr>().ok())
-        {
-            return ip.to_string();
-        }
+    {
+        return ip.to_string();
     }
     peer.map(|p| p.to_string()).unwrap_or_default()
 }

@@ -86,10 +86,10 @@ impl AppError {
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let mut res = self.status().into_response();
-        if let AppError::Locked { retry_after_secs } = self {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.max(1).to_string()) {
-                res.headers_mut().insert(header::RETRY_AFTER, v);
-            }
+        if let AppError::Locked { retry_after_secs } = self
+            && let Ok(v) = HeaderValue::from_str(&retry_after_secs.max(1).to_string())
+        {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
         }
         res.extensions_mut().insert(self);
         res

@@ -64,10 +64,10 @@ pub async fn home_get(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
                 } else if let Some(s) = state.store.school(school_id).await? {
                     scopes.push(s.short_name);
                 }
-            } else if let Some(m) = g.municipality_id {
-                if let Some(name) = state.store.municipality_name(m).await? {
-                    scopes.push(name);
-                }
+            } else if let Some(m) = g.municipality_id
+                && let Some(name) = state.store.municipality_name(m).await?
+            {
+                scopes.push(name);
             }
         }
         let capabilities = permission::actions_of(role)
