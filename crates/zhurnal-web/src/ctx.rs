@@ -33,6 +33,9 @@ pub struct Actor {
     pub person_id: i64,
     pub login: String,
     pub full_name: String,
+    /// How the home page addresses the person: name and patronymic for adults, the name for
+    /// students («Анастасия Ильинична», «Маша»).
+    pub greeting_name: String,
     pub grants: Vec<Grant>,
     pub children: Vec<ChildRow>,
     pub session_id: i64,
@@ -255,11 +258,18 @@ pub async fn build(
     if cookie_lang.is_none() {
         ctx.lang = Lang::parse(&row.locale).unwrap_or_default();
     }
+    let only_student = !grants.is_empty() && grants.iter().all(|g| g.role == Role::Student);
+    let greeting_name = match &person {
+        Some(p) if only_student || p.middle_name.is_empty() => p.first_name.clone(),
+        Some(p) => format!("{} {}", p.first_name, p.middle_name),
+        None => row.login.clone(),
+    };
     ctx.actor = Some(Arc::new(Actor {
         user_id: row.user_id,
         person_id: row.person_id,
         login: row.login,
         full_name: person.map(|p| p.full_name()).unwrap_or_default(),
+        greeting_name,
         grants,
         children,
         session_id: row.session_id,
@@ -305,6 +315,7 @@ mod tests {
             person_id: 1,
             login: "x".into(),
             full_name: String::new(),
+            greeting_name: String::new(),
             grants,
             children: vec![],
             session_id: 1,

@@ -103,7 +103,7 @@ pub async fn home_get(State(state): State<AppState>, ctx: Ctx) -> Result<Respons
         .join(" ");
     let page = HomePage {
         c: Chrome::new(&ctx, t.s("home.title"), "/"),
-        name: actor.full_name.clone(),
+        name: actor.greeting_name.clone(),
         roles_attr,
         sections,
         children,

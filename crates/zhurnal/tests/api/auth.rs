@@ -376,3 +376,68 @@ async fn login_keeps_where_you_were_going(app: &TestApp) {
     assert_eq!(hidden_value(&page, "next").as_deref(), Some("/"));
 }
 on_both!(next_after_login, login_keeps_where_you_were_going);
+
+async fn a_foreign_origin_is_refused(app: &TestApp) {
+    let client = app.signed_in("teacher").await;
+    let csrf = app.csrf(&client).await;
+    let res = client
+        .post(app.at("/logout"))
+        .header("origin", "https://evil.example")
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "even with the right token"
+    );
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("отправлена с другого сайта")
+    );
+    assert_eq!(
+        client.get(app.at("/")).send().await.unwrap().status(),
+        StatusCode::OK,
+        "still signed in"
+    );
+    // The same form from Zhurnal's own origin works.
+    let res = client
+        .post(app.at("/logout"))
+        .header("origin", app.url.as_str())
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+on_both!(foreign_origin, a_foreign_origin_is_refused);
+
+async fn adults_are_greeted_by_name_and_patronymic(app: &TestApp) {
+    let client = app.signed_in("director").await;
+    let html = client
+        .get(app.at("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let h1 = html
+        .split("<h1>")
+        .nth(1)
+        .and_then(|s| s.split("</h1>").next())
+        .unwrap();
+    let words: Vec<&str> = h1.trim_start_matches("Здравствуйте, ").split(' ').collect();
+    assert_eq!(words.len(), 2, "{h1}");
+    assert!(
+        words[1].ends_with("вна")
+            || words[1].ends_with("вич")
+            || words[1].ends_with("ична")
+            || words[1].ends_with("ич"),
+        "{h1}"
+    );
+}
+on_both!(greeting, adults_are_greeted_by_name_and_patronymic);
