@@ -1,10 +1,13 @@
 //! Zhurnal's domain: plain Rust with no I/O, so its rules are unit-tested fast.
 
 pub mod account;
+pub mod bells;
+pub mod calendar;
 pub mod clock;
 pub mod demo;
 pub mod permission;
 pub mod role;
+pub mod timetable;
 
 pub use permission::{Action, Scope};
 pub use role::Role;
