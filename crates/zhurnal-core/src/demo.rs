@@ -4,9 +4,13 @@
 //! here, densely from 1, so the same seed always gives the same rows. The benchmark generator
 //! (`zhurnal gen`) will reuse [`Network::generate`] with bigger sizes.
 
+use crate::bells::{Bell, standard_first_shift};
+use crate::calendar::{Calendar, StudyWeek, recommended};
 use crate::clock::study_year_of;
 use crate::role::Role;
+use crate::timetable::{Entry, Slot, Template};
 use jiff::civil::Date;
+use std::collections::{BTreeMap, HashSet};
 
 /// The fixed demo logins (password `demo`), in the order they are printed.
 pub const DEMO_LOGINS: [(&str, Role); 10] = [
@@ -175,6 +179,12 @@ pub struct Network {
     pub assignments: Vec<Assignment>,
     pub periods: Vec<Period>,
     pub work_types: Vec<WorkType>,
+    /// Per school: the academic year's calendar.
+    pub calendars: Vec<(i64, Calendar)>,
+    /// Per school: the first shift's bells.
+    pub bells: Vec<(i64, Vec<Bell>)>,
+    /// Per school: each class's weekly timetable from the first day of the year.
+    pub templates: Vec<(i64, Template)>,
 }
 
 /// How big the generated network is.
@@ -712,6 +722,8 @@ impl Builder {
             }
         }
 
+        self.timetable(id);
+
         // Students and their families.
         let since = Date::new(y, 9, 1).unwrap_or(Date::constant(2026, 9, 1));
         let mut first_child_of_demo_parent = None;
@@ -825,6 +837,85 @@ impl Builder {
         self.grant(t, Role::Teacher, school, None);
         specialists.push((subject, t));
         t
+    }
+
+    /// A weekly timetable for every class of the school, built greedily from the teaching
+    /// load: each lesson goes to the least busy day of the class, at the first number where
+    /// both the class and the teacher are free, within the day's limit for the grade
+    /// (DOMAIN.md §3). Every teacher has their own room, so rooms never clash.
+    fn timetable(&mut self, school_id: i64) {
+        let calendar = recommended(self.study_year, StudyWeek::Five);
+        let start = calendar.start;
+        self.net.calendars.push((school_id, calendar));
+        self.net.bells.push((school_id, standard_first_shift()));
+        let mut rooms: BTreeMap<i64, String> = BTreeMap::new();
+        let mut teacher_busy: HashSet<(i64, i8, i16)> = HashSet::new();
+        let classes: Vec<(i64, i16)> = self.net.classes.iter().filter(|c| c.school_id == school_id).map(|c| (c.id, c.parallel)).collect();
+        let mut next_entry = self.net.templates.iter().map(|(_, t)| t.entries.len() as i64).sum::<i64>() + 1;
+        for (class_id, parallel) in classes {
+            let max_per_day: i16 = match parallel {
+                1 => 4,
+                2..=4 => 5,
+                5 | 6 => 6,
+                _ => 7,
+            };
+            let mut units: Vec<(i64, i64, i16)> = self
+                .net
+                .assignments
+                .iter()
+                .filter(|a| a.edu_group_id == class_id)
+                .map(|a| (a.subject_id, a.teacher_id, a.hours_per_week))
+                .collect();
+            units.sort_by_key(|u| std::cmp::Reverse(u.2));
+            let mut class_busy: HashSet<(i8, i16)> = HashSet::new();
+            let mut per_day = [0i16; 6];
+            let mut entries = Vec::new();
+            for (subject_id, teacher_id, hours) in units {
+                let room_count = rooms.len();
+                let room = rooms.entry(teacher_id).or_insert_with(|| format!("{}", 101 + room_count)).clone();
+                let mut used_days: Vec<i8> = Vec::new();
+                for _ in 0..hours {
+                    let mut days: Vec<i8> = (1..=5).collect();
+                    // Spread a subject over the week before doubling up on a day.
+                    days.sort_by_key(|d| (used_days.contains(d), per_day[*d as usize], *d));
+                    let placed = days.iter().find_map(|&d| {
+                        (1..=max_per_day).find(|&n| !class_busy.contains(&(d, n)) && !teacher_busy.contains(&(teacher_id, d, n))).map(|n| (d, n))
+                    });
+                    // No free place: move one of the class's lessons aside to make room.
+                    let placed = placed.or_else(|| {
+                        let all: Vec<(i8, i16)> = (1..=5).flat_map(|d| (1..=max_per_day).map(move |n| (d, n))).collect();
+                        for &(d, n) in &all {
+                            if teacher_busy.contains(&(teacher_id, d, n)) {
+                                continue;
+                            }
+                            let Some(pos) = entries.iter().position(|e: &Entry| e.slot == Slot { weekday: d, number: n }) else { continue };
+                            let other = entries[pos].teacher_id;
+                            let free = all.iter().find(|(d2, n2)| !class_busy.contains(&(*d2, *n2)) && !teacher_busy.contains(&(other, *d2, *n2)));
+                            if let Some(&(d2, n2)) = free {
+                                teacher_busy.remove(&(other, d, n));
+                                teacher_busy.insert((other, d2, n2));
+                                class_busy.insert((d2, n2));
+                                per_day[d2 as usize] += 1;
+                                per_day[d as usize] -= 1;
+                                class_busy.remove(&(d, n));
+                                entries[pos].slot = Slot { weekday: d2, number: n2 };
+                                return Some((d, n));
+                            }
+                        }
+                        None
+                    });
+                    let Some((d, n)) = placed else { continue };
+                    class_busy.insert((d, n));
+                    teacher_busy.insert((teacher_id, d, n));
+                    per_day[d as usize] += 1;
+                    used_days.push(d);
+                    entries.push(Entry { id: next_entry, group_id: class_id, subject_id, teacher_id, room: room.clone(), slot: Slot { weekday: d, number: n } });
+                    next_entry += 1;
+                }
+            }
+            entries.sort_by_key(|e| e.slot);
+            self.net.templates.push((school_id, Template { class_id, valid_from: start, entries }));
+        }
     }
 
     fn reference_data(&mut self, school_id: i64) {
@@ -1050,5 +1141,26 @@ mod tests {
             assert_eq!(ps[0].start, Date::constant(2026, 9, 1));
             assert_eq!(ps.last().unwrap().finish, Date::constant(2027, 5, 26));
         }
+    }
+
+    #[test]
+    fn the_timetable_is_conflict_free_and_mostly_complete() {
+        use crate::timetable::{conflicts, hours_against_load};
+        use std::collections::HashMap;
+        let net = demo();
+        let groups: HashMap<i64, (i64, i16)> = net.classes.iter().map(|c| (c.id, (c.id, c.parallel))).collect();
+        for school in &net.schools {
+            let entries: Vec<Entry> = net.templates.iter().filter(|(s, _)| *s == school.id).flat_map(|(_, t)| t.entries.clone()).collect();
+            assert_eq!(conflicts(&entries, &groups), vec![], "school {}", school.id);
+            let load: Vec<(i64, i64, i64, i16)> = net.assignments.iter().filter(|a| a.school_id == school.id).map(|a| (a.edu_group_id, a.subject_id, a.teacher_id, a.hours_per_week)).collect();
+            let total: i32 = load.iter().map(|l| i32::from(l.3)).sum();
+            let missing: i32 = hours_against_load(&entries, &load).iter().map(|(_, planned, wanted)| i32::from(wanted - planned)).sum();
+            assert!(missing * 50 <= total, "school {}: {missing} of {total} hours unplaced", school.id);
+        }
+        // The demo class has lessons every weekday, none on Saturday.
+        let class = net.classes.iter().find(|c| c.school_id == 1 && c.name() == "7Б").unwrap();
+        let t = net.templates.iter().find(|(_, t)| t.class_id == class.id).unwrap();
+        let days: HashSet<i8> = t.1.entries.iter().map(|e| e.slot.weekday).collect();
+        assert_eq!(days, HashSet::from([1, 2, 3, 4, 5]));
     }
 }

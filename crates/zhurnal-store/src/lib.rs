@@ -12,12 +12,14 @@ mod auth;
 mod connect;
 mod load;
 mod school;
+mod timetable;
 
 pub use accounts::*;
 pub use audit::*;
 pub use auth::*;
 pub use connect::{DatabaseUrl, DurabilityReport};
 pub use school::*;
+pub use timetable::*;
 
 use sqlx::{PgPool, SqlitePool};
 
