@@ -850,8 +850,20 @@ impl Builder {
         self.net.bells.push((school_id, standard_first_shift()));
         let mut rooms: BTreeMap<i64, String> = BTreeMap::new();
         let mut teacher_busy: HashSet<(i64, i8, i16)> = HashSet::new();
-        let classes: Vec<(i64, i16)> = self.net.classes.iter().filter(|c| c.school_id == school_id).map(|c| (c.id, c.parallel)).collect();
-        let mut next_entry = self.net.templates.iter().map(|(_, t)| t.entries.len() as i64).sum::<i64>() + 1;
+        let classes: Vec<(i64, i16)> = self
+            .net
+            .classes
+            .iter()
+            .filter(|c| c.school_id == school_id)
+            .map(|c| (c.id, c.parallel))
+            .collect();
+        let mut next_entry = self
+            .net
+            .templates
+            .iter()
+            .map(|(_, t)| t.entries.len() as i64)
+            .sum::<i64>()
+            + 1;
         for (class_id, parallel) in classes {
             let max_per_day: i16 = match parallel {
                 1 => 4,
@@ -872,25 +884,46 @@ impl Builder {
             let mut entries = Vec::new();
             for (subject_id, teacher_id, hours) in units {
                 let room_count = rooms.len();
-                let room = rooms.entry(teacher_id).or_insert_with(|| format!("{}", 101 + room_count)).clone();
+                let room = rooms
+                    .entry(teacher_id)
+                    .or_insert_with(|| format!("{}", 101 + room_count))
+                    .clone();
                 let mut used_days: Vec<i8> = Vec::new();
                 for _ in 0..hours {
                     let mut days: Vec<i8> = (1..=5).collect();
                     // Spread a subject over the week before doubling up on a day.
                     days.sort_by_key(|d| (used_days.contains(d), per_day[*d as usize], *d));
                     let placed = days.iter().find_map(|&d| {
-                        (1..=max_per_day).find(|&n| !class_busy.contains(&(d, n)) && !teacher_busy.contains(&(teacher_id, d, n))).map(|n| (d, n))
+                        (1..=max_per_day)
+                            .find(|&n| {
+                                !class_busy.contains(&(d, n))
+                                    && !teacher_busy.contains(&(teacher_id, d, n))
+                            })
+                            .map(|n| (d, n))
                     });
                     // No free place: move one of the class's lessons aside to make room.
                     let placed = placed.or_else(|| {
-                        let all: Vec<(i8, i16)> = (1..=5).flat_map(|d| (1..=max_per_day).map(move |n| (d, n))).collect();
+                        let all: Vec<(i8, i16)> = (1..=5)
+                            .flat_map(|d| (1..=max_per_day).map(move |n| (d, n)))
+                            .collect();
                         for &(d, n) in &all {
                             if teacher_busy.contains(&(teacher_id, d, n)) {
                                 continue;
                             }
-                            let Some(pos) = entries.iter().position(|e: &Entry| e.slot == Slot { weekday: d, number: n }) else { continue };
+                            let Some(pos) = entries.iter().position(|e: &Entry| {
+                                e.slot
+                                    == Slot {
+                                        weekday: d,
+                                        number: n,
+                                    }
+                            }) else {
+                                continue;
+                            };
                             let other = entries[pos].teacher_id;
-                            let free = all.iter().find(|(d2, n2)| !class_busy.contains(&(*d2, *n2)) && !teacher_busy.contains(&(other, *d2, *n2)));
+                            let free = all.iter().find(|(d2, n2)| {
+                                !class_busy.contains(&(*d2, *n2))
+                                    && !teacher_busy.contains(&(other, *d2, *n2))
+                            });
                             if let Some(&(d2, n2)) = free {
                                 teacher_busy.remove(&(other, d, n));
                                 teacher_busy.insert((other, d2, n2));
@@ -898,7 +931,10 @@ impl Builder {
                                 per_day[d2 as usize] += 1;
                                 per_day[d as usize] -= 1;
                                 class_busy.remove(&(d, n));
-                                entries[pos].slot = Slot { weekday: d2, number: n2 };
+                                entries[pos].slot = Slot {
+                                    weekday: d2,
+                                    number: n2,
+                                };
                                 return Some((d, n));
                             }
                         }
@@ -909,12 +945,29 @@ impl Builder {
                     teacher_busy.insert((teacher_id, d, n));
                     per_day[d as usize] += 1;
                     used_days.push(d);
-                    entries.push(Entry { id: next_entry, group_id: class_id, subject_id, teacher_id, room: room.clone(), slot: Slot { weekday: d, number: n } });
+                    entries.push(Entry {
+                        id: next_entry,
+                        group_id: class_id,
+                        subject_id,
+                        teacher_id,
+                        room: room.clone(),
+                        slot: Slot {
+                            weekday: d,
+                            number: n,
+                        },
+                    });
                     next_entry += 1;
                 }
             }
             entries.sort_by_key(|e| e.slot);
-            self.net.templates.push((school_id, Template { class_id, valid_from: start, entries }));
+            self.net.templates.push((
+                school_id,
+                Template {
+                    class_id,
+                    valid_from: start,
+                    entries,
+                },
+            ));
         }
     }
 
@@ -1148,18 +1201,47 @@ mod tests {
         use crate::timetable::{conflicts, hours_against_load};
         use std::collections::HashMap;
         let net = demo();
-        let groups: HashMap<i64, (i64, i16)> = net.classes.iter().map(|c| (c.id, (c.id, c.parallel))).collect();
+        let groups: HashMap<i64, (i64, i16)> = net
+            .classes
+            .iter()
+            .map(|c| (c.id, (c.id, c.parallel)))
+            .collect();
         for school in &net.schools {
-            let entries: Vec<Entry> = net.templates.iter().filter(|(s, _)| *s == school.id).flat_map(|(_, t)| t.entries.clone()).collect();
+            let entries: Vec<Entry> = net
+                .templates
+                .iter()
+                .filter(|(s, _)| *s == school.id)
+                .flat_map(|(_, t)| t.entries.clone())
+                .collect();
             assert_eq!(conflicts(&entries, &groups), vec![], "school {}", school.id);
-            let load: Vec<(i64, i64, i64, i16)> = net.assignments.iter().filter(|a| a.school_id == school.id).map(|a| (a.edu_group_id, a.subject_id, a.teacher_id, a.hours_per_week)).collect();
+            let load: Vec<(i64, i64, i64, i16)> = net
+                .assignments
+                .iter()
+                .filter(|a| a.school_id == school.id)
+                .map(|a| (a.edu_group_id, a.subject_id, a.teacher_id, a.hours_per_week))
+                .collect();
             let total: i32 = load.iter().map(|l| i32::from(l.3)).sum();
-            let missing: i32 = hours_against_load(&entries, &load).iter().map(|(_, planned, wanted)| i32::from(wanted - planned)).sum();
-            assert!(missing * 50 <= total, "school {}: {missing} of {total} hours unplaced", school.id);
+            let missing: i32 = hours_against_load(&entries, &load)
+                .iter()
+                .map(|(_, planned, wanted)| i32::from(wanted - planned))
+                .sum();
+            assert!(
+                missing * 50 <= total,
+                "school {}: {missing} of {total} hours unplaced",
+                school.id
+            );
         }
         // The demo class has lessons every weekday, none on Saturday.
-        let class = net.classes.iter().find(|c| c.school_id == 1 && c.name() == "7Б").unwrap();
-        let t = net.templates.iter().find(|(_, t)| t.class_id == class.id).unwrap();
+        let class = net
+            .classes
+            .iter()
+            .find(|c| c.school_id == 1 && c.name() == "7Б")
+            .unwrap();
+        let t = net
+            .templates
+            .iter()
+            .find(|(_, t)| t.class_id == class.id)
+            .unwrap();
         let days: HashSet<i8> = t.1.entries.iter().map(|e| e.slot.weekday).collect();
         assert_eq!(days, HashSet::from([1, 2, 3, 4, 5]));
     }

@@ -50,6 +50,8 @@ pub enum Action {
     ViewSchools,
     /// §2.3–§2.6: school profile, calendar, curriculum, classes, timetable.
     EditSchoolSetup,
+    /// §2.6: see the timetable of any class or teacher for any date.
+    ViewTimetable,
     /// §2.4: staff records and self-government bodies.
     ManageStaff,
     /// §5.1–§5.2, §3.1–§3.2: register students and parents, access codes, departures.
@@ -87,11 +89,12 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 21] = [
+    pub const ALL: [Action; 22] = [
         Action::ViewHome,
         Action::ManageOwnAccount,
         Action::ViewSchools,
         Action::EditSchoolSetup,
+        Action::ViewTimetable,
         Action::ManageStaff,
         Action::ManageRoster,
         Action::TransferStudents,
@@ -117,6 +120,7 @@ impl Action {
             Action::ManageOwnAccount => "manage_own_account",
             Action::ViewSchools => "view_schools",
             Action::EditSchoolSetup => "edit_school_setup",
+            Action::ViewTimetable => "view_timetable",
             Action::ManageStaff => "manage_staff",
             Action::ManageRoster => "manage_roster",
             Action::TransferStudents => "transfer_students",
@@ -146,6 +150,7 @@ impl Action {
             Action::ViewHome
                 | Action::ManageOwnAccount
                 | Action::ViewSchools
+                | Action::ViewTimetable
                 | Action::ViewJournal
                 | Action::ViewDiary
                 | Action::ViewReports
@@ -157,6 +162,7 @@ impl Action {
     pub fn clause(self) -> &'static str {
         match self {
             Action::EditSchoolSetup => "§2.3, §2.5, §2.6",
+            Action::ViewTimetable => "§2.6",
             Action::ManageStaff => "§2.4",
             Action::ManageRoster => "§3.1, §3.2, §5.1, §5.2",
             Action::TransferStudents => "§2.12",
@@ -215,6 +221,12 @@ pub const TABLE: &[(Role, Action, Scope)] = &[
     (R::Inspector, A::ViewSchools, S::Municipality),
     (R::MunicipalOperator, A::ViewSchools, S::Municipality),
     (R::DeputyDirector, A::EditSchoolSetup, S::School),
+    (R::Director, A::ViewTimetable, S::School),
+    (R::DeputyDirector, A::ViewTimetable, S::School),
+    (R::ClassTeacher, A::ViewTimetable, S::School),
+    (R::Teacher, A::ViewTimetable, S::School),
+    (R::Clerk, A::ViewTimetable, S::School),
+    (R::Inspector, A::ViewTimetable, S::Municipality),
     (R::DeputyDirector, A::ManageStaff, S::School),
     (R::Director, A::ManageStaff, S::School),
     // Roster.

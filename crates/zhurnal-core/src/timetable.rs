@@ -137,6 +137,19 @@ pub fn derive(
     from: Date,
     to: Date,
 ) -> Vec<Lesson> {
+    // A lesson moved into the range comes from a date that may lie outside it: derive far
+    // enough to see its source. A lesson moved out of the range stays in the result, so the
+    // stored row (keyed by its original date) is updated rather than dropped.
+    let in_range = |d: Date| d >= from && d <= to;
+    let (mut lo, mut hi) = (from, to);
+    for c in changes {
+        if let Change::Move { date, to_date, .. } = c
+            && in_range(*to_date)
+        {
+            lo = lo.min(*date);
+            hi = hi.max(*date);
+        }
+    }
     let mut by_key: BTreeMap<(Date, i64, i16, Origin), Lesson> = BTreeMap::new();
     let mut classes: Vec<i64> = templates.iter().map(|t| t.class_id).collect();
     classes.sort_unstable();
@@ -145,7 +158,7 @@ pub fn derive(
         let Some(grade) = groups.grade_of_class(class_id) else {
             continue;
         };
-        for (date, timetable_of) in calendar.study_days(from, to, grade) {
+        for (date, timetable_of) in calendar.study_days(lo, hi, grade) {
             let Some(template) = template_on(templates, class_id, date) else {
                 continue;
             };
@@ -238,7 +251,7 @@ pub fn derive(
             }
         }
     }
-    lessons.retain(|l| l.date >= from && l.date <= to);
+    lessons.retain(|l| in_range(l.date) || l.moved_from.is_some_and(|(d, _)| in_range(d)));
     lessons.sort_by(|a, b| {
         (a.date, a.number, a.group_id, a.origin).cmp(&(b.date, b.number, b.group_id, b.origin))
     });
@@ -618,5 +631,49 @@ mod tests {
             Date::constant(2026, 11, 22),
         );
         assert!(lessons.is_empty());
+    }
+
+    #[test]
+    fn moves_across_the_range_boundary() {
+        // Moved from Friday 20 Nov (week 1) to Monday 23 Nov lesson 7 (week 2).
+        let t = Template {
+            class_id: 10,
+            valid_from: Date::constant(2026, 9, 1),
+            entries: vec![entry(1, 10, 5, 1, 100, 500, "21")],
+        };
+        let changes = vec![Change::Move {
+            date: Date::constant(2026, 11, 20),
+            entry_id: 1,
+            to_date: Date::constant(2026, 11, 23),
+            to_number: 7,
+            room: None,
+        }];
+        let cal = recommended(2026, StudyWeek::Five);
+        let week2 = derive(
+            &cal,
+            &[t.clone()],
+            &changes,
+            &groups(),
+            Date::constant(2026, 11, 23),
+            Date::constant(2026, 11, 29),
+        );
+        let moved: Vec<(Date, i16)> = week2.iter().map(|l| (l.date, l.number)).collect();
+        assert!(
+            moved.contains(&(Date::constant(2026, 11, 23), 7)),
+            "seen from the week it moved into: {moved:?}"
+        );
+        let week1 = derive(
+            &cal,
+            &[t],
+            &changes,
+            &groups(),
+            Date::constant(2026, 11, 16),
+            Date::constant(2026, 11, 22),
+        );
+        let l = week1
+            .iter()
+            .find(|l| l.moved_from.is_some())
+            .expect("kept when seen from the week it left");
+        assert_eq!(l.date, Date::constant(2026, 11, 23));
     }
 }

@@ -11,6 +11,11 @@ pub struct PersonRow {
 }
 
 impl PersonRow {
+    /// «Иванова М. П.»: the short form used in timetables and journals.
+    pub fn short_name(&self) -> String {
+        short_name(&self.last_name, &self.first_name, &self.middle_name)
+    }
+
     /// «Иванова Мария Петровна»: surname first, as Russian school documents write it.
     pub fn full_name(&self) -> String {
         [&self.last_name, &self.first_name, &self.middle_name]
@@ -20,6 +25,17 @@ impl PersonRow {
             .collect::<Vec<_>>()
             .join(" ")
     }
+}
+
+/// «Иванова М. П.» from the parts of a name.
+pub fn short_name(last: &str, first: &str, middle: &str) -> String {
+    let initial = |s: &str| {
+        s.chars()
+            .next()
+            .map(|c| format!("\u{a0}{c}."))
+            .unwrap_or_default()
+    };
+    format!("{last}{}{}", initial(first), initial(middle))
 }
 
 /// A role held by a person, with its scope.
@@ -53,6 +69,15 @@ pub struct SchoolRow {
     pub time_zone: String,
     pub classes: i64,
     pub students: i64,
+}
+
+/// A class as lists and selects show it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClassRow {
+    pub id: i64,
+    pub name: String,
+    pub parallel: i32,
+    pub class_teacher_id: Option<i64>,
 }
 
 macro_rules! school_select {
@@ -131,5 +156,29 @@ impl Store {
             .bind(group_id)
             .fetch_optional(pool)
             .await?))
+    }
+
+    /// The classes of a school year, in the order 1А, 1Б, … 11Б.
+    pub async fn school_classes(&self, school_id: i64, study_year: i16) -> Result<Vec<ClassRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, ClassRow>(
+            "SELECT id, name, parallel, class_teacher_id FROM edu_groups \
+             WHERE school_id = $1 AND kind = 'class' AND study_year = $2 ORDER BY parallel, letter, name",
+        )
+        .bind(school_id)
+        .bind(i32::from(study_year))
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// The teachers of a school, by surname.
+    pub async fn school_teachers(&self, school_id: i64) -> Result<Vec<PersonRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, PersonRow>(
+            "SELECT p.id, p.last_name, p.first_name, p.middle_name FROM persons p \
+             WHERE p.id IN (SELECT person_id FROM role_grants WHERE school_id = $1 AND role = 'teacher') \
+             ORDER BY p.last_name, p.first_name, p.middle_name, p.id",
+        )
+        .bind(school_id)
+        .fetch_all(pool)
+        .await?))
     }
 }

@@ -14,11 +14,13 @@ use zhurnal_core::calendar::{Calendar, Grades, Holiday, MovedDay, StudyWeek};
 use zhurnal_core::timetable::{Change, Entry, Lesson, Origin, Slot, Template};
 
 fn date(s: &str) -> Result<Date> {
-    s.parse().map_err(|e| StoreError::Config(format!("bad date «{s}» in the database: {e}")))
+    s.parse()
+        .map_err(|e| StoreError::Config(format!("bad date «{s}» in the database: {e}")))
 }
 
 fn time(s: &str) -> Result<Time> {
-    s.parse().map_err(|e| StoreError::Config(format!("bad time «{s}» in the database: {e}")))
+    s.parse()
+        .map_err(|e| StoreError::Config(format!("bad time «{s}» in the database: {e}")))
 }
 
 fn weekday(n: i32) -> Weekday {
@@ -50,6 +52,8 @@ pub struct LessonRow {
     pub room: String,
     pub status: String,
     pub replaced_teacher_id: Option<i64>,
+    /// `entry:ID` for a lesson of the weekly template, `extra:ID` for an extra one.
+    pub origin: String,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -136,7 +140,7 @@ macro_rules! lesson_select {
         concat!(
             "SELECT l.id, l.date, l.number, l.edu_group_id AS group_id, g.name AS group_name, l.subject_id, s.name AS subject_name, ",
             "l.teacher_id, p.last_name AS teacher_last_name, p.first_name AS teacher_first_name, p.middle_name AS teacher_middle_name, ",
-            "l.room, l.status, l.replaced_teacher_id ",
+            "l.room, l.status, l.replaced_teacher_id, l.origin ",
             "FROM lessons l JOIN edu_groups g ON g.id = l.edu_group_id JOIN subjects s ON s.id = l.subject_id ",
             "LEFT JOIN persons p ON p.id = l.teacher_id ",
             $tail
@@ -174,25 +178,46 @@ impl Store {
         let mut cal = Calendar {
             start: date(&row.start_date)?,
             end: date(&row.end_date)?,
-            week: if row.study_week == 6 { StudyWeek::Six } else { StudyWeek::Five },
+            week: if row.study_week == 6 {
+                StudyWeek::Six
+            } else {
+                StudyWeek::Five
+            },
             holidays: Vec::new(),
             moved: Vec::new(),
         };
         for h in holidays {
-            cal.holidays.push(Holiday { name: h.name, start: date(&h.start_date)?, end: date(&h.end_date)?, grades: Grades(h.grades as u16) });
+            cal.holidays.push(Holiday {
+                name: h.name,
+                start: date(&h.start_date)?,
+                end: date(&h.end_date)?,
+                grades: Grades(h.grades as u16),
+            });
         }
         for m in moved {
             let d = date(&m.date)?;
             cal.moved.push(match (m.kind.as_str(), m.weekday) {
-                ("working", Some(w)) => MovedDay::WorkingAs { date: d, weekday: weekday(w) },
-                _ => MovedDay::DayOff { date: d, name: m.name },
+                ("working", Some(w)) => MovedDay::WorkingAs {
+                    date: d,
+                    weekday: weekday(w),
+                },
+                _ => MovedDay::DayOff {
+                    date: d,
+                    name: m.name,
+                },
             });
         }
         Ok(Some(cal))
     }
 
     /// Replaces a school year's calendar as a whole (all or nothing), recording it.
-    pub async fn save_calendar(&self, school_id: i64, study_year: i16, cal: &Calendar, audit: &AuditEntry) -> Result<()> {
+    pub async fn save_calendar(
+        &self,
+        school_id: i64,
+        study_year: i16,
+        cal: &Calendar,
+        audit: &AuditEntry,
+    ) -> Result<()> {
         let year = i32::from(study_year);
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -236,12 +261,22 @@ impl Store {
         .await?);
         let mut out = Vec::new();
         for (number, start, end) in rows {
-            out.push(Bell { number: number as i16, start: time(&start)?, end: time(&end)? });
+            out.push(Bell {
+                number: number as i16,
+                start: time(&start)?,
+                end: time(&end)?,
+            });
         }
         Ok(out)
     }
 
-    pub async fn save_bells(&self, school_id: i64, name: &str, bells: &[Bell], audit: &AuditEntry) -> Result<()> {
+    pub async fn save_bells(
+        &self,
+        school_id: i64,
+        name: &str,
+        bells: &[Bell],
+        audit: &AuditEntry,
+    ) -> Result<()> {
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
@@ -271,7 +306,10 @@ impl Store {
         .bind(school_id)
         .fetch_all(pool)
         .await?);
-        Ok(rows.into_iter().filter_map(|r| Some((r.id, (r.class_id, r.parallel? as i16)))).collect())
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| Some((r.id, (r.class_id, r.parallel? as i16))))
+            .collect())
     }
 
     /// Every weekly template of the school with its entries.
@@ -293,18 +331,32 @@ impl Store {
                 subject_id: r.subject_id,
                 teacher_id: r.teacher_id,
                 room: r.room,
-                slot: Slot { weekday: r.weekday as i8, number: r.number as i16 },
+                slot: Slot {
+                    weekday: r.weekday as i8,
+                    number: r.number as i16,
+                },
             };
             match out.last_mut() {
-                Some(t) if t.class_id == r.class_id && t.valid_from == valid_from => t.entries.push(entry),
-                _ => out.push(Template { class_id: r.class_id, valid_from, entries: vec![entry] }),
+                Some(t) if t.class_id == r.class_id && t.valid_from == valid_from => {
+                    t.entries.push(entry)
+                }
+                _ => out.push(Template {
+                    class_id: r.class_id,
+                    valid_from,
+                    entries: vec![entry],
+                }),
             }
         }
         Ok(out)
     }
 
     /// Saves weekly templates with their entries (ids as given), e.g. the demo's.
-    pub async fn insert_templates(&self, school_id: i64, templates: &[Template], now: i64) -> Result<()> {
+    pub async fn insert_templates(
+        &self,
+        school_id: i64,
+        templates: &[Template],
+        now: i64,
+    ) -> Result<()> {
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
             for t in templates {
@@ -350,7 +402,11 @@ impl Store {
         for r in rows {
             let d = date(&r.date)?;
             let change = match (r.kind.as_str(), r.entry_id) {
-                ("substitute", Some(entry_id)) => Change::Substitute { date: d, entry_id, teacher_id: r.teacher_id.unwrap_or_default() },
+                ("substitute", Some(entry_id)) => Change::Substitute {
+                    date: d,
+                    entry_id,
+                    teacher_id: r.teacher_id.unwrap_or_default(),
+                },
                 ("cancel", Some(entry_id)) => Change::Cancel { date: d, entry_id },
                 ("move", Some(entry_id)) => Change::Move {
                     date: d,
@@ -375,16 +431,75 @@ impl Store {
     }
 
     /// Records a one-off change. The caller re-derives the affected dates afterwards.
-    pub async fn add_change(&self, school_id: i64, c: &NewChange, audit: &AuditEntry) -> Result<i64> {
+    pub async fn add_change(
+        &self,
+        school_id: i64,
+        c: &NewChange,
+        audit: &AuditEntry,
+    ) -> Result<i64> {
         let (kind, d, entry, teacher, to_date, number, room, group, subject) = match &c.change {
-            Change::Substitute { date, entry_id, teacher_id } => ("substitute", *date, Some(*entry_id), Some(*teacher_id), None, None, None, None, None),
-            Change::Cancel { date, entry_id } => ("cancel", *date, Some(*entry_id), None, None, None, None, None, None),
-            Change::Move { date, entry_id, to_date, to_number, room } => {
-                ("move", *date, Some(*entry_id), None, Some(to_date.to_string()), Some(i32::from(*to_number)), room.clone(), None, None)
-            }
-            Change::Extra { date, number, group_id, subject_id, teacher_id, room, .. } => {
-                ("extra", *date, None, Some(*teacher_id), None, Some(i32::from(*number)), Some(room.clone()), Some(*group_id), Some(*subject_id))
-            }
+            Change::Substitute {
+                date,
+                entry_id,
+                teacher_id,
+            } => (
+                "substitute",
+                *date,
+                Some(*entry_id),
+                Some(*teacher_id),
+                None,
+                None,
+                None,
+                None,
+                None,
+            ),
+            Change::Cancel { date, entry_id } => (
+                "cancel",
+                *date,
+                Some(*entry_id),
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            ),
+            Change::Move {
+                date,
+                entry_id,
+                to_date,
+                to_number,
+                room,
+            } => (
+                "move",
+                *date,
+                Some(*entry_id),
+                None,
+                Some(to_date.to_string()),
+                Some(i32::from(*to_number)),
+                room.clone(),
+                None,
+                None,
+            ),
+            Change::Extra {
+                date,
+                number,
+                group_id,
+                subject_id,
+                teacher_id,
+                room,
+                ..
+            } => (
+                "extra",
+                *date,
+                None,
+                Some(*teacher_id),
+                None,
+                Some(i32::from(*number)),
+                Some(room.clone()),
+                Some(*group_id),
+                Some(*subject_id),
+            ),
         };
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -406,7 +521,14 @@ impl Store {
 
     /// Makes the stored lessons of `from..=to` equal to `derived` (for the groups of the
     /// school), in one transaction. Returns (inserted, updated, removed, kept as cancelled).
-    pub async fn sync_lessons(&self, school_id: i64, from: Date, to: Date, derived: &[Lesson], now: i64) -> Result<(usize, usize, usize, usize)> {
+    pub async fn sync_lessons(
+        &self,
+        school_id: i64,
+        from: Date,
+        to: Date,
+        derived: &[Lesson],
+        now: i64,
+    ) -> Result<(usize, usize, usize, usize)> {
         let existing: Vec<ExistingLesson> = on_read!(self, pool => sqlx::query_as(
             "SELECT l.id, l.origin, l.origin_date, l.date, l.number, l.teacher_id, l.room, l.status, l.replaced_teacher_id, \
                     (EXISTS (SELECT 1 FROM works w WHERE w.lesson_id = l.id) OR EXISTS (SELECT 1 FROM lesson_log_entries a WHERE a.lesson_id = l.id) OR l.topic <> '') AS has_data \
@@ -417,8 +539,10 @@ impl Store {
         .bind(to.to_string())
         .fetch_all(pool)
         .await?);
-        let mut by_key: HashMap<(String, String), ExistingLesson> =
-            existing.into_iter().map(|e| ((e.origin.clone(), e.origin_date.clone()), e)).collect();
+        let mut by_key: HashMap<(String, String), ExistingLesson> = existing
+            .into_iter()
+            .map(|e| ((e.origin.clone(), e.origin_date.clone()), e))
+            .collect();
         let mut inserts: Vec<(&Lesson, String, String)> = Vec::new();
         let mut updates: Vec<(i64, &Lesson)> = Vec::new();
         let mut seen: HashSet<(String, String)> = HashSet::new();
@@ -442,7 +566,11 @@ impl Store {
                 None => inserts.push((l, origin, origin_date)),
             }
         }
-        let gone: Vec<ExistingLesson> = by_key.drain().filter(|(k, _)| !seen.contains(k)).map(|(_, v)| v).collect();
+        let gone: Vec<ExistingLesson> = by_key
+            .drain()
+            .filter(|(k, _)| !seen.contains(k))
+            .map(|(_, v)| v)
+            .collect();
         let (mut removed, mut kept) = (0, 0);
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -479,8 +607,22 @@ impl Store {
         Ok((inserts.len(), updates.len(), removed, kept))
     }
 
+    /// The subjects of a school, by name.
+    pub async fn school_subjects(&self, school_id: i64) -> Result<Vec<(i64, String)>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM subjects WHERE school_id = $1 ORDER BY name")
+            .bind(school_id)
+            .fetch_all(pool)
+            .await?))
+    }
+
     /// Lessons of a class (and its subgroups) in a date range, in order.
-    pub async fn class_lessons(&self, school_id: i64, class_id: i64, from: Date, to: Date) -> Result<Vec<LessonRow>> {
+    pub async fn class_lessons(
+        &self,
+        school_id: i64,
+        class_id: i64,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<LessonRow>> {
         on_read!(self, pool => Ok(sqlx::query_as::<_, LessonRow>(lesson_select!(
             "WHERE l.school_id = $1 AND (g.id = $2 OR g.parent_id = $2) AND l.date >= $3 AND l.date <= $4 ORDER BY l.date, l.number, g.name"
         ))
@@ -493,7 +635,13 @@ impl Store {
     }
 
     /// Lessons a teacher gives (or was replaced in) in a date range.
-    pub async fn teacher_lessons(&self, school_id: i64, teacher_id: i64, from: Date, to: Date) -> Result<Vec<LessonRow>> {
+    pub async fn teacher_lessons(
+        &self,
+        school_id: i64,
+        teacher_id: i64,
+        from: Date,
+        to: Date,
+    ) -> Result<Vec<LessonRow>> {
         on_read!(self, pool => Ok(sqlx::query_as::<_, LessonRow>(lesson_select!(
             "WHERE l.school_id = $1 AND (l.teacher_id = $2 OR l.replaced_teacher_id = $2) AND l.date >= $3 AND l.date <= $4 ORDER BY l.date, l.number"
         ))

@@ -104,6 +104,31 @@ impl Tr {
         }
     }
 
+    /// «Пн, 16 ноября»; "Mon, 16 November".
+    pub fn weekday_date(&self, d: jiff::civil::Date) -> String {
+        let w = usize::try_from(d.weekday().to_monday_zero_offset()).unwrap_or(0);
+        let m = usize::try_from(d.month() - 1).unwrap_or(0);
+        match self.lang {
+            Lang::Ru => format!(
+                "{}, {}\u{a0}{}",
+                RU_WEEKDAYS[w],
+                d.day(),
+                RU_MONTHS_GENITIVE[m]
+            ),
+            Lang::En => format!("{}, {}\u{a0}{}", EN_WEEKDAYS[w], d.day(), EN_MONTHS[m]),
+        }
+    }
+
+    /// «28 ноября 2026»; "28 November 2026".
+    pub fn date(&self, d: jiff::civil::Date) -> String {
+        let m = usize::try_from(d.month() - 1).unwrap_or(0);
+        let name = match self.lang {
+            Lang::Ru => RU_MONTHS_GENITIVE[m],
+            Lang::En => EN_MONTHS[m],
+        };
+        format!("{}\u{a0}{}\u{a0}{}", d.day(), name, d.year())
+    }
+
     /// «28 ноября 2026, 14:05» in the given zone; "28 November 2026, 14:05".
     pub fn datetime(&self, ms: i64, tz: &str) -> String {
         let zone = TimeZone::get(tz).unwrap_or(TimeZone::UTC);
@@ -126,6 +151,9 @@ impl Tr {
         )
     }
 }
+
+const RU_WEEKDAYS: [&str; 7] = ["Пн", "Вт", "Ср", "Чт", "Пт", "Сб", "Вс"];
+const EN_WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 const RU_MONTHS_GENITIVE: [&str; 12] = [
     "января",
@@ -196,6 +224,10 @@ fn action_names(action: Action) -> (&'static str, &'static str) {
             "Настройка школы: профиль, календарь, учебный план, классы, расписание",
             "School setup: profile, calendar, curriculum, classes, timetable",
         ),
+        Action::ViewTimetable => (
+            "Расписание уроков классов и учителей",
+            "Timetable of classes and teachers",
+        ),
         Action::ManageStaff => (
             "Сотрудники и органы самоуправления",
             "Staff and self-government bodies",
@@ -262,6 +294,8 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
         "nav.home" => ("Главная", "Home"),
         "nav.schools" => ("Школы", "Schools"),
         "nav.audit" => ("Аудит", "Audit"),
+        "nav.timetable" => ("Расписание", "Timetable"),
+        "nav.setup" => ("Настройка школы", "School setup"),
         "nav.account" => ("Учётная запись", "Account"),
         "nav.logout" => ("Выйти", "Log out"),
         "nav.language" => ("Язык", "Language"),
@@ -358,6 +392,98 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
         "outcome.success" => ("успешно", "success"),
         "outcome.failure" => ("ошибка", "failure"),
         "outcome.denied" => ("отказано", "denied"),
+        "timetable.title" => ("Расписание", "Timetable"),
+        "timetable.of_class" => ("Расписание класса", "Timetable of class"),
+        "timetable.of_teacher" => ("Расписание уроков:", "Timetable:"),
+        "timetable.school" => ("Школа", "School"),
+        "timetable.class" => ("Класс", "Class"),
+        "timetable.teacher" => ("Учитель", "Teacher"),
+        "timetable.date" => ("Неделя, включающая дату", "Week including the date"),
+        "timetable.show" => ("Показать", "Show"),
+        "timetable.prev" => ("Предыдущая неделя", "Previous week"),
+        "timetable.next" => ("Следующая неделя", "Next week"),
+        "timetable.this_week" => ("Текущая неделя", "This week"),
+        "timetable.number" => ("Урок", "Lesson"),
+        "timetable.empty" => ("На этой неделе уроков нет.", "No lessons this week."),
+        "timetable.weekend" => ("выходной", "day off"),
+        "timetable.outside_year" => ("вне учебного года", "outside the school year"),
+        "timetable.instead_of" => ("замена, вместо", "substitute for"),
+        "timetable.replaced_by" => ("замена: ведёт", "substituted by"),
+        "timetable.substitution" => ("замена", "substitution"),
+        "timetable.cancelled" => ("отменён", "cancelled"),
+        "timetable.room" => ("каб.", "room"),
+        "timetable.today" => ("сегодня", "today"),
+        "nav.changes" => ("Изменения в расписании", "Timetable changes"),
+        "changes.title" => ("Изменения в расписании", "Timetable changes"),
+        "changes.date" => ("Дата", "Date"),
+        "changes.open" => ("Открыть", "Open"),
+        "changes.done" => (
+            "Изменение сохранено. Расписание и журнал обновлены.",
+            "The change is saved. The timetable and the journal are updated.",
+        ),
+        "changes.kind" => ("Что изменить", "What to change"),
+        "changes.kind_substitute" => ("Замена учителя", "Substitute teacher"),
+        "changes.kind_cancel" => ("Отмена урока", "Cancel the lesson"),
+        "changes.kind_move" => ("Перенос урока", "Move the lesson"),
+        "changes.kind_extra" => ("Дополнительный урок", "Extra lesson"),
+        "changes.lesson" => (
+            "Урок (для замены, отмены и переноса)",
+            "Lesson (to substitute, cancel or move)",
+        ),
+        "changes.no_lessons" => (
+            "В этот день у класса нет уроков.",
+            "The class has no lessons on this day.",
+        ),
+        "changes.teacher" => (
+            "Учитель (для замены и дополнительного урока)",
+            "Teacher (substitute or extra lesson)",
+        ),
+        "changes.subject" => (
+            "Предмет (для дополнительного урока)",
+            "Subject (extra lesson)",
+        ),
+        "changes.to_date" => ("Новая дата (для переноса)", "New date (to move)"),
+        "changes.number" => (
+            "Номер урока (для переноса и дополнительного урока)",
+            "Lesson number (to move, or the extra lesson)",
+        ),
+        "changes.reason" => ("Причина", "Reason"),
+        "changes.save" => ("Сохранить изменение", "Save the change"),
+        "changes.see_timetable" => (
+            "Расписание класса на эту неделю",
+            "The class's timetable for this week",
+        ),
+        "changes.not_study_day" => (
+            "В этот день у класса нет занятий (выходной или каникулы).",
+            "The class does not study on this day (a day off or a holiday).",
+        ),
+        "changes.pick_lesson" => ("Выберите урок.", "Choose a lesson."),
+        "changes.same_teacher" => (
+            "Этот учитель и так ведёт урок.",
+            "This teacher already gives the lesson.",
+        ),
+        "changes.teacher_busy" => (
+            "У этого учителя в это время другой урок.",
+            "This teacher has another lesson at that time.",
+        ),
+        "changes.pick_teacher" => ("Выберите учителя.", "Choose a teacher."),
+        "changes.slot_taken" => (
+            "У класса в это время уже есть урок.",
+            "The class already has a lesson at that time.",
+        ),
+        "changes.bad_move" => (
+            "Укажите новую дату и номер урока (1–12).",
+            "Give the new date and the lesson number (1–12).",
+        ),
+        "changes.bad_number" => (
+            "Укажите номер урока (1–12).",
+            "Give the lesson number (1–12).",
+        ),
+        "changes.pick_subject" => ("Выберите предмет.", "Choose a subject."),
+        "changes.reason_too_long" => (
+            "Причина — не длиннее 500 символов.",
+            "The reason must be at most 500 characters.",
+        ),
         "error.title" => ("Ошибка", "Error"),
         "error.not_found" => ("Страница не найдена.", "Page not found."),
         "error.forbidden" => (

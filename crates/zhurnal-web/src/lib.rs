@@ -107,6 +107,11 @@ pub fn router(state: AppState) -> Router {
         .route("/schools", get(pages::schools::schools_get))
         .route("/schools/{id}", get(pages::schools::school_get))
         .route("/audit", get(pages::audit::audit_get))
+        .route("/timetable", get(pages::timetable::timetable_get))
+        .route(
+            "/timetable/changes",
+            get(pages::changes::changes_get).post(pages::changes::changes_post),
+        )
         .route("/api/v1/auth/token", post(api::auth::create_token))
         .route("/api/v1/auth/revoke", post(api::auth::revoke_token))
         .route("/api/v1/me", get(api::me::get_me))

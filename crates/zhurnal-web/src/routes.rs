@@ -77,6 +77,24 @@ pub const ROUTES: &[RouteSpec] = &[
         "/schools/1",
     ),
     r("GET", "/audit", Signed(Action::ViewAudit), "/audit"),
+    r(
+        "GET",
+        "/timetable",
+        Signed(Action::ViewTimetable),
+        "/timetable",
+    ),
+    r(
+        "GET",
+        "/timetable/changes",
+        Signed(Action::EditSchoolSetup),
+        "/timetable/changes",
+    ),
+    r(
+        "POST",
+        "/timetable/changes",
+        Signed(Action::EditSchoolSetup),
+        "/timetable/changes",
+    ),
     r("POST", "/api/v1/auth/token", Public, "/api/v1/auth/token"),
     r(
         "POST",

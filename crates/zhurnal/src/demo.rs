@@ -3,8 +3,8 @@
 
 use anyhow::{Context, Result};
 use zhurnal_core::clock::{Clock, SystemClock, study_year_of, today_in};
-use zhurnal_core::timetable::{Template, derive};
 use zhurnal_core::demo::{DEMO_LOGINS, DEMO_PASSWORD, Network, Size};
+use zhurnal_core::timetable::{Template, derive};
 use zhurnal_store::{AuditEntry, DatabaseUrl, Store};
 use zhurnal_web::security::hash_password_blocking;
 
@@ -31,7 +31,10 @@ pub async fn create(url: &DatabaseUrl, seed: u64, clock: &dyn Clock) -> Result<S
         hashes.push(t.await?.map_err(anyhow::Error::msg)?);
     }
     let now = clock.now_ms();
-    store.load_network(&net, &hashes, now).await.context("cannot load the demo network")?;
+    store
+        .load_network(&net, &hashes, now)
+        .await
+        .context("cannot load the demo network")?;
     // The school setup goes through the same store operations the deputy's pages use.
     for school in &net.schools {
         let audit = |action: &str| AuditEntry {
@@ -45,17 +48,37 @@ pub async fn create(url: &DatabaseUrl, seed: u64, clock: &dyn Clock) -> Result<S
             details: "{\"via\":\"demo\"}".into(),
             ..AuditEntry::default()
         };
-        let Some((_, calendar)) = net.calendars.iter().find(|(s, _)| *s == school.id) else { continue };
+        let Some((_, calendar)) = net.calendars.iter().find(|(s, _)| *s == school.id) else {
+            continue;
+        };
         let year = study_year_of(calendar.start);
-        store.save_calendar(school.id, year, calendar, &audit("setup.calendar")).await?;
+        store
+            .save_calendar(school.id, year, calendar, &audit("setup.calendar"))
+            .await?;
         if let Some((_, bells)) = net.bells.iter().find(|(s, _)| *s == school.id) {
-            store.save_bells(school.id, "Основное", bells, &audit("setup.bells")).await?;
+            store
+                .save_bells(school.id, "Основное", bells, &audit("setup.bells"))
+                .await?;
         }
-        let templates: Vec<Template> = net.templates.iter().filter(|(s, _)| *s == school.id).map(|(_, t)| t.clone()).collect();
+        let templates: Vec<Template> = net
+            .templates
+            .iter()
+            .filter(|(s, _)| *s == school.id)
+            .map(|(_, t)| t.clone())
+            .collect();
         store.insert_templates(school.id, &templates, now).await?;
         let groups = store.group_classes(school.id).await?;
-        let lessons = derive(calendar, &templates, &[], &groups, calendar.start, calendar.end);
-        store.sync_lessons(school.id, calendar.start, calendar.end, &lessons, now).await?;
+        let lessons = derive(
+            calendar,
+            &templates,
+            &[],
+            &groups,
+            calendar.start,
+            calendar.end,
+        );
+        store
+            .sync_lessons(school.id, calendar.start, calendar.end, &lessons, now)
+            .await?;
     }
     Ok(store)
 }

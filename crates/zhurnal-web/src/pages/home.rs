@@ -44,6 +44,7 @@ pub fn page_of(action: Action) -> Option<&'static str> {
     match action {
         Action::ManageOwnAccount => Some("/account"),
         Action::ViewSchools => Some("/schools"),
+        Action::ViewTimetable => Some("/timetable"),
         Action::ViewAudit => Some("/audit"),
         _ => None,
     }

@@ -4,8 +4,10 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod changes;
 pub mod home;
 pub mod schools;
+pub mod timetable;
 
 use crate::ctx::{Ctx, LANG_COOKIE};
 use crate::error::safe_next;
@@ -46,8 +48,10 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 4] = [
+            let items: [(&'static str, &'static str, Action); 6] = [
                 ("/", "nav.home", Action::ViewHome),
+                ("/timetable", "nav.timetable", Action::ViewTimetable),
+                ("/timetable/changes", "nav.changes", Action::EditSchoolSetup),
                 ("/schools", "nav.schools", Action::ViewSchools),
                 ("/audit", "nav.audit", Action::ViewAudit),
                 ("/account", "nav.account", Action::ManageOwnAccount),

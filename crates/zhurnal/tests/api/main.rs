@@ -8,3 +8,4 @@ mod auth;
 mod cli;
 mod permissions;
 mod security;
+mod timetable;

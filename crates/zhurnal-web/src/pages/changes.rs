@@ -1,0 +1,479 @@
+//! One-off timetable changes by the deputy director (§2.6): a substitute teacher, a cancelled
+//! or moved lesson, an extra lesson. After each change the lessons of the affected dates are
+//! derived again, so the journal and the substitute's own timetable show it at once.
+
+use super::auth::check_csrf;
+use super::timetable::{Choice, pick_school};
+use super::{Chrome, html};
+use crate::ctx::Ctx;
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::civil::Date;
+use serde::Deserialize;
+use zhurnal_core::Action;
+use zhurnal_core::calendar::DayKind;
+use zhurnal_core::clock::{study_year_of, today_in};
+use zhurnal_core::timetable::{Change, derive};
+use zhurnal_store::{AuditEntry, ClassRow, LessonRow, NewChange, PersonRow, SchoolRow, short_name};
+
+pub struct LessonChoice {
+    pub entry_id: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+#[derive(Template)]
+#[template(path = "changes.html")]
+pub struct ChangesPage {
+    pub c: Chrome,
+    pub school_id: i64,
+    pub class_id: i64,
+    pub class_name: String,
+    pub date: String,
+    pub date_human: String,
+    pub classes: Vec<Choice>,
+    pub lessons: Vec<LessonChoice>,
+    pub teachers: Vec<Choice>,
+    pub subjects: Vec<Choice>,
+    pub kind: String,
+    pub to_date: String,
+    pub number: String,
+    pub reason: String,
+    pub done: bool,
+    pub summary: Option<&'static str>,
+    pub date_error: Option<&'static str>,
+    pub lesson_error: Option<&'static str>,
+    pub teacher_error: Option<&'static str>,
+    pub move_error: Option<&'static str>,
+    pub subject_error: Option<&'static str>,
+    pub timetable_href: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ChangesQuery {
+    school: Option<String>,
+    class: Option<String>,
+    date: Option<String>,
+    done: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ChangeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    school: String,
+    #[serde(default)]
+    class: String,
+    #[serde(default)]
+    date: String,
+    /// `substitute`, `cancel`, `move` or `extra`.
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    lesson: String,
+    #[serde(default)]
+    teacher: String,
+    #[serde(default)]
+    subject: String,
+    #[serde(default)]
+    to_date: String,
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    reason: String,
+}
+
+struct Setting {
+    school: SchoolRow,
+    class: ClassRow,
+    classes: Vec<ClassRow>,
+    date: Date,
+}
+
+async fn setting(
+    state: &AppState,
+    ctx: &Ctx,
+    school: Option<&str>,
+    class: Option<&str>,
+    date: Option<&str>,
+) -> Result<Setting, AppError> {
+    let reach = ctx.actor()?.reach(Action::EditSchoolSetup);
+    let (school, _) = pick_school(state, ctx, &reach, school).await?;
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let date = match date.filter(|s| !s.is_empty()) {
+        Some(raw) => raw
+            .parse::<Date>()
+            .map_err(|_| AppError::BadRequest(format!("bad date {raw}")))?,
+        None => today,
+    };
+    let classes = state
+        .store
+        .school_classes(school.id, study_year_of(date))
+        .await?;
+    let class = match class.filter(|s| !s.is_empty()) {
+        Some(raw) => {
+            let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
+            match classes.iter().find(|c| c.id == id) {
+                Some(c) => c.clone(),
+                None => return Err(crate::routes::deny_object(state, ctx, "class", raw).await),
+            }
+        }
+        None => classes.first().cloned().ok_or(AppError::NotFound)?,
+    };
+    Ok(Setting {
+        school,
+        class,
+        classes,
+        date,
+    })
+}
+
+fn lesson_label(l: &LessonRow) -> String {
+    let teacher = match (
+        &l.teacher_last_name,
+        &l.teacher_first_name,
+        &l.teacher_middle_name,
+    ) {
+        (Some(a), Some(b), Some(c)) => short_name(a, b, c),
+        _ => String::new(),
+    };
+    format!(
+        "{}. {} — {} ({})",
+        l.number, l.subject_name, teacher, l.group_name
+    )
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    s: &Setting,
+    form: &ChangeForm,
+) -> Result<ChangesPage, AppError> {
+    let t = ctx.t();
+    let lessons = state
+        .store
+        .class_lessons(s.school.id, s.class.id, s.date, s.date)
+        .await?;
+    let teachers: Vec<PersonRow> = state.store.school_teachers(s.school.id).await?;
+    let subjects = state.store.school_subjects(s.school.id).await?;
+    Ok(ChangesPage {
+        c: Chrome::new(ctx, t.s("changes.title"), "/timetable/changes"),
+        school_id: s.school.id,
+        class_id: s.class.id,
+        class_name: s.class.name.clone(),
+        date: s.date.to_string(),
+        date_human: t.weekday_date(s.date),
+        classes: s
+            .classes
+            .iter()
+            .map(|c| Choice {
+                value: c.id.to_string(),
+                label: c.name.clone(),
+                selected: c.id == s.class.id,
+            })
+            .collect(),
+        lessons: lessons
+            .iter()
+            .filter(|l| l.origin.starts_with("entry:") && l.status != "cancelled")
+            .map(|l| {
+                let id = l.origin.trim_start_matches("entry:").to_owned();
+                LessonChoice {
+                    selected: id == form.lesson,
+                    entry_id: id,
+                    label: lesson_label(l),
+                }
+            })
+            .collect(),
+        teachers: teachers
+            .iter()
+            .map(|p| Choice {
+                value: p.id.to_string(),
+                label: p.short_name(),
+                selected: p.id.to_string() == form.teacher,
+            })
+            .collect(),
+        subjects: subjects
+            .iter()
+            .map(|(id, name)| Choice {
+                value: id.to_string(),
+                label: name.clone(),
+                selected: id.to_string() == form.subject,
+            })
+            .collect(),
+        kind: if form.kind.is_empty() {
+            "substitute".into()
+        } else {
+            form.kind.clone()
+        },
+        to_date: form.to_date.clone(),
+        number: form.number.clone(),
+        reason: form.reason.clone(),
+        done: false,
+        summary: None,
+        date_error: None,
+        lesson_error: None,
+        teacher_error: None,
+        move_error: None,
+        subject_error: None,
+        timetable_href: format!(
+            "/timetable?school={}&class={}&date={}",
+            s.school.id, s.class.id, s.date
+        ),
+    })
+}
+
+pub async fn changes_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ChangesQuery>,
+) -> Result<Response, AppError> {
+    let s = setting(
+        &state,
+        &ctx,
+        q.school.as_deref(),
+        q.class.as_deref(),
+        q.date.as_deref(),
+    )
+    .await?;
+    let mut p = page(&state, &ctx, &s, &ChangeForm::default()).await?;
+    p.done = q.done.is_some();
+    html(StatusCode::OK, &p)
+}
+
+/// Re-derives the lessons of a school for `from..=to` from the calendar, the templates and
+/// the changes, and stores the result.
+pub async fn rederive(
+    state: &AppState,
+    school_id: i64,
+    from: Date,
+    to: Date,
+) -> Result<(), AppError> {
+    let Some(calendar) = state.store.calendar(school_id, study_year_of(from)).await? else {
+        return Ok(());
+    };
+    let templates = state.store.templates(school_id).await?;
+    // Moves reach across dates: read the changes of the whole year so none is missed.
+    let changes = state
+        .store
+        .changes(school_id, calendar.start, calendar.end)
+        .await?;
+    let groups = state.store.group_classes(school_id).await?;
+    let lessons = derive(&calendar, &templates, &changes, &groups, from, to);
+    state
+        .store
+        .sync_lessons(school_id, from, to, &lessons, state.clock.now_ms())
+        .await?;
+    Ok(())
+}
+
+pub async fn changes_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<ChangeForm>,
+) -> Result<Response, AppError> {
+    check_csrf(&ctx, &form.csrf)?;
+    let actor = ctx.actor()?;
+    let t = ctx.t();
+    let s = setting(
+        &state,
+        &ctx,
+        Some(&form.school),
+        Some(&form.class),
+        Some(&form.date),
+    )
+    .await?;
+    let mut p = page(&state, &ctx, &s, &form).await?;
+    let calendar = state
+        .store
+        .calendar(s.school.id, study_year_of(s.date))
+        .await?;
+    let grade = s.class.parallel as i16;
+    let is_study_day = |d: Date| {
+        calendar
+            .as_ref()
+            .is_some_and(|c| matches!(c.day(d, grade), DayKind::Study { .. }))
+    };
+    if !is_study_day(s.date) {
+        p.date_error = Some(t.s("changes.not_study_day"));
+    }
+    let day_lessons = state
+        .store
+        .class_lessons(s.school.id, s.class.id, s.date, s.date)
+        .await?;
+    let teachers = state.store.school_teachers(s.school.id).await?;
+    let parse_teacher = |raw: &str| {
+        raw.parse::<i64>()
+            .ok()
+            .filter(|id| teachers.iter().any(|p| p.id == *id))
+    };
+    let number_ok = |n: i16| (1..=12).contains(&n);
+    let lesson = day_lessons
+        .iter()
+        .find(|l| l.origin == format!("entry:{}", form.lesson) && l.status != "cancelled");
+    let entry_id: Option<i64> =
+        lesson.and_then(|l| l.origin.trim_start_matches("entry:").parse().ok());
+    let change = match form.kind.as_str() {
+        "substitute" | "cancel" | "move" if entry_id.is_none() => {
+            p.lesson_error = Some(t.s("changes.pick_lesson"));
+            None
+        }
+        "substitute" => match (parse_teacher(&form.teacher), lesson) {
+            (Some(teacher), Some(l)) if Some(teacher) == l.teacher_id => {
+                p.teacher_error = Some(t.s("changes.same_teacher"));
+                None
+            }
+            (Some(teacher), Some(l)) => {
+                let busy = state
+                    .store
+                    .teacher_lessons(s.school.id, teacher, s.date, s.date)
+                    .await?;
+                if busy.iter().any(|b| {
+                    b.number == l.number && b.status != "cancelled" && b.teacher_id == Some(teacher)
+                }) {
+                    p.teacher_error = Some(t.s("changes.teacher_busy"));
+                    None
+                } else {
+                    Some(Change::Substitute {
+                        date: s.date,
+                        entry_id: entry_id.unwrap_or_default(),
+                        teacher_id: teacher,
+                    })
+                }
+            }
+            _ => {
+                p.teacher_error = Some(t.s("changes.pick_teacher"));
+                None
+            }
+        },
+        "cancel" => Some(Change::Cancel {
+            date: s.date,
+            entry_id: entry_id.unwrap_or_default(),
+        }),
+        "move" => {
+            let to_date = form.to_date.parse::<Date>().ok();
+            let number = form
+                .number
+                .trim()
+                .parse::<i16>()
+                .ok()
+                .filter(|n| number_ok(*n));
+            match (to_date, number) {
+                (Some(d), Some(n)) if is_study_day(d) => {
+                    let there = state
+                        .store
+                        .class_lessons(s.school.id, s.class.id, d, d)
+                        .await?;
+                    if there
+                        .iter()
+                        .any(|l| l.number == i32::from(n) && l.status != "cancelled")
+                    {
+                        p.move_error = Some(t.s("changes.slot_taken"));
+                        None
+                    } else {
+                        Some(Change::Move {
+                            date: s.date,
+                            entry_id: entry_id.unwrap_or_default(),
+                            to_date: d,
+                            to_number: n,
+                            room: None,
+                        })
+                    }
+                }
+                (Some(_), Some(_)) => {
+                    p.move_error = Some(t.s("changes.not_study_day"));
+                    None
+                }
+                _ => {
+                    p.move_error = Some(t.s("changes.bad_move"));
+                    None
+                }
+            }
+        }
+        "extra" => {
+            let subject = form
+                .subject
+                .parse::<i64>()
+                .ok()
+                .filter(|id| p.subjects.iter().any(|c| c.value == id.to_string()));
+            let number = form
+                .number
+                .trim()
+                .parse::<i16>()
+                .ok()
+                .filter(|n| number_ok(*n));
+            if subject.is_none() {
+                p.subject_error = Some(t.s("changes.pick_subject"));
+            }
+            let teacher = parse_teacher(&form.teacher);
+            if teacher.is_none() {
+                p.teacher_error = Some(t.s("changes.pick_teacher"));
+            }
+            match number {
+                Some(n)
+                    if day_lessons
+                        .iter()
+                        .any(|l| l.number == i32::from(n) && l.status != "cancelled") =>
+                {
+                    p.move_error = Some(t.s("changes.slot_taken"))
+                }
+                None => p.move_error = Some(t.s("changes.bad_number")),
+                _ => {}
+            }
+            match (subject, teacher, number) {
+                (Some(subject_id), Some(teacher_id), Some(number)) if p.move_error.is_none() => {
+                    Some(Change::Extra {
+                        id: 0,
+                        date: s.date,
+                        number,
+                        group_id: s.class.id,
+                        subject_id,
+                        teacher_id,
+                        room: String::new(),
+                    })
+                }
+                _ => None,
+            }
+        }
+        _ => return Err(AppError::BadRequest("unknown change kind".into())),
+    };
+    if form.reason.chars().count() > 500 {
+        p.summary = Some(t.s("changes.reason_too_long"));
+    }
+    let Some(change) = change.filter(|_| p.date_error.is_none() && p.summary.is_none()) else {
+        p.summary = p.summary.or(Some(t.s("account.form_errors")));
+        return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    };
+    let (lo, hi) = match &change {
+        Change::Move { date, to_date, .. } => ((*date).min(*to_date), (*date).max(*to_date)),
+        other => (other.date(), other.date()),
+    };
+    let audit = AuditEntry {
+        at: state.clock.now_ms(),
+        school_id: Some(s.school.id),
+        actor_user_id: Some(actor.user_id),
+        actor_person_id: Some(actor.person_id),
+        session_hash: actor.session_hash.clone(),
+        ip: ctx.ip.clone(),
+        action: "timetable.change".into(),
+        outcome: "success".into(),
+        details: serde_json::json!({ "kind": form.kind, "class": s.class.id, "date": s.date.to_string() }).to_string(),
+        ..AuditEntry::default()
+    };
+    let new = NewChange {
+        change,
+        reason: form.reason.trim().to_owned(),
+        created_by: Some(actor.person_id),
+    };
+    state.store.add_change(s.school.id, &new, &audit).await?;
+    rederive(&state, s.school.id, lo, hi).await?;
+    let back = format!(
+        "/timetable/changes?school={}&class={}&date={}&done=1",
+        s.school.id, s.class.id, s.date
+    );
+    Ok(Redirect::to(&back).into_response())
+}

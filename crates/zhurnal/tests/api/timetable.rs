@@ -1,0 +1,372 @@
+//! The timetable (§2.6): weeks derived from the calendar, and one-off changes by the deputy.
+
+use crate::helpers::{TestApp, hidden_value};
+use crate::on_both;
+use jiff::civil::Date;
+use reqwest::StatusCode;
+use zhurnal_store::LessonRow;
+
+async fn class_id(app: &TestApp, name: &str) -> i64 {
+    app.store
+        .school_classes(1, 2026)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == name)
+        .unwrap()
+        .id
+}
+
+async fn lessons_on(app: &TestApp, class: i64, d: Date) -> Vec<LessonRow> {
+    app.store.class_lessons(1, class, d, d).await.unwrap()
+}
+
+async fn weeks_follow_the_calendar(app: &TestApp) {
+    let class = class_id(app, "7Б").await;
+    let client = app.signed_in("classteacher").await;
+    let html = client
+        .get(app.at("/timetable"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Расписание уроков:"),
+        "a teacher sees their own lessons by default"
+    );
+    let html = client
+        .get(app.at(&format!("/timetable?class={class}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Расписание класса 7Б"));
+    assert!(html.contains("08:30–09:15"), "bell times");
+    // The autumn break and the public holiday are named, with no lessons.
+    let html = client
+        .get(app.at(&format!("/timetable?class={class}&date=2026-10-28")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Осенние каникулы") && html.contains("На этой неделе уроков нет"));
+    let html = client
+        .get(app.at(&format!("/timetable?class={class}&date=2026-11-04")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("День народного единства"));
+    assert!(
+        lessons_on(app, class, Date::constant(2026, 11, 4))
+            .await
+            .is_empty()
+    );
+    assert!(
+        lessons_on(app, class, Date::constant(2026, 11, 5))
+            .await
+            .len()
+            >= 5,
+        "an ordinary Thursday"
+    );
+    // The demo teacher teaches algebra in 7Б, and sees it in their own timetable.
+    let teacher = app.signed_in("teacher").await;
+    let html = teacher
+        .get(app.at("/timetable?date=2026-11-30"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Расписание уроков:") && html.contains("7Б") && html.contains("Алгебра"));
+    // A bad date is a clear 400; a class of another school is like none.
+    assert_eq!(
+        client
+            .get(app.at("/timetable?date=32.13.2026"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    let director = app.signed_in("director").await;
+    let other_school_class = app.store.school_classes(2, 2026).await.unwrap()[0].id;
+    assert_eq!(
+        director
+            .get(app.at(&format!("/timetable?class={other_school_class}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        director
+            .get(app.at("/timetable?school=2"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let inspector = app.signed_in("inspector").await;
+    assert_eq!(
+        inspector
+            .get(app.at("/timetable?school=2"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+}
+on_both!(weeks, weeks_follow_the_calendar);
+
+async fn post_change(
+    app: &TestApp,
+    client: &reqwest::Client,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let page = client
+        .get(app.at("/timetable/changes"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden_value(&page, "csrf").unwrap();
+    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str()), ("school", "1")];
+    form.extend_from_slice(fields);
+    client
+        .post(app.at("/timetable/changes"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn the_deputy_substitutes_cancels_and_moves(app: &TestApp) {
+    let class = class_id(app, "7Б").await;
+    let class_s = class.to_string();
+    let monday = Date::constant(2026, 11, 30);
+    let before = lessons_on(app, class, monday).await;
+    let first = before
+        .iter()
+        .find(|l| l.number == 1)
+        .expect("a first lesson")
+        .clone();
+    let entry = first.origin.trim_start_matches("entry:").to_owned();
+    let deputy = app.signed_in("deputy").await;
+
+    // A substitute who is free at that time.
+    let teachers = app.store.school_teachers(1).await.unwrap();
+    let mut substitute = None;
+    for t in &teachers {
+        let busy = app
+            .store
+            .teacher_lessons(1, t.id, monday, monday)
+            .await
+            .unwrap();
+        if Some(t.id) != first.teacher_id && !busy.iter().any(|l| l.number == 1) {
+            substitute = Some(t.clone());
+            break;
+        }
+    }
+    let substitute = substitute.expect("somebody is free at lesson 1");
+    let sub_id = substitute.id.to_string();
+    let res = post_change(
+        app,
+        &deputy,
+        &[
+            ("class", &class_s),
+            ("date", "2026-11-30"),
+            ("kind", "substitute"),
+            ("lesson", &entry),
+            ("teacher", &sub_id),
+            ("reason", "болезнь"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let after = lessons_on(app, class, monday).await;
+    let same = after.iter().find(|l| l.number == 1).unwrap();
+    assert_eq!(
+        same.id, first.id,
+        "the lesson keeps its identity (and its journal data)"
+    );
+    assert_eq!(same.teacher_id, Some(substitute.id));
+    assert_eq!(same.replaced_teacher_id, first.teacher_id);
+    let sub_week = app
+        .store
+        .teacher_lessons(1, substitute.id, monday, monday)
+        .await
+        .unwrap();
+    assert!(
+        sub_week.iter().any(|l| l.id == first.id),
+        "the substitute has the lesson in their timetable"
+    );
+    let html = deputy
+        .get(app.at(&format!("/timetable?class={class}&date=2026-11-30")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("замена, вместо"),
+        "the class timetable shows the substitution"
+    );
+    assert_eq!(app.audit_count("timetable.change").await, 1);
+
+    // A teacher already teaching then cannot substitute.
+    let second = before.iter().find(|l| l.number == 2).unwrap().clone();
+    let entry2 = second.origin.trim_start_matches("entry:").to_owned();
+    let busy_teacher = first.teacher_id.filter(|t| Some(*t) != second.teacher_id);
+    if let Some(busy) = busy_teacher {
+        let busy_at_2 = app
+            .store
+            .teacher_lessons(1, busy, monday, monday)
+            .await
+            .unwrap()
+            .iter()
+            .any(|l| l.number == 2);
+        if busy_at_2 {
+            let res = post_change(
+                app,
+                &deputy,
+                &[
+                    ("class", &class_s),
+                    ("date", "2026-11-30"),
+                    ("kind", "substitute"),
+                    ("lesson", &entry2),
+                    ("teacher", &busy.to_string()),
+                ],
+            )
+            .await;
+            assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    }
+
+    // Moving onto a taken slot is refused with the reason next to the field.
+    let res = post_change(
+        app,
+        &deputy,
+        &[
+            ("class", &class_s),
+            ("date", "2026-11-30"),
+            ("kind", "move"),
+            ("lesson", &entry2),
+            ("to_date", "2026-12-01"),
+            ("number", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("id=\"move-error\""));
+    // Moving to a free slot works: lesson 2 goes to Tuesday lesson 8.
+    let res = post_change(
+        app,
+        &deputy,
+        &[
+            ("class", &class_s),
+            ("date", "2026-11-30"),
+            ("kind", "move"),
+            ("lesson", &entry2),
+            ("to_date", "2026-12-01"),
+            ("number", "8"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        !lessons_on(app, class, monday)
+            .await
+            .iter()
+            .any(|l| l.id == second.id)
+    );
+    let tuesday = lessons_on(app, class, Date::constant(2026, 12, 1)).await;
+    assert!(
+        tuesday.iter().any(|l| l.id == second.id && l.number == 8),
+        "moved, same lesson"
+    );
+
+    // Cancelling lesson 3: gone from the day.
+    let third = before.iter().find(|l| l.number == 3).unwrap().clone();
+    let entry3 = third.origin.trim_start_matches("entry:").to_owned();
+    let res = post_change(
+        app,
+        &deputy,
+        &[
+            ("class", &class_s),
+            ("date", "2026-11-30"),
+            ("kind", "cancel"),
+            ("lesson", &entry3),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        !lessons_on(app, class, monday)
+            .await
+            .iter()
+            .any(|l| l.number == 3)
+    );
+
+    // An extra lesson.
+    let subjects = app.store.school_subjects(1).await.unwrap();
+    let physics = subjects
+        .iter()
+        .find(|(_, n)| n == "Физика")
+        .unwrap()
+        .0
+        .to_string();
+    let res = post_change(
+        app,
+        &deputy,
+        &[
+            ("class", &class_s),
+            ("date", "2026-11-30"),
+            ("kind", "extra"),
+            ("subject", &physics),
+            ("teacher", &sub_id),
+            ("number", "9"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        lessons_on(app, class, monday)
+            .await
+            .iter()
+            .any(|l| l.number == 9 && l.subject_name == "Физика")
+    );
+
+    // Nothing can be changed on a holiday.
+    let res = post_change(
+        app,
+        &deputy,
+        &[
+            ("class", &class_s),
+            ("date", "2026-11-04"),
+            ("kind", "extra"),
+            ("subject", &physics),
+            ("teacher", &sub_id),
+            ("number", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("нет занятий"));
+}
+on_both!(changes, the_deputy_substitutes_cancels_and_moves);
