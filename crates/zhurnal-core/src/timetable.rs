@@ -651,7 +651,7 @@ mod tests {
         let cal = recommended(2026, StudyWeek::Five);
         let week2 = derive(
             &cal,
-            &[t.clone()],
+            std::slice::from_ref(&t),
             &changes,
             &groups(),
             Date::constant(2026, 11, 23),
