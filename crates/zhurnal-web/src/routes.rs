@@ -95,6 +95,18 @@ pub const ROUTES: &[RouteSpec] = &[
         Signed(Action::EditSchoolSetup),
         "/timetable/changes",
     ),
+    r(
+        "GET",
+        "/setup/calendar",
+        Signed(Action::EditSchoolSetup),
+        "/setup/calendar",
+    ),
+    r(
+        "POST",
+        "/setup/calendar",
+        Signed(Action::EditSchoolSetup),
+        "/setup/calendar",
+    ),
     r("POST", "/api/v1/auth/token", Public, "/api/v1/auth/token"),
     r(
         "POST",

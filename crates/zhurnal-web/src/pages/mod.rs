@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod changes;
 pub mod home;
 pub mod schools;
@@ -48,10 +49,11 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 6] = [
+            let items: [(&'static str, &'static str, Action); 7] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
                 ("/timetable/changes", "nav.changes", Action::EditSchoolSetup),
+                ("/setup/calendar", "nav.calendar", Action::EditSchoolSetup),
                 ("/schools", "nav.schools", Action::ViewSchools),
                 ("/audit", "nav.audit", Action::ViewAudit),
                 ("/account", "nav.account", Action::ManageOwnAccount),

@@ -370,3 +370,223 @@ async fn the_deputy_substitutes_cancels_and_moves(app: &TestApp) {
     assert!(res.text().await.unwrap().contains("нет занятий"));
 }
 on_both!(changes, the_deputy_substitutes_cancels_and_moves);
+
+async fn set_topic(app: &TestApp, lesson_id: i64) {
+    use zhurnal_store::DatabaseUrl;
+    let sql = "UPDATE lessons SET topic = 'Линейные уравнения' WHERE id = $1";
+    match &app.database {
+        DatabaseUrl::Sqlite(path) => {
+            let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+                .await
+                .unwrap();
+            sqlx::query(sql)
+                .bind(lesson_id)
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+        }
+        DatabaseUrl::Postgres(url) => {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            sqlx::query(sql)
+                .bind(lesson_id)
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+        }
+    }
+}
+
+async fn post_calendar(
+    app: &TestApp,
+    client: &reqwest::Client,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    let page = client
+        .get(app.at("/setup/calendar"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden_value(&page, "csrf").unwrap();
+    let mut form: Vec<(&str, &str)> =
+        vec![("csrf", csrf.as_str()), ("school", "1"), ("year", "2026")];
+    form.extend_from_slice(fields);
+    client
+        .post(app.at("/setup/calendar"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn the_deputy_keeps_the_calendar(app: &TestApp) {
+    let class = class_id(app, "7Б").await;
+    let deputy = app.signed_in("deputy").await;
+    let html = deputy
+        .get(app.at("/setup/calendar"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("2026/2027")
+            && html.contains("Осенние каникулы")
+            && html.contains("День Победы")
+    );
+
+    // A lesson with journal data, on a day about to become a holiday.
+    let tuesday = Date::constant(2026, 12, 8);
+    let before = lessons_on(app, class, tuesday).await;
+    assert!(!before.is_empty());
+    set_topic(app, before[0].id).await;
+
+    // A reversed holiday is refused next to the form, nothing saved.
+    let res = post_calendar(
+        app,
+        &deputy,
+        &[
+            ("op", "add_holiday"),
+            ("name", "Карантин"),
+            ("start", "2026-12-09"),
+            ("end", "2026-12-07"),
+            ("from_grade", "1"),
+            ("to_grade", "11"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("id=\"holiday-error\""));
+    assert_eq!(lessons_on(app, class, tuesday).await.len(), before.len());
+
+    let res = post_calendar(
+        app,
+        &deputy,
+        &[
+            ("op", "add_holiday"),
+            ("name", "Карантин"),
+            ("start", "2026-12-07"),
+            ("end", "2026-12-09"),
+            ("from_grade", "5"),
+            ("to_grade", "11"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let during = lessons_on(app, class, tuesday).await;
+    assert_eq!(during.len(), 1, "only the lesson with journal data remains");
+    assert_eq!(
+        (during[0].id, during[0].status.as_str()),
+        (before[0].id, "cancelled"),
+        "kept, marked cancelled, never silently deleted"
+    );
+    let first_grade = class_id(app, "1А").await;
+    assert!(
+        !lessons_on(app, first_grade, tuesday).await.is_empty(),
+        "grades 1–4 still study"
+    );
+    let html = deputy
+        .get(app.at(&format!("/timetable?class={class}&date=2026-12-08")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Карантин") && html.contains("отменён"));
+
+    // A Saturday worked on Monday's timetable.
+    let monday = lessons_on(app, class, Date::constant(2026, 12, 14))
+        .await
+        .len();
+    let res = post_calendar(
+        app,
+        &deputy,
+        &[
+            ("op", "add_moved"),
+            ("date", "2026-12-12"),
+            ("moved_kind", "working"),
+            ("weekday", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        lessons_on(app, class, Date::constant(2026, 12, 12))
+            .await
+            .len(),
+        monday
+    );
+    let res = post_calendar(
+        app,
+        &deputy,
+        &[
+            ("op", "add_moved"),
+            ("date", "2026-12-12"),
+            ("moved_kind", "working"),
+            ("weekday", "2"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "one entry per date"
+    );
+
+    // Removing the quarantine brings the lessons back, the kept one in place.
+    let html = deputy
+        .get(app.at("/setup/calendar"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let index = html
+        .split("Карантин")
+        .nth(1)
+        .and_then(|rest| hidden_value(rest, "index"))
+        .unwrap();
+    let res = post_calendar(app, &deputy, &[("op", "delete_holiday"), ("index", &index)]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let after = lessons_on(app, class, tuesday).await;
+    assert_eq!(after.len(), before.len());
+    assert!(
+        after
+            .iter()
+            .any(|l| l.id == before[0].id && l.status == "planned")
+    );
+
+    // The next year in one step.
+    let res = post_calendar(app, &deputy, &[("op", "next_year")]).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let next = app
+        .store
+        .calendar(1, 2027)
+        .await
+        .unwrap()
+        .expect("next year");
+    assert_eq!(next.start, Date::constant(2027, 9, 1));
+    assert_eq!(next.holidays.len(), 4);
+    let res = post_calendar(app, &deputy, &[("op", "next_year")]).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "only once");
+    assert!(app.audit_count("setup.calendar").await >= 4);
+    // The teacher cannot.
+    let teacher = app.signed_in("teacher").await;
+    assert_eq!(
+        teacher
+            .get(app.at("/setup/calendar"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}
+on_both!(calendar, the_deputy_keeps_the_calendar);
