@@ -25,6 +25,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("too many attempts")]
     Locked { retry_after_secs: i64 },
+    /// Input that parsed but breaks a rule: (field, message in the user's language).
+    #[error("validation failed")]
+    Validation(Vec<(String, String)>),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -51,6 +54,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -64,6 +68,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Csrf => "csrf_failed",
             AppError::BadRequest(_) => "bad_request",
+            AppError::Validation(_) => "validation",
             AppError::Locked { .. } => "too_many_attempts",
             AppError::Internal(_) => "internal",
         }
@@ -76,7 +81,7 @@ impl AppError {
             AppError::Forbidden => "error.forbidden",
             AppError::NotFound => "error.not_found",
             AppError::Csrf => "error.csrf",
-            AppError::BadRequest(_) => "error.bad_request",
+            AppError::BadRequest(_) | AppError::Validation(_) => "error.bad_request",
             AppError::Locked { .. } => "login.locked",
             AppError::Internal(_) => "error.internal",
         }
@@ -120,6 +125,16 @@ pub async fn render(req: Request<Body>, next: Next) -> Response {
         let mut body = serde_json::json!({ "error": { "code": err.code(), "message": message } });
         if !reference.is_empty() {
             body["error"]["reference"] = reference.into();
+        }
+        if let AppError::Validation(fields) = &err {
+            let map: serde_json::Map<String, serde_json::Value> = fields
+                .iter()
+                .map(|(f, m)| (f.clone(), m.clone().into()))
+                .collect();
+            body["error"]["fields"] = map.into();
+        }
+        if let AppError::BadRequest(detail) = &err {
+            body["error"]["detail"] = detail.clone().into();
         }
         (err.status(), Json(body)).into_response()
     } else if matches!(err, AppError::Unauthorized) {

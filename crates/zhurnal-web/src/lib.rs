@@ -120,6 +120,15 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/auth/revoke", post(api::auth::revoke_token))
         .route("/api/v1/me", get(api::me::get_me))
         .route("/api/v1/schools", get(api::schools::list_schools))
+        .route(
+            "/api/v1/schools/{id}/calendar",
+            get(api::timetable::get_calendar),
+        )
+        .route("/api/v1/timetable", get(api::timetable::get_timetable))
+        .route(
+            "/api/v1/timetable/changes",
+            post(api::timetable::post_change),
+        )
         .route("/api/v1/openapi.json", get(api::openapi::openapi_json))
         .route_layer(from_fn_with_state(state.clone(), routes::guard))
         .fallback(pages::not_found)

@@ -123,6 +123,24 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/schools/{id}/calendar",
+        Signed(Action::ViewTimetable),
+        "/api/v1/schools/1/calendar",
+    ),
+    r(
+        "GET",
+        "/api/v1/timetable",
+        Signed(Action::ViewTimetable),
+        "/api/v1/timetable?class_id=1&from=2026-11-30&to=2026-12-05",
+    ),
+    r(
+        "POST",
+        "/api/v1/timetable/changes",
+        Signed(Action::EditSchoolSetup),
+        "/api/v1/timetable/changes",
+    ),
+    r(
+        "GET",
         "/api/v1/openapi.json",
         Public,
         "/api/v1/openapi.json",
@@ -277,7 +295,8 @@ mod tests {
                 r.path
             );
             let pattern: Vec<&str> = r.path.split('/').collect();
-            let example: Vec<&str> = r.example.split('/').collect();
+            let path_only = r.example.split('?').next().unwrap_or(r.example);
+            let example: Vec<&str> = path_only.split('/').collect();
             assert_eq!(pattern.len(), example.len(), "{}", r.path);
             for (p, e) in pattern.iter().zip(&example) {
                 assert!(p.starts_with('{') || p == e, "{} vs {}", r.path, r.example);

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod me;
 pub mod openapi;
 pub mod schools;
+pub mod timetable;
 
 use crate::AppError;
 use axum::extract::{FromRequest, Request};
@@ -35,11 +36,17 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine-readable code: `unauthorized`, `forbidden`, `not_found`, `bad_request`,
-    /// `too_many_attempts`, `csrf_failed`, `internal`.
+    /// `validation`, `too_many_attempts`, `csrf_failed`, `internal`.
     pub code: String,
     /// A human-readable message in the user's language.
     pub message: String,
     /// For `internal` errors: the reference to quote to support.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
+    /// For `validation` errors: a message per field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<std::collections::BTreeMap<String, String>>,
+    /// For `bad_request`: what exactly could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
 }

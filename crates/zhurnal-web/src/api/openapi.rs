@@ -8,10 +8,18 @@ use utoipa::{Modify, OpenApi};
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Zhurnal API", description = "The JSON API of Zhurnal, the electronic school journal and diary."),
-    paths(super::auth::create_token, super::auth::revoke_token, super::me::get_me, super::schools::list_schools),
+    paths(
+        super::auth::create_token,
+        super::auth::revoke_token,
+        super::me::get_me,
+        super::schools::list_schools,
+        super::timetable::get_timetable,
+        super::timetable::get_calendar,
+        super::timetable::post_change
+    ),
     components(schemas(super::ErrorBody, super::ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Tokens"), (name = "account", description = "The caller"), (name = "schools", description = "Schools"))
+    tags((name = "auth", description = "Tokens"), (name = "account", description = "The caller"), (name = "schools", description = "Schools"), (name = "timetable", description = "Calendar, timetable and its changes (§2.6)"))
 )]
 pub struct ApiDoc;
 

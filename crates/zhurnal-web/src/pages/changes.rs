@@ -64,38 +64,39 @@ pub struct ChangesQuery {
 #[derive(Deserialize, Default)]
 pub struct ChangeForm {
     #[serde(default)]
-    csrf: String,
+    pub csrf: String,
     #[serde(default)]
-    school: String,
+    pub school: String,
     #[serde(default)]
-    class: String,
+    pub class: String,
     #[serde(default)]
-    date: String,
+    pub date: String,
     /// `substitute`, `cancel`, `move` or `extra`.
     #[serde(default)]
-    kind: String,
+    pub kind: String,
+    /// The template entry of the lesson (for substitute, cancel, move).
     #[serde(default)]
-    lesson: String,
+    pub lesson: String,
     #[serde(default)]
-    teacher: String,
+    pub teacher: String,
     #[serde(default)]
-    subject: String,
+    pub subject: String,
     #[serde(default)]
-    to_date: String,
+    pub to_date: String,
     #[serde(default)]
-    number: String,
+    pub number: String,
     #[serde(default)]
-    reason: String,
+    pub reason: String,
 }
 
-struct Setting {
-    school: SchoolRow,
-    class: ClassRow,
-    classes: Vec<ClassRow>,
-    date: Date,
+pub struct Setting {
+    pub school: SchoolRow,
+    pub class: ClassRow,
+    pub classes: Vec<ClassRow>,
+    pub date: Date,
 }
 
-async fn setting(
+pub async fn setting(
     state: &AppState,
     ctx: &Ctx,
     school: Option<&str>,
@@ -271,23 +272,51 @@ pub async fn rederive(
     Ok(())
 }
 
-pub async fn changes_post(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(form): Form<ChangeForm>,
-) -> Result<Response, AppError> {
-    check_csrf(&ctx, &form.csrf)?;
-    let actor = ctx.actor()?;
-    let t = ctx.t();
-    let s = setting(
-        &state,
-        &ctx,
-        Some(&form.school),
-        Some(&form.class),
-        Some(&form.date),
-    )
-    .await?;
-    let mut p = page(&state, &ctx, &s, &form).await?;
+/// What is wrong with a requested change: a message key per field.
+#[derive(Debug, Default)]
+pub struct ChangeErrors {
+    pub date: Option<&'static str>,
+    pub lesson: Option<&'static str>,
+    pub teacher: Option<&'static str>,
+    pub moved: Option<&'static str>,
+    pub subject: Option<&'static str>,
+    pub reason: Option<&'static str>,
+}
+
+impl ChangeErrors {
+    fn any(&self) -> bool {
+        self.date.is_some()
+            || self.lesson.is_some()
+            || self.teacher.is_some()
+            || self.moved.is_some()
+            || self.subject.is_some()
+            || self.reason.is_some()
+    }
+
+    /// `(field, message key)` pairs, for the API.
+    pub fn fields(&self) -> Vec<(&'static str, &'static str)> {
+        [
+            ("date", self.date),
+            ("lesson", self.lesson),
+            ("teacher", self.teacher),
+            ("to_date", self.moved),
+            ("subject", self.subject),
+            ("reason", self.reason),
+        ]
+        .into_iter()
+        .filter_map(|(f, e)| e.map(|e| (f, e)))
+        .collect()
+    }
+}
+
+/// Checks a requested change against the calendar, the day's lessons and the teachers'
+/// other lessons. The outer error is for requests that cannot be answered at all.
+pub async fn validate(
+    state: &AppState,
+    s: &Setting,
+    form: &ChangeForm,
+) -> Result<Result<Change, ChangeErrors>, AppError> {
+    let mut e = ChangeErrors::default();
     let calendar = state
         .store
         .calendar(s.school.id, study_year_of(s.date))
@@ -299,155 +328,160 @@ pub async fn changes_post(
             .is_some_and(|c| matches!(c.day(d, grade), DayKind::Study { .. }))
     };
     if !is_study_day(s.date) {
-        p.date_error = Some(t.s("changes.not_study_day"));
+        e.date = Some("changes.not_study_day");
+    }
+    if form.reason.chars().count() > 500 {
+        e.reason = Some("changes.reason_too_long");
     }
     let day_lessons = state
         .store
         .class_lessons(s.school.id, s.class.id, s.date, s.date)
         .await?;
     let teachers = state.store.school_teachers(s.school.id).await?;
-    let parse_teacher = |raw: &str| {
-        raw.parse::<i64>()
-            .ok()
-            .filter(|id| teachers.iter().any(|p| p.id == *id))
-    };
-    let number_ok = |n: i16| (1..=12).contains(&n);
+    let subjects = state.store.school_subjects(s.school.id).await?;
+    let teacher = form
+        .teacher
+        .parse::<i64>()
+        .ok()
+        .filter(|id| teachers.iter().any(|p| p.id == *id));
+    let number = form
+        .number
+        .trim()
+        .parse::<i16>()
+        .ok()
+        .filter(|n| (1..=12).contains(n));
+    let live = |l: &&LessonRow| l.status != "cancelled";
     let lesson = day_lessons
         .iter()
-        .find(|l| l.origin == format!("entry:{}", form.lesson) && l.status != "cancelled");
+        .filter(live)
+        .find(|l| l.origin == format!("entry:{}", form.lesson));
     let entry_id: Option<i64> =
         lesson.and_then(|l| l.origin.trim_start_matches("entry:").parse().ok());
+    let taken = |lessons: &[LessonRow], n: i16| {
+        lessons
+            .iter()
+            .filter(live)
+            .any(|l| l.number == i32::from(n))
+    };
     let change = match form.kind.as_str() {
         "substitute" | "cancel" | "move" if entry_id.is_none() => {
-            p.lesson_error = Some(t.s("changes.pick_lesson"));
+            e.lesson = Some("changes.pick_lesson");
             None
         }
-        "substitute" => match (parse_teacher(&form.teacher), lesson) {
-            (Some(teacher), Some(l)) if Some(teacher) == l.teacher_id => {
-                p.teacher_error = Some(t.s("changes.same_teacher"));
+        "substitute" => match (teacher, lesson) {
+            (Some(t), Some(l)) if Some(t) == l.teacher_id => {
+                e.teacher = Some("changes.same_teacher");
                 None
             }
-            (Some(teacher), Some(l)) => {
-                let busy = state
+            (Some(t), Some(l)) => {
+                let theirs = state
                     .store
-                    .teacher_lessons(s.school.id, teacher, s.date, s.date)
+                    .teacher_lessons(s.school.id, t, s.date, s.date)
                     .await?;
-                if busy.iter().any(|b| {
-                    b.number == l.number && b.status != "cancelled" && b.teacher_id == Some(teacher)
-                }) {
-                    p.teacher_error = Some(t.s("changes.teacher_busy"));
+                if theirs
+                    .iter()
+                    .filter(live)
+                    .any(|b| b.number == l.number && b.teacher_id == Some(t))
+                {
+                    e.teacher = Some("changes.teacher_busy");
                     None
                 } else {
-                    Some(Change::Substitute {
+                    entry_id.map(|entry_id| Change::Substitute {
                         date: s.date,
-                        entry_id: entry_id.unwrap_or_default(),
-                        teacher_id: teacher,
+                        entry_id,
+                        teacher_id: t,
                     })
                 }
             }
             _ => {
-                p.teacher_error = Some(t.s("changes.pick_teacher"));
+                e.teacher = Some("changes.pick_teacher");
                 None
             }
         },
-        "cancel" => Some(Change::Cancel {
+        "cancel" => entry_id.map(|entry_id| Change::Cancel {
             date: s.date,
-            entry_id: entry_id.unwrap_or_default(),
+            entry_id,
         }),
-        "move" => {
-            let to_date = form.to_date.parse::<Date>().ok();
-            let number = form
-                .number
-                .trim()
-                .parse::<i16>()
-                .ok()
-                .filter(|n| number_ok(*n));
-            match (to_date, number) {
-                (Some(d), Some(n)) if is_study_day(d) => {
-                    let there = state
-                        .store
-                        .class_lessons(s.school.id, s.class.id, d, d)
-                        .await?;
-                    if there
-                        .iter()
-                        .any(|l| l.number == i32::from(n) && l.status != "cancelled")
-                    {
-                        p.move_error = Some(t.s("changes.slot_taken"));
-                        None
-                    } else {
-                        Some(Change::Move {
-                            date: s.date,
-                            entry_id: entry_id.unwrap_or_default(),
-                            to_date: d,
-                            to_number: n,
-                            room: None,
-                        })
-                    }
-                }
-                (Some(_), Some(_)) => {
-                    p.move_error = Some(t.s("changes.not_study_day"));
+        "move" => match (form.to_date.trim().parse::<Date>().ok(), number) {
+            (Some(d), Some(n)) if is_study_day(d) => {
+                let there = state
+                    .store
+                    .class_lessons(s.school.id, s.class.id, d, d)
+                    .await?;
+                if taken(&there, n) {
+                    e.moved = Some("changes.slot_taken");
                     None
-                }
-                _ => {
-                    p.move_error = Some(t.s("changes.bad_move"));
-                    None
+                } else {
+                    entry_id.map(|entry_id| Change::Move {
+                        date: s.date,
+                        entry_id,
+                        to_date: d,
+                        to_number: n,
+                        room: None,
+                    })
                 }
             }
-        }
+            (Some(_), Some(_)) => {
+                e.moved = Some("changes.not_study_day");
+                None
+            }
+            _ => {
+                e.moved = Some("changes.bad_move");
+                None
+            }
+        },
         "extra" => {
             let subject = form
                 .subject
                 .parse::<i64>()
                 .ok()
-                .filter(|id| p.subjects.iter().any(|c| c.value == id.to_string()));
-            let number = form
-                .number
-                .trim()
-                .parse::<i16>()
-                .ok()
-                .filter(|n| number_ok(*n));
+                .filter(|id| subjects.iter().any(|(s, _)| s == id));
             if subject.is_none() {
-                p.subject_error = Some(t.s("changes.pick_subject"));
+                e.subject = Some("changes.pick_subject");
             }
-            let teacher = parse_teacher(&form.teacher);
             if teacher.is_none() {
-                p.teacher_error = Some(t.s("changes.pick_teacher"));
+                e.teacher = Some("changes.pick_teacher");
             }
             match number {
-                Some(n)
-                    if day_lessons
-                        .iter()
-                        .any(|l| l.number == i32::from(n) && l.status != "cancelled") =>
-                {
-                    p.move_error = Some(t.s("changes.slot_taken"))
-                }
-                None => p.move_error = Some(t.s("changes.bad_number")),
+                Some(n) if taken(&day_lessons, n) => e.moved = Some("changes.slot_taken"),
+                None => e.moved = Some("changes.bad_number"),
                 _ => {}
             }
             match (subject, teacher, number) {
-                (Some(subject_id), Some(teacher_id), Some(number)) if p.move_error.is_none() => {
-                    Some(Change::Extra {
-                        id: 0,
-                        date: s.date,
-                        number,
-                        group_id: s.class.id,
-                        subject_id,
-                        teacher_id,
-                        room: String::new(),
-                    })
-                }
+                (Some(subject_id), Some(teacher_id), Some(number)) => Some(Change::Extra {
+                    id: 0,
+                    date: s.date,
+                    number,
+                    group_id: s.class.id,
+                    subject_id,
+                    teacher_id,
+                    room: String::new(),
+                }),
                 _ => None,
             }
         }
-        _ => return Err(AppError::BadRequest("unknown change kind".into())),
+        _ => {
+            return Err(AppError::BadRequest(
+                "kind must be substitute, cancel, move or extra".into(),
+            ));
+        }
     };
-    if form.reason.chars().count() > 500 {
-        p.summary = Some(t.s("changes.reason_too_long"));
-    }
-    let Some(change) = change.filter(|_| p.date_error.is_none() && p.summary.is_none()) else {
-        p.summary = p.summary.or(Some(t.s("account.form_errors")));
-        return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
-    };
+    Ok(match change {
+        Some(c) if !e.any() => Ok(c),
+        _ => Err(e),
+    })
+}
+
+/// Records a validated change and re-derives the dates it touches. Returns the change's id.
+pub async fn apply(
+    state: &AppState,
+    ctx: &Ctx,
+    s: &Setting,
+    change: Change,
+    kind: &str,
+    reason: &str,
+) -> Result<i64, AppError> {
+    let actor = ctx.actor()?;
     let (lo, hi) = match &change {
         Change::Move { date, to_date, .. } => ((*date).min(*to_date), (*date).max(*to_date)),
         other => (other.date(), other.date()),
@@ -461,19 +495,54 @@ pub async fn changes_post(
         ip: ctx.ip.clone(),
         action: "timetable.change".into(),
         outcome: "success".into(),
-        details: serde_json::json!({ "kind": form.kind, "class": s.class.id, "date": s.date.to_string() }).to_string(),
+        details:
+            serde_json::json!({ "kind": kind, "class": s.class.id, "date": s.date.to_string() })
+                .to_string(),
         ..AuditEntry::default()
     };
     let new = NewChange {
         change,
-        reason: form.reason.trim().to_owned(),
+        reason: reason.trim().to_owned(),
         created_by: Some(actor.person_id),
     };
-    state.store.add_change(s.school.id, &new, &audit).await?;
-    rederive(&state, s.school.id, lo, hi).await?;
-    let back = format!(
-        "/timetable/changes?school={}&class={}&date={}&done=1",
-        s.school.id, s.class.id, s.date
-    );
-    Ok(Redirect::to(&back).into_response())
+    let id = state.store.add_change(s.school.id, &new, &audit).await?;
+    rederive(state, s.school.id, lo, hi).await?;
+    Ok(id)
+}
+
+pub async fn changes_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<ChangeForm>,
+) -> Result<Response, AppError> {
+    check_csrf(&ctx, &form.csrf)?;
+    let t = ctx.t();
+    let s = setting(
+        &state,
+        &ctx,
+        Some(&form.school),
+        Some(&form.class),
+        Some(&form.date),
+    )
+    .await?;
+    match validate(&state, &s, &form).await? {
+        Ok(change) => {
+            apply(&state, &ctx, &s, change, &form.kind, &form.reason).await?;
+            let back = format!(
+                "/timetable/changes?school={}&class={}&date={}&done=1",
+                s.school.id, s.class.id, s.date
+            );
+            Ok(Redirect::to(&back).into_response())
+        }
+        Err(e) => {
+            let mut p = page(&state, &ctx, &s, &form).await?;
+            p.date_error = e.date.map(|k| t.s(k));
+            p.lesson_error = e.lesson.map(|k| t.s(k));
+            p.teacher_error = e.teacher.map(|k| t.s(k));
+            p.move_error = e.moved.map(|k| t.s(k));
+            p.subject_error = e.subject.map(|k| t.s(k));
+            p.summary = Some(e.reason.map_or(t.s("account.form_errors"), |k| t.s(k)));
+            html(StatusCode::UNPROCESSABLE_ENTITY, &p)
+        }
+    }
 }

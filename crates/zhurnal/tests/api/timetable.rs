@@ -590,3 +590,155 @@ async fn the_deputy_keeps_the_calendar(app: &TestApp) {
     );
 }
 on_both!(calendar, the_deputy_keeps_the_calendar);
+
+async fn the_timetable_through_the_api(app: &TestApp) {
+    let class = class_id(app, "7Б").await;
+    let token = app.token("classteacher").await;
+    let get = |url: String, token: String| {
+        let client = app.client();
+        async move { client.get(url).bearer_auth(token).send().await.unwrap() }
+    };
+    let res = get(
+        app.at(&format!(
+            "/api/v1/timetable?class_id={class}&from=2026-11-30&to=2026-12-04"
+        )),
+        token.clone(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let body: serde_json::Value = res.json().await.unwrap();
+    let lessons = body["lessons"].as_array().unwrap();
+    let html_count: usize = {
+        let mut n = 0;
+        for d in 0..5 {
+            n += lessons_on(
+                app,
+                class,
+                Date::constant(2026, 11, 30)
+                    .checked_add(jiff::Span::new().days(d))
+                    .unwrap(),
+            )
+            .await
+            .len();
+        }
+        n
+    };
+    assert_eq!(
+        lessons.len(),
+        html_count,
+        "the API shows the same lessons as the store"
+    );
+    assert!(
+        lessons
+            .iter()
+            .all(|l| l["group_name"] == "7Б" && l["teacher_name"].is_string())
+    );
+    // Bad input: structured 400s.
+    for q in [
+        "from=2026-11-30&to=2026-11-01",
+        "from=30.11.2026&to=2026-12-01",
+        "from=2026-09-01&to=2026-12-31",
+    ] {
+        let res = get(
+            app.at(&format!("/api/v1/timetable?class_id={class}&{q}")),
+            token.clone(),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{q}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "bad_request");
+    }
+    // The calendar.
+    let cal: serde_json::Value = get(app.at("/api/v1/schools/1/calendar"), token.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(cal["study_year"], 2026);
+    assert_eq!(cal["start"], "2026-09-01");
+    assert_eq!(cal["week_days"], 5);
+    assert!(
+        cal["holidays"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["name"] == "Дополнительные каникулы для 1 класса"
+                && h["grades"] == serde_json::json!([1]))
+    );
+    assert_eq!(
+        get(app.at("/api/v1/schools/2/calendar"), token.clone())
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "another school"
+    );
+
+    // A change through the API: the class teacher may not, the deputy may.
+    let monday = Date::constant(2026, 11, 30);
+    let first = lessons_on(app, class, monday)
+        .await
+        .into_iter()
+        .find(|l| l.number == 1)
+        .unwrap();
+    let entry: i64 = first.origin.trim_start_matches("entry:").parse().unwrap();
+    let body = serde_json::json!({"school_id": 1, "class_id": class, "date": "2026-11-30", "kind": "cancel", "entry_id": entry, "reason": "экскурсия"});
+    let res = app
+        .client()
+        .post(app.at("/api/v1/timetable/changes"))
+        .bearer_auth(&token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let deputy = app.token("deputy").await;
+    let bad = serde_json::json!({"school_id": 1, "class_id": class, "date": "2026-11-30", "kind": "move", "entry_id": entry, "to_date": "2026-12-01", "number": 1});
+    let res = app
+        .client()
+        .post(app.at("/api/v1/timetable/changes"))
+        .bearer_auth(&deputy)
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(err["error"]["code"], "validation");
+    assert!(
+        err["error"]["fields"]["to_date"]
+            .as_str()
+            .unwrap()
+            .contains("уже есть урок"),
+        "{err}"
+    );
+    let res = app
+        .client()
+        .post(app.at("/api/v1/timetable/changes"))
+        .bearer_auth(&deputy)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert!(
+        !lessons_on(app, class, monday)
+            .await
+            .iter()
+            .any(|l| l.number == 1)
+    );
+    let unknown = serde_json::json!({"school_id": 1, "class_id": class, "date": "2026-11-30", "kind": "cancel", "entry_id": entry, "teacher": 5});
+    let res = app
+        .client()
+        .post(app.at("/api/v1/timetable/changes"))
+        .bearer_auth(&deputy)
+        .json(&unknown)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::BAD_REQUEST,
+        "unknown fields are refused"
+    );
+}
+on_both!(api, the_timetable_through_the_api);
