@@ -595,6 +595,66 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "Календарь следующего года уже есть.",
             "The next year's calendar already exists.",
         ),
+        "nav.bells" => ("Звонки", "Bells"),
+        "bells.title" => ("Расписание звонков", "Bell schedule"),
+        "bells.intro" => (
+            "Время начала и конца каждого урока первой смены. Правила СанПиН проверяются при сохранении: нарушение обязательного правила не даст сохранить, местные отличия отмечаются предупреждением.",
+            "Start and end of each lesson of the first shift. The sanitary rules are checked on saving: a broken fixed rule blocks the save, local differences get a warning.",
+        ),
+        "bells.start" => ("Начало урока", "Lesson start"),
+        "bells.end" => ("Конец урока", "Lesson end"),
+        "bells.remarks" => ("Замечания", "Remarks"),
+        "bells.save" => ("Сохранить звонки", "Save the bells"),
+        "bells.saved" => (
+            "Расписание звонков сохранено.",
+            "The bell schedule is saved.",
+        ),
+        "bells.not_saved" => (
+            "Звонки не сохранены: исправьте отмеченные уроки.",
+            "The bells are not saved: correct the marked lessons.",
+        ),
+        "bells.msg_empty" => ("Укажите хотя бы один урок.", "Give at least one lesson."),
+        "bells.msg_gap" => (
+            "Уроки нумеруются подряд: не оставляйте пустых строк между ними.",
+            "Lessons are numbered in a row: leave no empty rows between them.",
+        ),
+        "bells.msg_reversed" => (
+            "Урок заканчивается раньше, чем начинается.",
+            "The lesson ends before it starts.",
+        ),
+        "bells.msg_too_early" => (
+            "Уроки начинаются не раньше 8:00.",
+            "Lessons start no earlier than 8:00.",
+        ),
+        "bells.msg_too_late" => (
+            "Уроки заканчиваются не позже 19:00.",
+            "Lessons end no later than 19:00.",
+        ),
+        "bells.msg_too_long" => (
+            "Урок длится не больше 45 минут.",
+            "A lesson lasts at most 45 minutes.",
+        ),
+        "bells.msg_short" => (
+            "Урок короче 30 минут.",
+            "The lesson is shorter than 30 minutes.",
+        ),
+        "bells.msg_overlap" => (
+            "Урок начинается раньше, чем закончился предыдущий.",
+            "The lesson starts before the previous one ends.",
+        ),
+        "bells.msg_short_break" => (
+            "Перемена перед этим уроком короче 10 минут.",
+            "The break before this lesson is shorter than 10 minutes.",
+        ),
+        "bells.msg_no_big_break" => (
+            "Нет большой перемены (20–30 минут) после 2-го или 3-го урока.",
+            "There is no long break (20–30 minutes) after the 2nd or 3rd lesson.",
+        ),
+        "bells.msg_too_many" => ("Больше 7 уроков в день.", "More than 7 lessons a day."),
+        "bells.msg_bad_time" => (
+            "Укажите начало и конец в формате ЧЧ:ММ.",
+            "Give the start and the end as HH:MM.",
+        ),
         "error.title" => ("Ошибка", "Error"),
         "error.not_found" => ("Страница не найдена.", "Page not found."),
         "error.forbidden" => (

@@ -109,6 +109,10 @@ pub fn router(state: AppState) -> Router {
         .route("/audit", get(pages::audit::audit_get))
         .route("/timetable", get(pages::timetable::timetable_get))
         .route(
+            "/setup/bells",
+            get(pages::bells::bells_get).post(pages::bells::bells_post),
+        )
+        .route(
             "/setup/calendar",
             get(pages::calendar::calendar_get).post(pages::calendar::calendar_post),
         )

@@ -107,6 +107,18 @@ pub const ROUTES: &[RouteSpec] = &[
         Signed(Action::EditSchoolSetup),
         "/setup/calendar",
     ),
+    r(
+        "GET",
+        "/setup/bells",
+        Signed(Action::EditSchoolSetup),
+        "/setup/bells",
+    ),
+    r(
+        "POST",
+        "/setup/bells",
+        Signed(Action::EditSchoolSetup),
+        "/setup/bells",
+    ),
     r("POST", "/api/v1/auth/token", Public, "/api/v1/auth/token"),
     r(
         "POST",

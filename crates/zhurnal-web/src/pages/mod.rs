@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod auth;
+pub mod bells;
 pub mod calendar;
 pub mod changes;
 pub mod home;
@@ -49,11 +50,12 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 7] = [
+            let items: [(&'static str, &'static str, Action); 8] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
                 ("/timetable/changes", "nav.changes", Action::EditSchoolSetup),
                 ("/setup/calendar", "nav.calendar", Action::EditSchoolSetup),
+                ("/setup/bells", "nav.bells", Action::EditSchoolSetup),
                 ("/schools", "nav.schools", Action::ViewSchools),
                 ("/audit", "nav.audit", Action::ViewAudit),
                 ("/account", "nav.account", Action::ManageOwnAccount),

@@ -742,3 +742,66 @@ async fn the_timetable_through_the_api(app: &TestApp) {
     );
 }
 on_both!(api, the_timetable_through_the_api);
+
+async fn the_bells_are_checked_before_saving(app: &TestApp) {
+    let deputy = app.signed_in("deputy").await;
+    let html = deputy
+        .get(app.at("/setup/bells"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("value=\"08:30\"") && html.contains("value=\"15:05\""),
+        "the demo's bells are shown"
+    );
+    let csrf = hidden_value(&html, "csrf").unwrap();
+    let post = |fields: Vec<(&'static str, &'static str)>| {
+        let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str()), ("school", "1")];
+        form.extend(fields);
+        deputy.post(app.at("/setup/bells")).form(&form).send()
+    };
+    // A 50-minute first lesson starting at 7:45: refused, with the reasons next to lesson 1.
+    let res = post(vec![
+        ("start_1", "07:45"),
+        ("end_1", "08:35"),
+        ("start_2", "08:45"),
+        ("end_2", "09:30"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("не раньше 8:00") || html.contains("не больше 45 минут"),
+        "{html}"
+    );
+    assert!(html.contains("aria-describedby=\"msg_1\""));
+    assert_eq!(app.store.bells(1).await.unwrap().len(), 7, "nothing saved");
+    // Unreadable time.
+    let res = post(vec![("start_1", "8:30"), ("end_1", "nine")])
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // A legal but unusual schedule (no long break) is saved with a warning.
+    let res = post(vec![
+        ("start_1", "08:00"),
+        ("end_1", "08:45"),
+        ("start_2", "08:55"),
+        ("end_2", "09:40"),
+        ("start_3", "09:50"),
+        ("end_3", "10:35"),
+        ("start_4", "10:45"),
+        ("end_4", "11:30"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Расписание звонков сохранено") && html.contains("Нет большой перемены"));
+    assert_eq!(app.store.bells(1).await.unwrap().len(), 4);
+    assert!(app.audit_count("setup.bells").await >= 1);
+}
+on_both!(bells, the_bells_are_checked_before_saving);

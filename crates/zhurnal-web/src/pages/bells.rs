@@ -1,0 +1,219 @@
+//! The bell schedule (§2.6; DOMAIN.md §3): checked against the rules of the school day
+//! before it is saved. A broken fixed rule blocks the save; a local choice only warns.
+
+use super::auth::check_csrf;
+use super::timetable::pick_school;
+use super::{Chrome, html};
+use crate::ctx::Ctx;
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use jiff::civil::Time;
+use serde::Deserialize;
+use std::collections::HashMap;
+use zhurnal_core::Action;
+use zhurnal_core::bells::{Bell, Finding, Severity, check};
+use zhurnal_store::{AuditEntry, SchoolRow};
+
+/// Rows offered in the form: room for a long day.
+const ROWS: usize = 9;
+
+pub struct BellRow {
+    pub number: usize,
+    pub start: String,
+    pub end: String,
+    pub error: Option<&'static str>,
+    pub warning: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "bells.html")]
+pub struct BellsPage {
+    pub c: Chrome,
+    pub school_id: i64,
+    pub school_name: String,
+    pub rows: Vec<BellRow>,
+    pub general: Vec<&'static str>,
+    pub warnings: Vec<&'static str>,
+    pub saved: bool,
+    pub summary: Option<&'static str>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct BellsQuery {
+    school: Option<String>,
+}
+
+fn rows_from(bells: &[Bell]) -> Vec<BellRow> {
+    (1..=ROWS)
+        .map(|n| {
+            let b = bells.get(n - 1);
+            BellRow {
+                number: n,
+                start: b
+                    .map(|b| b.start.strftime("%H:%M").to_string())
+                    .unwrap_or_default(),
+                end: b
+                    .map(|b| b.end.strftime("%H:%M").to_string())
+                    .unwrap_or_default(),
+                error: None,
+                warning: None,
+            }
+        })
+        .collect()
+}
+
+fn message(code: &str) -> &'static str {
+    match code {
+        "bells.empty" => "bells.msg_empty",
+        "bells.numbering" => "bells.msg_gap",
+        "bells.reversed" => "bells.msg_reversed",
+        "bells.too_early" => "bells.msg_too_early",
+        "bells.too_late" => "bells.msg_too_late",
+        "bells.too_long" => "bells.msg_too_long",
+        "bells.short" => "bells.msg_short",
+        "bells.overlap" => "bells.msg_overlap",
+        "bells.short_break" => "bells.msg_short_break",
+        "bells.no_big_break" => "bells.msg_no_big_break",
+        "bells.too_many" => "bells.msg_too_many",
+        _ => "bells.msg_bad_time",
+    }
+}
+
+async fn school_for(
+    state: &AppState,
+    ctx: &Ctx,
+    asked: Option<&str>,
+) -> Result<SchoolRow, AppError> {
+    let reach = ctx.actor()?.reach(Action::EditSchoolSetup);
+    Ok(pick_school(state, ctx, &reach, asked).await?.0)
+}
+
+fn page(ctx: &Ctx, school: &SchoolRow, rows: Vec<BellRow>) -> BellsPage {
+    let t = ctx.t();
+    BellsPage {
+        c: Chrome::new(ctx, t.s("bells.title"), "/setup/bells"),
+        school_id: school.id,
+        school_name: school.short_name.clone(),
+        rows,
+        general: Vec::new(),
+        warnings: Vec::new(),
+        saved: false,
+        summary: None,
+    }
+}
+
+/// Puts each finding next to its row, or in the general list.
+fn place(p: &mut BellsPage, t: &crate::i18n::Tr, findings: &[Finding]) {
+    for f in findings {
+        let text = t.s(message(f.code));
+        let row = f
+            .lesson
+            .and_then(|n| usize::try_from(n).ok())
+            .and_then(|n| p.rows.get_mut(n.wrapping_sub(1)));
+        match (f.severity, row) {
+            (Severity::Error, Some(r)) => r.error = r.error.or(Some(text)),
+            (Severity::Warning, Some(r)) => r.warning = r.warning.or(Some(text)),
+            (Severity::Error, None) => p.general.push(text),
+            (Severity::Warning, None) => p.warnings.push(text),
+        }
+    }
+}
+
+pub async fn bells_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<BellsQuery>,
+) -> Result<Response, AppError> {
+    let school = school_for(&state, &ctx, q.school.as_deref()).await?;
+    let bells = state.store.bells(school.id).await?;
+    let mut p = page(&ctx, &school, rows_from(&bells));
+    place(
+        &mut p,
+        &ctx.t(),
+        &check(&bells)
+            .into_iter()
+            .filter(|f| f.severity == Severity::Warning)
+            .collect::<Vec<_>>(),
+    );
+    html(StatusCode::OK, &p)
+}
+
+pub async fn bells_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, AppError> {
+    check_csrf(&ctx, form.get("csrf").map_or("", String::as_str))?;
+    let actor = ctx.actor()?;
+    let t = ctx.t();
+    let school = school_for(&state, &ctx, form.get("school").map(String::as_str)).await?;
+    let field = |name: String| {
+        form.get(&name)
+            .map(|s| s.trim().to_owned())
+            .unwrap_or_default()
+    };
+    let mut rows: Vec<BellRow> = (1..=ROWS)
+        .map(|n| BellRow {
+            number: n,
+            start: field(format!("start_{n}")),
+            end: field(format!("end_{n}")),
+            error: None,
+            warning: None,
+        })
+        .collect();
+    // Rows are read up to the last filled one; a blank row in between is a gap in numbering.
+    let last = rows
+        .iter()
+        .rposition(|r| !r.start.is_empty() || !r.end.is_empty())
+        .map_or(0, |i| i + 1);
+    let mut bells = Vec::new();
+    let mut unreadable = false;
+    for r in rows.iter_mut().take(last) {
+        match (r.start.parse::<Time>(), r.end.parse::<Time>()) {
+            (Ok(start), Ok(end)) => bells.push(Bell {
+                number: r.number as i16,
+                start,
+                end,
+            }),
+            _ => {
+                r.error = Some(t.s("bells.msg_bad_time"));
+                unreadable = true;
+            }
+        }
+    }
+    let findings = if unreadable {
+        Vec::new()
+    } else {
+        check(&bells)
+    };
+    let blocked = unreadable || findings.iter().any(|f| f.severity == Severity::Error);
+    let mut p = page(&ctx, &school, rows);
+    place(&mut p, &t, &findings);
+    if blocked {
+        p.summary = Some(t.s("bells.not_saved"));
+        return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    }
+    let audit = AuditEntry {
+        at: state.clock.now_ms(),
+        school_id: Some(school.id),
+        actor_user_id: Some(actor.user_id),
+        actor_person_id: Some(actor.person_id),
+        session_hash: actor.session_hash.clone(),
+        ip: ctx.ip.clone(),
+        action: "setup.bells".into(),
+        target_kind: "school".into(),
+        target_id: school.id.to_string(),
+        outcome: "success".into(),
+        details: serde_json::json!({ "lessons": bells.len() }).to_string(),
+    };
+    state
+        .store
+        .save_bells(school.id, "Основное", &bells, &audit)
+        .await?;
+    p.saved = true;
+    html(StatusCode::OK, &p)
+}
