@@ -80,6 +80,21 @@ pub struct ClassRow {
     pub class_teacher_id: Option<i64>,
 }
 
+/// One line of the teaching load.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LoadRow {
+    pub group_id: i64,
+    pub group_name: String,
+    pub parallel: Option<i32>,
+    pub subject_id: i64,
+    pub subject_name: String,
+    pub teacher_id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    pub middle_name: String,
+    pub hours_per_week: i32,
+}
+
 macro_rules! school_select {
     ($tail:literal) => {
         concat!(
@@ -176,6 +191,19 @@ impl Store {
             "SELECT p.id, p.last_name, p.first_name, p.middle_name FROM persons p \
              WHERE p.id IN (SELECT person_id FROM role_grants WHERE school_id = $1 AND role = 'teacher') \
              ORDER BY p.last_name, p.first_name, p.middle_name, p.id",
+        )
+        .bind(school_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// The teaching load of a school: who teaches what where, for how many hours a week.
+    pub async fn teaching_load(&self, school_id: i64) -> Result<Vec<LoadRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, LoadRow>(
+            "SELECT a.edu_group_id AS group_id, g.name AS group_name, g.parallel, a.subject_id, s.name AS subject_name, \
+                    a.teacher_id, p.last_name, p.first_name, p.middle_name, a.hours_per_week \
+             FROM teaching_assignments a JOIN edu_groups g ON g.id = a.edu_group_id JOIN subjects s ON s.id = a.subject_id \
+             JOIN persons p ON p.id = a.teacher_id WHERE a.school_id = $1 ORDER BY g.parallel, g.name, s.name",
         )
         .bind(school_id)
         .fetch_all(pool)

@@ -655,6 +655,28 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "Укажите начало и конец в формате ЧЧ:ММ.",
             "Give the start and the end as HH:MM.",
         ),
+        "nav.load" => ("Нагрузка", "Teaching load"),
+        "load.title" => (
+            "Учебная нагрузка и расписание",
+            "Teaching load and timetable",
+        ),
+        "load.all_classes" => ("все классы", "all classes"),
+        "load.mismatches" => (
+            "Строк, где часы в расписании не совпадают с нагрузкой",
+            "Lines where the timetable's hours differ from the load",
+        ),
+        "load.all_match" => (
+            "Часы в расписании совпадают с нагрузкой.",
+            "The timetable's hours match the load.",
+        ),
+        "load.by_class" => ("По классам", "By class"),
+        "load.by_teacher" => ("По учителям", "By teacher"),
+        "load.subject" => ("Предмет", "Subject"),
+        "load.hours_load" => ("Часов в неделю по нагрузке", "Weekly hours in the load"),
+        "load.hours_timetable" => (
+            "Часов в неделю в расписании",
+            "Weekly hours in the timetable",
+        ),
         "error.title" => ("Ошибка", "Error"),
         "error.not_found" => ("Страница не найдена.", "Page not found."),
         "error.forbidden" => (

@@ -108,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .route("/schools/{id}", get(pages::schools::school_get))
         .route("/audit", get(pages::audit::audit_get))
         .route("/timetable", get(pages::timetable::timetable_get))
+        .route("/setup/load", get(pages::load::load_get))
         .route(
             "/setup/bells",
             get(pages::bells::bells_get).post(pages::bells::bells_post),

@@ -119,6 +119,12 @@ pub const ROUTES: &[RouteSpec] = &[
         Signed(Action::EditSchoolSetup),
         "/setup/bells",
     ),
+    r(
+        "GET",
+        "/setup/load",
+        Signed(Action::ViewTimetable),
+        "/setup/load",
+    ),
     r("POST", "/api/v1/auth/token", Public, "/api/v1/auth/token"),
     r(
         "POST",

@@ -805,3 +805,31 @@ async fn the_bells_are_checked_before_saving(app: &TestApp) {
     assert!(app.audit_count("setup.bells").await >= 1);
 }
 on_both!(bells, the_bells_are_checked_before_saving);
+
+async fn the_load_is_compared_with_the_timetable(app: &TestApp) {
+    let class = class_id(app, "7Б").await;
+    let deputy = app.signed_in("deputy").await;
+    let html = deputy
+        .get(app.at(&format!("/setup/load?class={class}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Алгебра") && html.contains("По учителям"));
+    // Every line of 7Б's load is listed, and the timetable column is filled from the templates.
+    let load = app.store.teaching_load(1).await.unwrap();
+    let lines = load.iter().filter(|l| l.group_id == class).count();
+    assert_eq!(html.matches("<tr><td>7Б</td>").count(), lines);
+    assert_eq!(
+        deputy
+            .get(app.at("/setup/load?class=999999"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+}
+on_both!(load, the_load_is_compared_with_the_timetable);
