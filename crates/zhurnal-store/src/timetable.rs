@@ -8,7 +8,7 @@
 use crate::audit::{AuditEntry, insert_audit};
 use crate::{Result, Store, StoreError, on_read, on_write};
 use jiff::civil::{Date, Time, Weekday};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use zhurnal_core::bells::Bell;
 use zhurnal_core::calendar::{Calendar, Grades, Holiday, MovedDay, StudyWeek};
 use zhurnal_core::timetable::{Change, Entry, Lesson, Origin, Slot, Template};
@@ -59,6 +59,8 @@ pub struct LessonRow {
 #[derive(Debug, Clone, sqlx::FromRow)]
 struct ExistingLesson {
     id: i64,
+    group_id: i64,
+    subject_id: i64,
     origin: String,
     origin_date: String,
     date: String,
@@ -530,7 +532,7 @@ impl Store {
         now: i64,
     ) -> Result<(usize, usize, usize, usize)> {
         let existing: Vec<ExistingLesson> = on_read!(self, pool => sqlx::query_as(
-            "SELECT l.id, l.origin, l.origin_date, l.date, l.number, l.teacher_id, l.room, l.status, l.replaced_teacher_id, \
+            "SELECT l.id, l.edu_group_id AS group_id, l.subject_id, l.origin, l.origin_date, l.date, l.number, l.teacher_id, l.room, l.status, l.replaced_teacher_id, \
                     (EXISTS (SELECT 1 FROM works w WHERE w.lesson_id = l.id) OR EXISTS (SELECT 1 FROM lesson_log_entries a WHERE a.lesson_id = l.id) OR l.topic <> '') AS has_data \
              FROM lessons l WHERE l.school_id = $1 AND l.origin <> '' AND ((l.origin_date >= $2 AND l.origin_date <= $3) OR (l.date >= $2 AND l.date <= $3))",
         )
@@ -544,14 +546,12 @@ impl Store {
             .map(|e| ((e.origin.clone(), e.origin_date.clone()), e))
             .collect();
         let mut inserts: Vec<(&Lesson, String, String)> = Vec::new();
-        let mut updates: Vec<(i64, &Lesson)> = Vec::new();
-        let mut seen: HashSet<(String, String)> = HashSet::new();
+        let mut updates: Vec<(i64, &Lesson, String, String)> = Vec::new();
+        let mut unmatched: Vec<(&Lesson, String, String)> = Vec::new();
         for l in derived {
             let origin = origin_key(l.origin);
             let origin_date = l.moved_from.map_or(l.date, |(d, _)| d).to_string();
-            let key = (origin.clone(), origin_date.clone());
-            seen.insert(key.clone());
-            match by_key.get(&key) {
+            match by_key.remove(&(origin.clone(), origin_date.clone())) {
                 Some(e) => {
                     let same = e.date == l.date.to_string()
                         && e.number == i32::from(l.number)
@@ -560,17 +560,32 @@ impl Store {
                         && e.replaced_teacher_id == l.replaced_teacher
                         && e.status == "planned";
                     if !same {
-                        updates.push((e.id, l));
+                        updates.push((e.id, l, origin, origin_date));
                     }
+                }
+                None => unmatched.push((l, origin, origin_date)),
+            }
+        }
+        // A rewritten template line gives the same lesson a new origin: it takes over the
+        // existing lesson of the same group, subject, date and number, keeping its id and
+        // its journal data.
+        let mut rest: Vec<ExistingLesson> = by_key.into_values().collect();
+        for (l, origin, origin_date) in unmatched {
+            let same_lesson = rest.iter().position(|e| {
+                e.group_id == l.group_id
+                    && e.subject_id == l.subject_id
+                    && e.date == l.date.to_string()
+                    && e.number == i32::from(l.number)
+            });
+            match same_lesson {
+                Some(pos) => {
+                    let e = rest.swap_remove(pos);
+                    updates.push((e.id, l, origin, origin_date));
                 }
                 None => inserts.push((l, origin, origin_date)),
             }
         }
-        let gone: Vec<ExistingLesson> = by_key
-            .drain()
-            .filter(|(k, _)| !seen.contains(k))
-            .map(|(_, v)| v)
-            .collect();
+        let gone = rest;
         let (mut removed, mut kept) = (0, 0);
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
@@ -585,12 +600,24 @@ impl Store {
                 });
                 qb.build().execute(&mut *tx).await?;
             }
-            for (id, l) in &updates {
-                sqlx::query("UPDATE lessons SET date = $1, number = $2, teacher_id = $3, room = $4, replaced_teacher_id = $5, status = 'planned' WHERE id = $6 AND school_id = $7")
-                    .bind(l.date.to_string()).bind(i32::from(l.number)).bind(l.teacher_id).bind(&l.room)
-                    .bind(l.replaced_teacher).bind(id).bind(school_id)
-                    .execute(&mut *tx).await?;
+            for (id, l, origin, origin_date) in &updates {
+                sqlx::query(
+                    "UPDATE lessons SET date = $1, number = $2, teacher_id = $3, room = $4, replaced_teacher_id = $5, status = 'planned', \
+                     origin = $6, origin_date = $7 WHERE id = $8 AND school_id = $9",
+                )
+                .bind(l.date.to_string())
+                .bind(i32::from(l.number))
+                .bind(l.teacher_id)
+                .bind(&l.room)
+                .bind(l.replaced_teacher)
+                .bind(origin)
+                .bind(origin_date)
+                .bind(id)
+                .bind(school_id)
+                .execute(&mut *tx)
+                .await?;
             }
+
             for e in &gone {
                 if e.has_data {
                     if e.status != "cancelled" {
