@@ -8,6 +8,7 @@ pub mod demo;
 pub mod permission;
 pub mod role;
 pub mod timetable;
+pub mod timetable_csv;
 
 pub use permission::{Action, Scope};
 pub use role::Role;

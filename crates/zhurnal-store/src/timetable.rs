@@ -389,6 +389,59 @@ impl Store {
         Ok(())
     }
 
+    /// Saves new weekly templates of several classes, all valid from the same date, in one
+    /// transaction (an import is all or nothing). A template of the same class and date is
+    /// replaced, unless one-off changes refer to its lines (then: `Conflict`).
+    pub async fn save_templates(
+        &self,
+        school_id: i64,
+        valid_from: Date,
+        weeks: &[(i64, Vec<Entry>)],
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        let from = valid_from.to_string();
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            for (class_id, entries) in weeks {
+                let old: Option<i64> = sqlx::query_scalar("SELECT id FROM timetable_templates WHERE school_id = $1 AND class_id = $2 AND valid_from = $3")
+                    .bind(school_id).bind(class_id).bind(&from)
+                    .fetch_optional(&mut *tx).await?;
+                let template = match old {
+                    Some(id) => {
+                        let referenced: i64 = sqlx::query_scalar(
+                            "SELECT COUNT(*) FROM timetable_changes c JOIN timetable_entries e ON e.id = c.entry_id WHERE e.template_id = $1",
+                        )
+                        .bind(id).fetch_one(&mut *tx).await?;
+                        if referenced > 0 {
+                            return Err(StoreError::Conflict("timetable_changes_entry".into()));
+                        }
+                        sqlx::query("DELETE FROM timetable_entries WHERE template_id = $1").bind(id).execute(&mut *tx).await?;
+                        id
+                    }
+                    None => sqlx::query_scalar(
+                        "INSERT INTO timetable_templates (school_id, class_id, valid_from, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                    )
+                    .bind(school_id).bind(class_id).bind(&from).bind(audit.at)
+                    .fetch_one(&mut *tx).await?,
+                };
+                for chunk in entries.chunks(200) {
+                    let mut qb = sqlx::QueryBuilder::new(
+                        "INSERT INTO timetable_entries (school_id, template_id, group_id, weekday, number, subject_id, teacher_id, room) ",
+                    );
+                    qb.push_values(chunk, |mut b, e| {
+                        b.push_bind(school_id).push_bind(template).push_bind(e.group_id)
+                            .push_bind(i32::from(e.slot.weekday)).push_bind(i32::from(e.slot.number))
+                            .push_bind(e.subject_id).push_bind(e.teacher_id).push_bind(&e.room);
+                    });
+                    qb.build().execute(&mut *tx).await?;
+                }
+            }
+            insert_audit!(&mut *tx, audit)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
     /// One-off changes of a school dated within `from..=to`.
     pub async fn changes(&self, school_id: i64, from: Date, to: Date) -> Result<Vec<Change>> {
         let rows: Vec<ChangeRow> = on_read!(self, pool => sqlx::query_as(

@@ -108,6 +108,10 @@ pub fn router(state: AppState) -> Router {
         .route("/schools/{id}", get(pages::schools::school_get))
         .route("/audit", get(pages::audit::audit_get))
         .route("/timetable", get(pages::timetable::timetable_get))
+        .route(
+            "/setup/timetable/import",
+            get(pages::import::import_get).post(pages::import::import_post),
+        )
         .route("/setup/load", get(pages::load::load_get))
         .route(
             "/setup/bells",

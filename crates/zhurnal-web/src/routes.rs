@@ -125,6 +125,18 @@ pub const ROUTES: &[RouteSpec] = &[
         Signed(Action::ViewTimetable),
         "/setup/load",
     ),
+    r(
+        "GET",
+        "/setup/timetable/import",
+        Signed(Action::EditSchoolSetup),
+        "/setup/timetable/import",
+    ),
+    r(
+        "POST",
+        "/setup/timetable/import",
+        Signed(Action::EditSchoolSetup),
+        "/setup/timetable/import",
+    ),
     r("POST", "/api/v1/auth/token", Public, "/api/v1/auth/token"),
     r(
         "POST",

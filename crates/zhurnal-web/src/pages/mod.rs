@@ -8,6 +8,7 @@ pub mod bells;
 pub mod calendar;
 pub mod changes;
 pub mod home;
+pub mod import;
 pub mod load;
 pub mod schools;
 pub mod timetable;
@@ -51,12 +52,17 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 9] = [
+            let items: [(&'static str, &'static str, Action); 10] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
                 ("/timetable/changes", "nav.changes", Action::EditSchoolSetup),
                 ("/setup/calendar", "nav.calendar", Action::EditSchoolSetup),
                 ("/setup/bells", "nav.bells", Action::EditSchoolSetup),
+                (
+                    "/setup/timetable/import",
+                    "nav.import",
+                    Action::EditSchoolSetup,
+                ),
                 ("/setup/load", "nav.load", Action::ViewTimetable),
                 ("/schools", "nav.schools", Action::ViewSchools),
                 ("/audit", "nav.audit", Action::ViewAudit),

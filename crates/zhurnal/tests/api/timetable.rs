@@ -833,3 +833,156 @@ async fn the_load_is_compared_with_the_timetable(app: &TestApp) {
     );
 }
 on_both!(load, the_load_is_compared_with_the_timetable);
+
+async fn post_import(
+    app: &TestApp,
+    client: &reqwest::Client,
+    op: &str,
+    valid_from: &str,
+    csv: &str,
+) -> reqwest::Response {
+    let page = client
+        .get(app.at("/setup/timetable/import"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden_value(&page, "csrf").unwrap();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("school", "1"),
+        ("op", op),
+        ("valid_from", valid_from),
+        ("csv", csv),
+    ];
+    client
+        .post(app.at("/setup/timetable/import"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn a_timetable_is_imported_all_or_nothing(app: &TestApp) {
+    let class = class_id(app, "7Б").await;
+    let deputy = app.signed_in("deputy").await;
+    // The algebra teacher of 7Б (the demo teacher), and a teacher busy elsewhere on Monday 1.
+    let monday = Date::constant(2026, 12, 7);
+    let before = lessons_on(app, class, monday).await;
+    let algebra = before
+        .iter()
+        .find(|l| l.subject_name == "Алгебра")
+        .or(before.first())
+        .unwrap()
+        .clone();
+    let teachers = app.store.school_teachers(1).await.unwrap();
+    let name_of = |id: Option<i64>| {
+        teachers
+            .iter()
+            .find(|p| Some(p.id) == id)
+            .unwrap()
+            .full_name()
+    };
+    let other_class = class_id(app, "5А").await;
+    let busy = lessons_on(app, other_class, monday)
+        .await
+        .into_iter()
+        .find(|l| l.number == 1)
+        .unwrap();
+    // A Tuesday lesson number at which the algebra teacher is free in every other class.
+    let theirs = app
+        .store
+        .teacher_lessons(
+            1,
+            algebra.teacher_id.unwrap(),
+            Date::constant(2026, 12, 8),
+            Date::constant(2026, 12, 8),
+        )
+        .await
+        .unwrap();
+    let free = (1..=8)
+        .find(|n| !theirs.iter().any(|l| l.number == *n && l.group_id != class))
+        .unwrap();
+    let ok_csv = format!(
+        "Класс;День;Урок;Предмет;Учитель;Кабинет\n7Б;пн;{};{};{};21\n7Б;вт;{free};Физика;{};22\n",
+        algebra.number,
+        algebra.subject_name,
+        name_of(algebra.teacher_id),
+        name_of(algebra.teacher_id)
+    );
+    // Dry run: fine, nothing saved, hours differ from the load (a warning only).
+    let res = post_import(app, &deputy, "check", "2026-12-07", &ok_csv).await;
+    let status = res.status();
+    let html = res.text().await.unwrap();
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        html.split("role=\"alert\"").nth(1).unwrap_or("")
+    );
+    assert!(
+        html.contains("Ошибок нет") && html.contains("по нагрузке"),
+        "{html}"
+    );
+    assert_eq!(
+        lessons_on(app, class, monday).await.len(),
+        before.len(),
+        "a check saves nothing"
+    );
+
+    // Errors are all reported by line, and nothing is saved even with 'apply'.
+    let bad_csv = format!(
+        "7Б;пн;1;Алгебра;Никто Такой;21\n9Я;пн;2;Алгебра;{};21\n7Б;пн;3;Астрология;{};21\n7Б;пн;{};{};{};{}\n",
+        name_of(algebra.teacher_id),
+        name_of(algebra.teacher_id),
+        busy.number,
+        busy.subject_name,
+        name_of(busy.teacher_id),
+        "99"
+    );
+    let res = post_import(app, &deputy, "apply", "2026-12-07", &bad_csv).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    for expected in [
+        "Строка 1: нет такого учителя",
+        "Строка 2: нет такого класса",
+        "Строка 3: нет такого предмета",
+        "у учителя два урока одновременно",
+    ] {
+        assert!(html.contains(expected), "{expected}: {html}");
+    }
+    assert_eq!(lessons_on(app, class, monday).await.len(), before.len());
+
+    // Apply: from 7 December 7Б has exactly the imported week; before, nothing changed.
+    let res = post_import(app, &deputy, "apply", "2026-12-07", &ok_csv).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let after = lessons_on(app, class, monday).await;
+    assert_eq!(after.len(), 1);
+    assert_eq!(
+        after[0].id, algebra.id,
+        "the same lesson at the same place keeps its identity"
+    );
+    let tuesday = lessons_on(app, class, Date::constant(2026, 12, 8)).await;
+    assert_eq!(
+        tuesday
+            .iter()
+            .map(|l| (l.number, l.subject_name.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(free, "Физика")]
+    );
+    assert!(
+        lessons_on(app, class, Date::constant(2026, 11, 30))
+            .await
+            .len()
+            >= 5,
+        "the week before is untouched"
+    );
+    assert_eq!(app.audit_count("setup.timetable_import").await, 1);
+    // A date outside any saved calendar is refused next to the field.
+    let res = post_import(app, &deputy, "check", "2030-01-10", &ok_csv).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("id=\"date-error\""));
+}
+on_both!(import, a_timetable_is_imported_all_or_nothing);
