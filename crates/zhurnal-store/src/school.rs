@@ -1,6 +1,7 @@
 //! Schools, people, and the facts about a person that permissions are decided from.
 
-use crate::{Result, Store, on_read};
+use crate::audit::{AuditEntry, insert_audit};
+use crate::{Result, Store, on_read, on_write};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PersonRow {
@@ -78,6 +79,39 @@ pub struct ClassRow {
     pub name: String,
     pub parallel: i32,
     pub class_teacher_id: Option<i64>,
+}
+
+/// A class with what the classes page shows about it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClassOverview {
+    pub id: i64,
+    pub name: String,
+    pub parallel: i32,
+    pub capacity: Option<i32>,
+    pub class_teacher_id: Option<i64>,
+    pub teacher_last_name: Option<String>,
+    pub teacher_first_name: Option<String>,
+    pub teacher_middle_name: Option<String>,
+    pub students: i64,
+}
+
+/// A subgroup of a class.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SubgroupRow {
+    pub id: i64,
+    pub parent_id: i64,
+    pub name: String,
+    pub students: i64,
+}
+
+/// A new class of a school year.
+#[derive(Debug, Clone)]
+pub struct NewClass<'a> {
+    pub study_year: i16,
+    pub parallel: i16,
+    pub letter: &'a str,
+    pub class_teacher_id: Option<i64>,
+    pub capacity: Option<i32>,
 }
 
 /// One line of the teaching load.
@@ -208,5 +242,120 @@ impl Store {
         .bind(school_id)
         .fetch_all(pool)
         .await?))
+    }
+
+    /// The classes of a school year with class teacher, size and capacity.
+    pub async fn class_overview(
+        &self,
+        school_id: i64,
+        study_year: i16,
+    ) -> Result<Vec<ClassOverview>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, ClassOverview>(
+            "SELECT g.id, g.name, g.parallel, g.capacity, g.class_teacher_id, p.last_name AS teacher_last_name, \
+                    p.first_name AS teacher_first_name, p.middle_name AS teacher_middle_name, \
+                    (SELECT COUNT(*) FROM edu_group_members m WHERE m.edu_group_id = g.id AND m.until IS NULL) AS students \
+             FROM edu_groups g LEFT JOIN persons p ON p.id = g.class_teacher_id \
+             WHERE g.school_id = $1 AND g.study_year = $2 AND g.kind = 'class' ORDER BY g.parallel, g.letter, g.name",
+        )
+        .bind(school_id)
+        .bind(i32::from(study_year))
+        .fetch_all(pool)
+        .await?))
+    }
+
+    pub async fn subgroups(&self, school_id: i64, study_year: i16) -> Result<Vec<SubgroupRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, SubgroupRow>(
+            "SELECT g.id, g.parent_id, g.name, (SELECT COUNT(*) FROM edu_group_members m WHERE m.edu_group_id = g.id AND m.until IS NULL) AS students \
+             FROM edu_groups g WHERE g.school_id = $1 AND g.study_year = $2 AND g.kind = 'subgroup' AND g.parent_id IS NOT NULL ORDER BY g.name",
+        )
+        .bind(school_id)
+        .bind(i32::from(study_year))
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// The students now in a class (or subgroup), by surname.
+    pub async fn group_members(&self, school_id: i64, group_id: i64) -> Result<Vec<PersonRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, PersonRow>(
+            "SELECT p.id, p.last_name, p.first_name, p.middle_name FROM edu_group_members m JOIN persons p ON p.id = m.person_id \
+             WHERE m.school_id = $1 AND m.edu_group_id = $2 AND m.until IS NULL ORDER BY p.last_name, p.first_name, p.middle_name",
+        )
+        .bind(school_id)
+        .bind(group_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Creates a class; its class teacher gets the class_teacher role for it. Returns the id.
+    /// A name already used in that school year is a `Conflict`.
+    pub async fn create_class(
+        &self,
+        school_id: i64,
+        c: &NewClass<'_>,
+        audit: &AuditEntry,
+    ) -> Result<i64> {
+        let name = format!("{}{}", c.parallel, c.letter);
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO edu_groups (school_id, kind, parallel, letter, name, study_year, class_teacher_id, capacity, created_at) \
+                 VALUES ($1, 'class', $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            )
+            .bind(school_id).bind(i32::from(c.parallel)).bind(c.letter).bind(&name).bind(i32::from(c.study_year))
+            .bind(c.class_teacher_id).bind(c.capacity).bind(audit.at)
+            .fetch_one(&mut *tx).await?;
+            if let Some(teacher) = c.class_teacher_id {
+                sqlx::query("INSERT INTO role_grants (person_id, role, school_id, edu_group_id, created_at) VALUES ($1, 'class_teacher', $2, $3, $4)")
+                    .bind(teacher).bind(school_id).bind(id).bind(audit.at)
+                    .execute(&mut *tx).await?;
+            }
+            let mut e = audit.clone();
+            e.target_kind = "edu_group".into();
+            e.target_id = id.to_string();
+            insert_audit!(&mut *tx, &e)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Creates a subgroup of a class with some of its students. Returns the id.
+    pub async fn create_subgroup(
+        &self,
+        school_id: i64,
+        class_id: i64,
+        name: &str,
+        members: &[i64],
+        since: &str,
+        audit: &AuditEntry,
+    ) -> Result<i64> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let year: Option<i32> = sqlx::query_scalar("SELECT study_year FROM edu_groups WHERE id = $1 AND school_id = $2 AND kind = 'class'")
+                .bind(class_id).bind(school_id).fetch_optional(&mut *tx).await?;
+            let Some(year) = year else { return Err(crate::StoreError::NotFound) };
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO edu_groups (school_id, kind, parent_id, name, study_year, created_at) VALUES ($1, 'subgroup', $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(school_id).bind(class_id).bind(name).bind(year).bind(audit.at)
+            .fetch_one(&mut *tx).await?;
+            for person in members {
+                // Only students of the class itself can join its subgroup.
+                let n = sqlx::query(
+                    "INSERT INTO edu_group_members (school_id, edu_group_id, person_id, since) \
+                     SELECT $1, $2, m.person_id, $3 FROM edu_group_members m WHERE m.edu_group_id = $4 AND m.person_id = $5 AND m.until IS NULL",
+                )
+                .bind(school_id).bind(id).bind(since).bind(class_id).bind(person)
+                .execute(&mut *tx).await?.rows_affected();
+                if n == 0 {
+                    return Err(crate::StoreError::NotFound);
+                }
+            }
+            let mut e = audit.clone();
+            e.target_kind = "edu_group".into();
+            e.target_id = id.to_string();
+            insert_audit!(&mut *tx, &e)?;
+            tx.commit().await?;
+            Ok(id)
+        })
     }
 }

@@ -109,6 +109,10 @@ pub fn router(state: AppState) -> Router {
         .route("/audit", get(pages::audit::audit_get))
         .route("/timetable", get(pages::timetable::timetable_get))
         .route(
+            "/setup/classes",
+            get(pages::classes::classes_get).post(pages::classes::classes_post),
+        )
+        .route(
             "/setup/timetable/import",
             get(pages::import::import_get).post(pages::import::import_post),
         )

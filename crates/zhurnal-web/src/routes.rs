@@ -137,6 +137,18 @@ pub const ROUTES: &[RouteSpec] = &[
         Signed(Action::EditSchoolSetup),
         "/setup/timetable/import",
     ),
+    r(
+        "GET",
+        "/setup/classes",
+        Signed(Action::EditSchoolSetup),
+        "/setup/classes",
+    ),
+    r(
+        "POST",
+        "/setup/classes",
+        Signed(Action::EditSchoolSetup),
+        "/setup/classes",
+    ),
     r("POST", "/api/v1/auth/token", Public, "/api/v1/auth/token"),
     r(
         "POST",

@@ -45,6 +45,7 @@ pub fn page_of(action: Action) -> Option<&'static str> {
         Action::ManageOwnAccount => Some("/account"),
         Action::ViewSchools => Some("/schools"),
         Action::ViewTimetable => Some("/timetable"),
+        Action::EditSchoolSetup => Some("/setup/calendar"),
         Action::ViewAudit => Some("/audit"),
         _ => None,
     }

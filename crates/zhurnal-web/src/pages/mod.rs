@@ -7,6 +7,7 @@ pub mod auth;
 pub mod bells;
 pub mod calendar;
 pub mod changes;
+pub mod classes;
 pub mod home;
 pub mod import;
 pub mod load;
@@ -52,11 +53,12 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 10] = [
+            let items: [(&'static str, &'static str, Action); 11] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
                 ("/timetable/changes", "nav.changes", Action::EditSchoolSetup),
                 ("/setup/calendar", "nav.calendar", Action::EditSchoolSetup),
+                ("/setup/classes", "nav.classes", Action::EditSchoolSetup),
                 ("/setup/bells", "nav.bells", Action::EditSchoolSetup),
                 (
                     "/setup/timetable/import",
@@ -97,6 +99,28 @@ impl Chrome {
             other_code: other.code(),
             other_name: other.endonym(),
         }
+    }
+}
+
+/// A form read as its raw pairs, for forms with repeated fields (checkbox lists).
+pub struct FormPairs(pub Vec<(String, String)>);
+
+impl FormPairs {
+    /// The first value of a field, or "" when it is absent.
+    pub fn one(&self, key: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// Every value of a repeated field.
+    pub fn all(&self, key: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .collect()
     }
 }
 

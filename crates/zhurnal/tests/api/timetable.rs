@@ -986,3 +986,140 @@ async fn a_timetable_is_imported_all_or_nothing(app: &TestApp) {
     assert!(res.text().await.unwrap().contains("id=\"date-error\""));
 }
 on_both!(import, a_timetable_is_imported_all_or_nothing);
+
+async fn classes_and_subgroups(app: &TestApp) {
+    let deputy = app.signed_in("deputy").await;
+    let html = deputy
+        .get(app.at("/setup/classes"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("2026/2027") && html.contains(">7Б<"));
+    let csrf = hidden_value(&html, "csrf").unwrap();
+    let teacher = app.store.school_teachers(1).await.unwrap()[0]
+        .id
+        .to_string();
+    let post = |fields: Vec<(&'static str, String)>| {
+        let mut form: Vec<(&str, String)> = vec![
+            ("csrf", csrf.clone()),
+            ("school", "1".into()),
+            ("year", "2026".into()),
+        ];
+        form.extend(fields);
+        deputy.post(app.at("/setup/classes")).form(&form).send()
+    };
+    let res = post(vec![
+        ("op", "create_class".into()),
+        ("parallel", "7".into()),
+        ("letter", "г".into()),
+        ("capacity", "25".into()),
+        ("teacher", teacher.clone()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let classes = app.store.school_classes(1, 2026).await.unwrap();
+    let new = classes
+        .iter()
+        .find(|c| c.name == "7Г")
+        .expect("created, letter upper-cased");
+    assert_eq!(
+        new.class_teacher_id.map(|t| t.to_string()),
+        Some(teacher.clone())
+    );
+    let grants = app.store.grants_of(teacher.parse().unwrap()).await.unwrap();
+    assert!(
+        grants
+            .iter()
+            .any(|g| g.role == "class_teacher" && g.edu_group_id == Some(new.id))
+    );
+    for (fields, expected) in [
+        (
+            vec![("parallel", "7"), ("letter", "Б"), ("capacity", "25")],
+            "уже есть",
+        ),
+        (
+            vec![("parallel", "12"), ("letter", "А"), ("capacity", "25")],
+            "от 1 до 11",
+        ),
+        (
+            vec![("parallel", "7"), ("letter", ""), ("capacity", "25")],
+            "литеру",
+        ),
+        (
+            vec![("parallel", "7"), ("letter", "Д"), ("capacity", "99")],
+            "от 1 до 40",
+        ),
+    ] {
+        let mut f: Vec<(&'static str, String)> = vec![("op", "create_class".into())];
+        f.extend(fields.into_iter().map(|(k, v)| (k, v.to_owned())));
+        let res = post(f).await.unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{expected}");
+        assert!(res.text().await.unwrap().contains(expected), "{expected}");
+    }
+    // A language group of three students of 7Б.
+    let class = class_id(app, "7Б").await;
+    let members = app.store.group_members(1, class).await.unwrap();
+    let mut f: Vec<(&'static str, String)> = vec![
+        ("op", "create_subgroup".into()),
+        ("class", class.to_string()),
+        ("name", "7Б — английский, группа 1".into()),
+    ];
+    f.extend(members.iter().take(3).map(|m| ("member", m.id.to_string())));
+    let res = post(f).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let groups = app.store.subgroups(1, 2026).await.unwrap();
+    let g = groups
+        .iter()
+        .find(|g| g.parent_id == class)
+        .expect("subgroup");
+    assert_eq!(g.students, 3);
+    assert_eq!(
+        app.store
+            .group_classes(1)
+            .await
+            .unwrap()
+            .get(&g.id)
+            .map(|x| x.0),
+        Some(class),
+        "belongs to its class"
+    );
+    // A student of another class cannot be put in it.
+    let other = app
+        .store
+        .group_members(1, class_id(app, "5А").await)
+        .await
+        .unwrap()[0]
+        .id
+        .to_string();
+    let res = post(vec![
+        ("op", "create_subgroup".into()),
+        ("class", class.to_string()),
+        ("name", "чужая".into()),
+        ("member", other),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert!(
+        app.store
+            .subgroups(1, 2026)
+            .await
+            .unwrap()
+            .iter()
+            .all(|g| g.name != "чужая"),
+        "nothing half-saved"
+    );
+    let res = post(vec![
+        ("op", "create_subgroup".into()),
+        ("class", class.to_string()),
+        ("name", "пустая".into()),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+on_both!(classes, classes_and_subgroups);

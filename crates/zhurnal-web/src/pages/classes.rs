@@ -1,0 +1,336 @@
+//! Classes and subgroups of a school year (§2.3; DOMAIN.md §3): the list with class teacher,
+//! size against capacity and subgroups; new classes (parallel + letter as free text) and new
+//! subgroups made of some of a class's students (language groups, informatics…).
+
+use super::auth::check_csrf;
+use super::timetable::{Choice, pick_school};
+use super::{Chrome, FormPairs, html};
+use crate::ctx::Ctx;
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use zhurnal_core::Action;
+use zhurnal_core::clock::{study_year_of, today_in};
+use zhurnal_store::{AuditEntry, NewClass, SchoolRow, StoreError, short_name};
+
+pub struct ClassItem {
+    pub id: i64,
+    pub name: String,
+    pub teacher: String,
+    pub students: i64,
+    pub capacity: String,
+    pub over: bool,
+    pub subgroups: Vec<String>,
+}
+
+pub struct Member {
+    pub id: i64,
+    pub name: String,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "classes.html")]
+pub struct ClassesPage {
+    pub c: Chrome,
+    pub school_id: i64,
+    pub school_name: String,
+    pub year: i16,
+    pub year_label: String,
+    pub classes: Vec<ClassItem>,
+    pub teachers: Vec<Choice>,
+    pub class_choices: Vec<Choice>,
+    pub members: Vec<Member>,
+    pub selected_class: i64,
+    pub parallel: String,
+    pub letter: String,
+    pub capacity: String,
+    pub subgroup_name: String,
+    pub done: Option<&'static str>,
+    pub class_error: Option<&'static str>,
+    pub subgroup_error: Option<&'static str>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ClassesQuery {
+    school: Option<String>,
+    year: Option<i16>,
+    class: Option<String>,
+    done: Option<String>,
+}
+
+async fn build(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    year: i16,
+    selected: Option<i64>,
+) -> Result<ClassesPage, AppError> {
+    let t = ctx.t();
+    let overview = state.store.class_overview(school.id, year).await?;
+    let subgroups = state.store.subgroups(school.id, year).await?;
+    let teachers = state.store.school_teachers(school.id).await?;
+    let selected = selected
+        .filter(|id| overview.iter().any(|c| c.id == *id))
+        .or(overview.first().map(|c| c.id))
+        .unwrap_or(0);
+    let members = if selected == 0 {
+        Vec::new()
+    } else {
+        state.store.group_members(school.id, selected).await?
+    };
+    Ok(ClassesPage {
+        c: Chrome::new(ctx, t.s("classes.title"), "/setup/classes"),
+        school_id: school.id,
+        school_name: school.short_name.clone(),
+        year,
+        year_label: format!("{}/{}", year, year + 1),
+        classes: overview
+            .iter()
+            .map(|c| ClassItem {
+                id: c.id,
+                name: c.name.clone(),
+                teacher: match (
+                    &c.teacher_last_name,
+                    &c.teacher_first_name,
+                    &c.teacher_middle_name,
+                ) {
+                    (Some(a), Some(b), Some(m)) => short_name(a, b, m),
+                    _ => "—".into(),
+                },
+                students: c.students,
+                capacity: c.capacity.map_or("—".into(), |n| n.to_string()),
+                over: c.capacity.is_some_and(|cap| c.students > i64::from(cap)),
+                subgroups: subgroups
+                    .iter()
+                    .filter(|g| g.parent_id == c.id)
+                    .map(|g| format!("{} ({})", g.name, g.students))
+                    .collect(),
+            })
+            .collect(),
+        teachers: teachers
+            .iter()
+            .map(|p| Choice {
+                value: p.id.to_string(),
+                label: p.short_name(),
+                selected: false,
+            })
+            .collect(),
+        class_choices: overview
+            .iter()
+            .map(|c| Choice {
+                value: c.id.to_string(),
+                label: c.name.clone(),
+                selected: c.id == selected,
+            })
+            .collect(),
+        members: members
+            .iter()
+            .map(|p| Member {
+                id: p.id,
+                name: p.full_name(),
+                checked: false,
+            })
+            .collect(),
+        selected_class: selected,
+        parallel: String::new(),
+        letter: String::new(),
+        capacity: "25".into(),
+        subgroup_name: String::new(),
+        done: None,
+        class_error: None,
+        subgroup_error: None,
+    })
+}
+
+async fn school_and_year(
+    state: &AppState,
+    ctx: &Ctx,
+    school: Option<&str>,
+    year: Option<i16>,
+) -> Result<(SchoolRow, i16), AppError> {
+    let reach = ctx.actor()?.reach(Action::EditSchoolSetup);
+    let (school, _) = pick_school(state, ctx, &reach, school).await?;
+    let year =
+        year.unwrap_or_else(|| study_year_of(today_in(state.clock.now(), &school.time_zone)));
+    if !(2000..=2100).contains(&year) {
+        return Err(AppError::NotFound);
+    }
+    Ok((school, year))
+}
+
+pub async fn classes_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ClassesQuery>,
+) -> Result<Response, AppError> {
+    let (school, year) = school_and_year(&state, &ctx, q.school.as_deref(), q.year).await?;
+    let selected = q.class.as_deref().and_then(|s| s.parse().ok());
+    let mut p = build(&state, &ctx, &school, year, selected).await?;
+    p.done = match q.done.as_deref() {
+        Some("class") => Some(ctx.t().s("classes.class_created")),
+        Some("subgroup") => Some(ctx.t().s("classes.subgroup_created")),
+        _ => None,
+    };
+    html(StatusCode::OK, &p)
+}
+
+pub async fn classes_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let form = FormPairs(pairs);
+    check_csrf(&ctx, form.one("csrf"))?;
+    let actor = ctx.actor()?;
+    let t = ctx.t();
+    let year = form.one("year").parse::<i16>().ok();
+    let (school, year) = school_and_year(&state, &ctx, Some(form.one("school")), year).await?;
+    let audit = |action: &str| AuditEntry {
+        at: state.clock.now_ms(),
+        school_id: Some(school.id),
+        actor_user_id: Some(actor.user_id),
+        actor_person_id: Some(actor.person_id),
+        session_hash: actor.session_hash.clone(),
+        ip: ctx.ip.clone(),
+        action: action.into(),
+        outcome: "success".into(),
+        ..AuditEntry::default()
+    };
+    match form.one("op") {
+        "create_class" => {
+            let parallel = form
+                .one("parallel")
+                .trim()
+                .parse::<i16>()
+                .ok()
+                .filter(|n| (1..=11).contains(n));
+            let letter = form.one("letter").trim().to_uppercase();
+            let capacity = form
+                .one("capacity")
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|n| (1..=40).contains(n));
+            let teachers = state.store.school_teachers(school.id).await?;
+            let teacher = form
+                .one("teacher")
+                .parse::<i64>()
+                .ok()
+                .filter(|id| teachers.iter().any(|p| p.id == *id));
+            let error = if parallel.is_none() {
+                Some("classes.bad_parallel")
+            } else if letter.is_empty() || letter.chars().count() > 10 {
+                Some("classes.bad_letter")
+            } else if capacity.is_none() {
+                Some("classes.bad_capacity")
+            } else if !form.one("teacher").is_empty() && teacher.is_none() {
+                Some("classes.bad_teacher")
+            } else {
+                None
+            };
+            let result = match (error, parallel) {
+                (None, Some(parallel)) => {
+                    let new = NewClass {
+                        study_year: year,
+                        parallel,
+                        letter: &letter,
+                        class_teacher_id: teacher,
+                        capacity,
+                    };
+                    match state
+                        .store
+                        .create_class(school.id, &new, &audit("setup.class"))
+                        .await
+                    {
+                        Ok(_) => Ok(()),
+                        Err(StoreError::Conflict(_)) => Err("classes.exists"),
+                        Err(e) => return Err(e.into()),
+                    }
+                }
+                (Some(e), _) => Err(e),
+                _ => Err("classes.bad_parallel"),
+            };
+            match result {
+                Ok(()) => Ok(Redirect::to(&format!(
+                    "/setup/classes?school={}&year={year}&done=class",
+                    school.id
+                ))
+                .into_response()),
+                Err(key) => {
+                    let mut p = build(&state, &ctx, &school, year, None).await?;
+                    p.class_error = Some(t.s(key));
+                    p.parallel = form.one("parallel").to_owned();
+                    p.letter = form.one("letter").to_owned();
+                    p.capacity = form.one("capacity").to_owned();
+                    html(StatusCode::UNPROCESSABLE_ENTITY, &p)
+                }
+            }
+        }
+        "create_subgroup" => {
+            let class: i64 = form.one("class").parse().map_err(|_| AppError::NotFound)?;
+            let name = form.one("name").trim().to_owned();
+            let members: Vec<i64> = form
+                .all("member")
+                .iter()
+                .filter_map(|s| s.parse().ok())
+                .collect();
+            let error = if name.is_empty() || name.chars().count() > 80 {
+                Some("classes.bad_subgroup_name")
+            } else if members.is_empty() {
+                Some("classes.no_members")
+            } else {
+                None
+            };
+            let today = today_in(state.clock.now(), &school.time_zone).to_string();
+            let result = match error {
+                Some(e) => Err(e),
+                None => match state
+                    .store
+                    .create_subgroup(
+                        school.id,
+                        class,
+                        &name,
+                        &members,
+                        &today,
+                        &audit("setup.subgroup"),
+                    )
+                    .await
+                {
+                    Ok(_) => Ok(()),
+                    Err(StoreError::Conflict(_)) => Err("classes.exists"),
+                    Err(StoreError::NotFound) => {
+                        return Err(crate::routes::deny_object(
+                            &state,
+                            &ctx,
+                            "edu_group",
+                            &class.to_string(),
+                        )
+                        .await);
+                    }
+                    Err(e) => return Err(e.into()),
+                },
+            };
+            match result {
+                Ok(()) => Ok(Redirect::to(&format!(
+                    "/setup/classes?school={}&year={year}&class={class}&done=subgroup",
+                    school.id
+                ))
+                .into_response()),
+                Err(key) => {
+                    let mut p = build(&state, &ctx, &school, year, Some(class)).await?;
+                    p.subgroup_error = Some(t.s(key));
+                    p.subgroup_name = name;
+                    for m in &mut p.members {
+                        m.checked = members.contains(&m.id);
+                    }
+                    html(StatusCode::UNPROCESSABLE_ENTITY, &p)
+                }
+            }
+        }
+        _ => Err(AppError::BadRequest("unknown operation".into())),
+    }
+}
