@@ -44,7 +44,7 @@ pub struct AuditRow {
 #[derive(Debug, Clone, Copy)]
 pub enum AuditScope {
     School(i64),
-    /// Every school of the municipality, plus events tied to no school (municipal accounts).
+    /// Every school of the municipality, plus events of the municipality's own accounts.
     Municipality(i64),
 }
 
@@ -114,7 +114,8 @@ impl Store {
             }
             AuditScope::Municipality(m) => {
                 on_read!(self, pool => sqlx::query_as::<_, AuditRow>(audit_select!(
-                "WHERE (a.school_id IS NULL OR a.school_id IN (SELECT id FROM schools WHERE municipality_id = $1)) \
+                "WHERE (a.school_id IN (SELECT id FROM schools WHERE municipality_id = $1) \
+                    OR (a.school_id IS NULL AND a.actor_person_id IN (SELECT person_id FROM role_grants WHERE municipality_id = $1))) \
                  AND a.id < $2 ORDER BY a.id DESC LIMIT $3"
             ))
             .bind(m)

@@ -79,6 +79,26 @@ struct ThrottleRow {
     locked_until: Option<i64>,
 }
 
+/// Locks one throttle key until `until` and records the lock, inside the caller's
+/// transaction (a macro, so it expands once per backend like `insert_audit!`).
+macro_rules! lock_key {
+    ($tx:expr, $key:expr, $until:expr, $now:expr, $failures:expr, $audit:expr) => {{
+        sqlx::query("UPDATE login_throttle SET locked_until = $1, failures = 0, window_start = $2 WHERE key = $3")
+            .bind($until)
+            .bind($now)
+            .bind($key)
+            .execute(&mut *$tx)
+            .await?;
+        let mut lock: AuditEntry = $audit.clone();
+        lock.action = "auth.lock".into();
+        lock.outcome = "failure".into();
+        lock.target_kind = "throttle_key".into();
+        lock.target_id = $key.clone();
+        lock.details = format!("{{\"locked_until\":{},\"failures\":{}}}", $until, $failures);
+        insert_audit!(&mut *$tx, &lock)?;
+    }};
+}
+
 impl Store {
     pub async fn credentials(&self, login: &str) -> Result<Option<Credentials>> {
         on_read!(self, pool => Ok(sqlx::query_as::<_, Credentials>(
@@ -106,9 +126,48 @@ impl Store {
         Ok(latest)
     }
 
-    /// Counts a failed login against each key, locks keys that reach their limit, and writes
-    /// the failure (and any new lock) to the audit log, all in one transaction.
-    /// Returns the lock now in force, if any.
+    /// Counts an attempt against each key *before* the password is verified, so parallel
+    /// guesses cannot all slip through while one is being checked. An attempt beyond a key's
+    /// allowance locks it at once (recorded with `lock_audit`). Returns the lock in force.
+    pub async fn reserve_login_attempt(
+        &self,
+        keys: &[(String, i64)],
+        policy: ThrottlePolicy,
+        lock_audit: &AuditEntry,
+    ) -> Result<Option<i64>> {
+        let now = lock_audit.at;
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut locked = None;
+            for (key, max) in keys {
+                let current: Option<Option<i64>> = sqlx::query_scalar("SELECT locked_until FROM login_throttle WHERE key = $1")
+                    .bind(key).fetch_optional(&mut *tx).await?;
+                if let Some(Some(until)) = current.filter(|u| u.is_some_and(|u| u > now)) {
+                    locked = locked.max(Some(until));
+                    continue;
+                }
+                let row: ThrottleRow = sqlx::query_as(
+                    "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES ($1, 1, $2, NULL) \
+                     ON CONFLICT (key) DO UPDATE SET \
+                       failures = CASE WHEN login_throttle.window_start > $3 THEN login_throttle.failures + 1 ELSE 1 END, \
+                       window_start = CASE WHEN login_throttle.window_start > $3 THEN login_throttle.window_start ELSE $2 END \
+                     RETURNING failures, locked_until",
+                )
+                .bind(key).bind(now).bind(now - policy.window_ms)
+                .fetch_one(&mut *tx).await?;
+                if row.failures > *max {
+                    let until = now + policy.lock_ms;
+                    lock_key!(tx, key, until, now, row.failures, lock_audit);
+                    locked = locked.max(Some(until));
+                }
+            }
+            tx.commit().await?;
+            Ok(locked)
+        })
+    }
+
+    /// A reserved attempt failed: keys that reached their limit lock, and the failure (and
+    /// any new lock) is recorded, all in one transaction. Returns the lock now in force.
     pub async fn record_login_failure(
         &self,
         keys: &[(String, i64)],
@@ -120,34 +179,17 @@ impl Store {
             let mut tx = pool.begin().await?;
             let mut locked = None;
             for (key, max) in keys {
-                let row: ThrottleRow = sqlx::query_as(
-                    "INSERT INTO login_throttle (key, failures, window_start, locked_until) VALUES ($1, 1, $2, NULL) \
-                     ON CONFLICT (key) DO UPDATE SET \
-                       failures = CASE WHEN login_throttle.window_start > $3 THEN login_throttle.failures + 1 ELSE 1 END, \
-                       window_start = CASE WHEN login_throttle.window_start > $3 THEN login_throttle.window_start ELSE $2 END \
-                     RETURNING failures, locked_until",
-                )
-                .bind(key)
-                .bind(now)
-                .bind(now - policy.window_ms)
-                .fetch_one(&mut *tx)
-                .await?;
-                if row.failures >= *max && row.locked_until.is_none_or(|u| u <= now) {
-                    let until = now + policy.lock_ms;
-                    // The counter restarts so the account gets a fresh allowance after the lock.
-                    sqlx::query("UPDATE login_throttle SET locked_until = $1, failures = 0, window_start = $2 WHERE key = $3")
-                        .bind(until)
-                        .bind(now)
-                        .bind(key)
-                        .execute(&mut *tx)
-                        .await?;
-                    let mut lock = failure.clone();
-                    lock.action = "auth.lock".into();
-                    lock.target_kind = "throttle_key".into();
-                    lock.target_id = key.clone();
-                    lock.details = format!("{{\"locked_until\":{until},\"failures\":{}}}", row.failures);
-                    insert_audit!(&mut *tx, &lock)?;
-                    locked = locked.max(Some(until));
+                let row: Option<ThrottleRow> = sqlx::query_as("SELECT failures, locked_until FROM login_throttle WHERE key = $1")
+                    .bind(key).fetch_optional(&mut *tx).await?;
+                let Some(row) = row else { continue };
+                match row.locked_until {
+                    Some(until) if until > now => locked = locked.max(Some(until)),
+                    _ if row.failures >= *max => {
+                        let until = now + policy.lock_ms;
+                        lock_key!(tx, key, until, now, row.failures, &failure);
+                        locked = locked.max(Some(until));
+                    }
+                    _ => {}
                 }
             }
             insert_audit!(&mut *tx, &failure)?;
@@ -162,6 +204,7 @@ impl Store {
         &self,
         s: &NewSession<'_>,
         login_key: &str,
+        ip_key: &str,
         mut audit: AuditEntry,
     ) -> Result<i64> {
         on_write!(self, pool => {
@@ -184,12 +227,32 @@ impl Store {
                 .bind(login_key)
                 .execute(&mut *tx)
                 .await?;
+            // The reserved attempt succeeded: it no longer counts against the address.
+            sqlx::query("UPDATE login_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0")
+                .bind(ip_key)
+                .execute(&mut *tx)
+                .await?;
             audit.target_kind = "session".into();
             audit.target_id = id.to_string();
             insert_audit!(&mut *tx, &audit)?;
             tx.commit().await?;
             Ok(id)
         })
+    }
+
+    /// A reserved attempt succeeded outside a login (the current password at a password
+    /// change): the account's count restarts and the address's reservation is released.
+    pub async fn release_login_attempt(&self, login_key: &str, ip_key: &str) -> Result<()> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(login_key).execute(&mut *tx).await?;
+            sqlx::query("UPDATE login_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0")
+                .bind(ip_key)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
+        Ok(())
     }
 
     pub async fn session_by_token_hash(&self, token_hash: &str) -> Result<Option<SessionRow>> {

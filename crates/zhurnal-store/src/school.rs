@@ -68,6 +68,12 @@ pub struct SchoolRow {
     pub full_name: String,
     pub city: String,
     pub time_zone: String,
+    pub kind: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub study_week: i32,
+    pub shifts: i32,
     pub classes: i64,
     pub students: i64,
 }
@@ -79,6 +85,20 @@ pub struct ClassRow {
     pub name: String,
     pub parallel: i32,
     pub class_teacher_id: Option<i64>,
+}
+
+/// The school's profile as the deputy edits it (§2.3).
+#[derive(Debug, Clone)]
+pub struct SchoolProfile {
+    pub short_name: String,
+    pub full_name: String,
+    pub kind: String,
+    pub city: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub time_zone: String,
+    pub shifts: i32,
 }
 
 /// A class with what the classes page shows about it.
@@ -133,6 +153,7 @@ macro_rules! school_select {
     ($tail:literal) => {
         concat!(
             "SELECT s.id, s.municipality_id, s.short_name, s.full_name, s.city, s.time_zone, ",
+            "s.kind, s.address, s.phone, s.email, s.study_week, s.shifts, ",
             "(SELECT COUNT(*) FROM edu_groups g WHERE g.school_id = s.id AND g.kind = 'class') AS classes, ",
             "(SELECT COUNT(DISTINCT m.person_id) FROM edu_group_members m JOIN edu_groups g ON g.id = m.edu_group_id ",
             " WHERE m.school_id = s.id AND g.kind = 'class' AND m.until IS NULL) AS students ",
@@ -356,6 +377,27 @@ impl Store {
             insert_audit!(&mut *tx, &e)?;
             tx.commit().await?;
             Ok(id)
+        })
+    }
+
+    pub async fn update_school_profile(
+        &self,
+        school_id: i64,
+        p: &SchoolProfile,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "UPDATE schools SET short_name = $1, full_name = $2, kind = $3, city = $4, address = $5, phone = $6, email = $7, \
+                 time_zone = $8, shifts = $9 WHERE id = $10",
+            )
+            .bind(&p.short_name).bind(&p.full_name).bind(&p.kind).bind(&p.city).bind(&p.address).bind(&p.phone)
+            .bind(&p.email).bind(&p.time_zone).bind(p.shifts).bind(school_id)
+            .execute(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit)?;
+            tx.commit().await?;
+            Ok(())
         })
     }
 }

@@ -156,14 +156,16 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-/// The client address: the socket peer, or the first X-Forwarded-For hop when the operator
-/// said a trusted reverse proxy sits in front.
+/// The client address: the socket peer, or the last X-Forwarded-For hop (added by the
+/// proxy itself) when the operator said a trusted reverse proxy sits in front.
 pub fn client_ip(headers: &HeaderMap, peer: Option<IpAddr>, trust_proxy: bool) -> String {
     if trust_proxy
         && let Some(ip) = headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
+            // The proxy appends the address it saw on the right; anything left of it came
+            // from the client and can be forged.
+            .and_then(|v| v.rsplit(',').next())
             .and_then(|v| v.trim().parse::<IpAddr>().ok())
     {
         return ip.to_string();
@@ -185,10 +187,13 @@ pub fn anonymous(state: &AppState, headers: &HeaderMap, peer: Option<IpAddr>) ->
 }
 
 /// Builds the context: language from the cookie (then the account), actor from the session.
+/// `api` requests authenticate only with a bearer token, pages only with the session
+/// cookie: a cookie riding along on a forged API call counts for nothing.
 pub async fn build(
     state: &AppState,
     headers: &HeaderMap,
     peer: Option<IpAddr>,
+    api: bool,
 ) -> Result<Ctx, AppError> {
     let cookie_lang = cookie(headers, LANG_COOKIE).and_then(Lang::parse);
     let ip = client_ip(headers, peer, state.cfg.trust_proxy);
@@ -197,9 +202,10 @@ pub async fn build(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
-    let (token, via_bearer) = match bearer(headers) {
-        Some(t) => (Some(t), true),
-        None => (cookie(headers, state.session_cookie_name()), false),
+    let (token, via_bearer) = if api {
+        (bearer(headers), true)
+    } else {
+        (cookie(headers, state.session_cookie_name()), false)
     };
     let mut ctx = Ctx {
         lang: cookie_lang.unwrap_or_default(),
@@ -306,7 +312,11 @@ mod tests {
         );
         let peer = Some("127.0.0.1".parse().unwrap());
         assert_eq!(client_ip(&h, peer, false), "127.0.0.1");
-        assert_eq!(client_ip(&h, peer, true), "203.0.113.7");
+        assert_eq!(
+            client_ip(&h, peer, true),
+            "10.0.0.1",
+            "the hop the proxy added, not the client's claim"
+        );
     }
 
     fn actor(grants: Vec<Grant>) -> Actor {

@@ -173,10 +173,15 @@ pub fn encode_path(path: &str) -> String {
 /// A redirect target from user input is accepted only if it stays on this site.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
+        // A path on this site: one leading slash, then no second slash or backslash (which
+        // browsers read as another host), no whitespace or control characters (which
+        // browsers strip, turning "/\t/evil" into "//evil"), no scheme.
         Some(n)
             if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.contains('\\')
+                && !matches!(n.chars().nth(1), Some('/' | '\\'))
+                && !n
+                    .chars()
+                    .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
                 && !n.contains("://") =>
         {
             n.to_owned()
@@ -195,6 +200,9 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example/")), "/");
         assert_eq!(safe_next(Some("https://evil.example/")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/ /evil.example")), "/");
+        assert_eq!(safe_next(Some("/\n/evil.example")), "/");
         assert_eq!(safe_next(None), "/");
     }
 

@@ -363,6 +363,10 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "Пароль не должен содержать логин.",
             "The password must not contain your login.",
         ),
+        "account.locked" => (
+            "Слишком много неверных паролей. Смена пароля и вход временно заблокированы; попробуйте снова через",
+            "Too many wrong passwords. Changing the password and logging in are blocked for now; try again in",
+        ),
         "account.form_errors" => (
             "Исправьте ошибки в форме.",
             "Please correct the errors in the form.",

@@ -40,20 +40,47 @@ pub async fn login(
         .map(|l| l.as_str().to_owned())
         .unwrap_or_else(|_| raw_login.trim().to_lowercase());
     let keys = [login_key(&normalised), ip_key(&ctx.ip)];
-    if let Some(until) = state.store.locked_until(&keys, now).await? {
-        // The attempt is not even checked: during a lock the right password is refused too.
-        let entry = audit(
+    let creds = state.store.credentials(&normalised).await?;
+    // Events about a known account belong to its school, so its director sees them.
+    let school_id = match &creds {
+        Some(c) => state
+            .store
+            .grants_of(c.person_id)
+            .await?
+            .iter()
+            .find_map(|g| g.school_id),
+        None => None,
+    };
+    let known = |mut e: AuditEntry| {
+        e.actor_user_id = creds.as_ref().map(|c| c.user_id);
+        e.actor_person_id = creds.as_ref().map(|c| c.person_id);
+        e.school_id = school_id;
+        e
+    };
+    let policy = state.cfg.throttle;
+    let limits = [
+        (keys[0].clone(), policy.max_per_login),
+        (keys[1].clone(), policy.max_per_ip),
+    ];
+    // The attempt is counted before the slow password check, so parallel guesses cannot
+    // all pass the lock check at once. During a lock even the right password is refused.
+    let lock_entry = known(audit(ctx, now, "auth.lock", "failure", &normalised, "{}"));
+    if let Some(until) = state
+        .store
+        .reserve_login_attempt(&limits, policy, &lock_entry)
+        .await?
+    {
+        let entry = known(audit(
             ctx,
             now,
             "auth.login",
             "failure",
             &normalised,
             "{\"reason\":\"locked\"}",
-        );
+        ));
         state.store.audit(&entry).await?;
         return Ok(Outcome::Refused(Refusal::Locked(until)));
     }
-    let creds = state.store.credentials(&normalised).await?;
     let hash = creds
         .as_ref()
         .map(|c| c.password_hash.clone())
@@ -61,27 +88,20 @@ pub async fn login(
     let password_ok = verify_password(password.to_owned(), hash).await;
     let creds = match creds {
         Some(c) if password_ok && !c.blocked => c,
-        other => {
-            let reason = match &other {
+        ref other => {
+            let reason = match other {
                 None => "unknown_login",
                 Some(c) if c.blocked => "blocked",
                 Some(_) => "wrong_password",
             };
-            let mut entry = audit(
+            let entry = known(audit(
                 ctx,
                 now,
                 "auth.login",
                 "failure",
                 &normalised,
                 &format!("{{\"reason\":\"{reason}\"}}"),
-            );
-            entry.actor_user_id = other.as_ref().map(|c| c.user_id);
-            entry.actor_person_id = other.as_ref().map(|c| c.person_id);
-            let policy = state.cfg.throttle;
-            let limits = [
-                (keys[0].clone(), policy.max_per_login),
-                (keys[1].clone(), policy.max_per_ip),
-            ];
+            ));
             return Ok(
                 match state
                     .store
@@ -125,13 +145,11 @@ pub async fn login(
     entry.actor_user_id = Some(creds.user_id);
     entry.actor_person_id = Some(creds.person_id);
     entry.session_hash = hash[..16].to_owned();
-    entry.school_id = state
+    entry.school_id = school_id;
+    state
         .store
-        .grants_of(creds.person_id)
-        .await?
-        .iter()
-        .find_map(|g| g.school_id);
-    state.store.open_session(&session, &keys[0], entry).await?;
+        .open_session(&session, &keys[0], &keys[1], entry)
+        .await?;
     Ok(Outcome::Opened(Opened { token, expires_at }))
 }
 

@@ -216,7 +216,7 @@ pub async fn context(
     let ctx = if light {
         ctx::anonymous(&state, req.headers(), peer)
     } else {
-        match ctx::build(&state, req.headers(), peer).await {
+        match ctx::build(&state, req.headers(), peer, path.starts_with("/api/")).await {
             Ok(c) => c,
             Err(e) => return e.into_response(),
         }
@@ -274,7 +274,8 @@ pub async fn guard(State(state): State<AppState>, req: Request<Body>, next: Next
 
 /// A state-changing request from a browser page on another site is refused even before its
 /// CSRF token is looked at (defence in depth). Browsers send `Origin` on such requests; a
-/// request without one (a script, the API) is judged by its token instead.
+/// request without one is judged by its CSRF token. The API is exempt: it authenticates
+/// with bearer tokens only, which a forged cross-site request cannot carry.
 fn same_origin(req: &Request<Body>) -> bool {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || req.uri().path().starts_with("/api/")

@@ -1,5 +1,6 @@
-//! The JSON API under `/api/v1`. Bearer tokens only (no cookies), so it needs no CSRF
-//! defence; errors are `{"error":{"code","message"}}` (see `crate::error`).
+//! The JSON API under `/api/v1`. It authenticates with bearer tokens only (a session cookie
+//! is ignored there, see `ctx::build`), so it needs no CSRF defence; errors are
+//! `{"error":{"code","message"}}` (see `crate::error`).
 
 pub mod auth;
 pub mod me;

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use zhurnal_core::account::{PasswordError, check_new_password};
-use zhurnal_store::AuditEntry;
+use zhurnal_store::{AuditEntry, ip_key, login_key};
 
 #[derive(Template)]
 #[template(path = "account.html")]
@@ -24,6 +24,7 @@ pub struct AccountPage {
     pub current_error: Option<&'static str>,
     pub new_error: Option<&'static str>,
     pub repeat_error: Option<&'static str>,
+    pub locked_for: Option<String>,
 }
 
 impl AccountPage {
@@ -37,6 +38,7 @@ impl AccountPage {
             current_error: None,
             new_error: None,
             repeat_error: None,
+            locked_for: None,
         })
     }
 }
@@ -86,8 +88,51 @@ pub async fn password_post(
         .credentials(&actor.login)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    if !verify_password(form.current.clone(), creds.password_hash).await {
-        page.current_error = Some(t.s("account.wrong_current"));
+    // The current password is checked under the same throttle as a login: a session left
+    // open must not become a way to guess it.
+    let now = state.clock.now_ms();
+    let policy = state.cfg.throttle;
+    let keys = [
+        (login_key(&actor.login), policy.max_per_login),
+        (ip_key(&ctx.ip), policy.max_per_ip),
+    ];
+    let event = |action: &str, outcome: &str| AuditEntry {
+        at: now,
+        school_id: actor.home_school(),
+        actor_user_id: Some(actor.user_id),
+        actor_person_id: Some(actor.person_id),
+        session_hash: actor.session_hash.clone(),
+        ip: ctx.ip.clone(),
+        action: action.into(),
+        target_kind: "user".into(),
+        target_id: actor.user_id.to_string(),
+        outcome: outcome.into(),
+        details: "{\"reason\":\"wrong_current_password\"}".into(),
+    };
+    let mut locked = state
+        .store
+        .reserve_login_attempt(&keys, policy, &event("auth.lock", "failure"))
+        .await?;
+    if locked.is_none() {
+        if verify_password(form.current.clone(), creds.password_hash).await {
+            state
+                .store
+                .release_login_attempt(&keys[0].0, &keys[1].0)
+                .await?;
+        } else {
+            page.current_error = Some(t.s("account.wrong_current"));
+            locked = state
+                .store
+                .record_login_failure(&keys, policy, event("account.password", "failure"))
+                .await?;
+        }
+    }
+    if let Some(until) = locked {
+        let minutes = ((until - now) / 1000 + 59) / 60;
+        page.current_error = None;
+        page.summary = Some(t.s("account.locked"));
+        page.locked_for = Some(t.minutes(minutes.max(1)));
+        return html(StatusCode::TOO_MANY_REQUESTS, &page);
     }
     if page.current_error.is_some() || page.new_error.is_some() || page.repeat_error.is_some() {
         page.summary = Some(t.s("account.form_errors"));

@@ -332,7 +332,17 @@ async fn changing_the_password(app: &TestApp) {
     );
     let (_, res) = app.web_login("student", "три белых коня бегут").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    assert_eq!(app.audit_count("account.password").await, 1);
+    let changes = app
+        .store
+        .audit_by_action("account.password", 10)
+        .await
+        .unwrap();
+    assert_eq!(changes.iter().filter(|r| r.outcome == "success").count(), 1);
+    assert_eq!(
+        changes.iter().filter(|r| r.outcome == "failure").count(),
+        1,
+        "the wrong current password is recorded"
+    );
 }
 on_both!(password_change, changing_the_password);
 
@@ -441,3 +451,152 @@ async fn adults_are_greeted_by_name_and_patronymic(app: &TestApp) {
     );
 }
 on_both!(greeting, adults_are_greeted_by_name_and_patronymic);
+
+async fn parallel_guesses_do_not_slip_past_the_lock(app: &TestApp) {
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let client = app.client();
+        let url = app.at("/api/v1/auth/token");
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .json(&serde_json::json!({"login": "techadmin", "password": "guess"}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    let mut checked = 0;
+    for t in tasks {
+        if t.await.unwrap() == StatusCode::UNAUTHORIZED {
+            checked += 1;
+        }
+    }
+    assert!(
+        checked <= 5,
+        "{checked} guesses were checked; at most 5 may be"
+    );
+    let res = app
+        .client()
+        .post(app.at("/api/v1/auth/token"))
+        .json(&serde_json::json!({"login": "techadmin", "password": "demo"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+on_both!(parallel_guesses, parallel_guesses_do_not_slip_past_the_lock);
+
+async fn the_current_password_cannot_be_guessed_from_an_open_session(app: &TestApp) {
+    let client = app.signed_in("parent").await;
+    let csrf = app.csrf(&client).await;
+    let mut last = StatusCode::OK;
+    for _ in 0..5 {
+        last = client
+            .post(app.at("/account/password"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("current", "guess"),
+                ("new", "a new long password"),
+                ("repeat", "a new long password"),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .status();
+    }
+    assert_eq!(
+        last,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the fifth wrong current password locks"
+    );
+    let res = client
+        .post(app.at("/account/password"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("current", "demo"),
+            ("new", "a new long password"),
+            ("repeat", "a new long password"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right one, during the lock"
+    );
+    let (_, res) = app.web_login("parent", "demo").await;
+    assert_eq!(
+        res.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "and logging in too"
+    );
+}
+on_both!(
+    password_guessing,
+    the_current_password_cannot_be_guessed_from_an_open_session
+);
+
+async fn the_api_ignores_session_cookies(app: &TestApp) {
+    let client = app.signed_in("teacher").await;
+    let res = client.get(app.at("/api/v1/me")).send().await.unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNAUTHORIZED,
+        "a cookie is not an API credential"
+    );
+    let token = app.token("teacher").await;
+    let res = app
+        .client()
+        .get(app.at("/"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "a bearer token is not a page credential"
+    );
+}
+on_both!(api_cookies, the_api_ignores_session_cookies);
+
+async fn failed_logins_of_staff_reach_their_school_audit(app: &TestApp) {
+    let _ = app.web_login("clerk", "wrong-password").await;
+    let rows = app.store.audit_by_action("auth.login", 10).await.unwrap();
+    let failure = rows
+        .iter()
+        .find(|r| r.outcome == "failure" && r.target_id == "clerk")
+        .unwrap();
+    assert_eq!(failure.school_id, Some(1));
+    let director = app.signed_in("director").await;
+    let html = director
+        .get(app.at("/audit"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("login clerk"),
+        "the director sees the failed attempt on their clerk"
+    );
+    // Open redirects through a stripped tab are refused.
+    let page = app
+        .client()
+        .get(app.at("/login?next=/%09/evil.example"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(hidden_value(&page, "next").as_deref(), Some("/"));
+}
+on_both!(
+    audit_scope_of_failures,
+    failed_logins_of_staff_reach_their_school_audit
+);
