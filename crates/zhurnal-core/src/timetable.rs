@@ -121,11 +121,22 @@ fn weekday_number(w: Weekday) -> i8 {
 }
 
 /// The template of a class in force on a date.
-fn template_on(templates: &[Template], class_id: i64, date: Date) -> Option<&Template> {
+pub fn template_on(templates: &[Template], class_id: i64, date: Date) -> Option<&Template> {
     templates
         .iter()
         .filter(|t| t.class_id == class_id && t.valid_from <= date)
         .max_by_key(|t| t.valid_from)
+}
+
+/// The template in force on a date for each class that has one, by class id.
+pub fn templates_in_force(templates: &[Template], date: Date) -> Vec<&Template> {
+    let mut classes: Vec<i64> = templates.iter().map(|t| t.class_id).collect();
+    classes.sort_unstable();
+    classes.dedup();
+    classes
+        .into_iter()
+        .filter_map(|c| template_on(templates, c, date))
+        .collect()
 }
 
 /// Derives the lessons of `from..=to` for every class that has a template.

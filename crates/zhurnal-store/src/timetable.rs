@@ -54,6 +54,31 @@ pub struct LessonRow {
     pub replaced_teacher_id: Option<i64>,
     /// `entry:ID` for a lesson of the weekly template, `extra:ID` for an extra one.
     pub origin: String,
+    /// The date the lesson has in the timetable; differs from `date` for a moved lesson.
+    pub origin_date: String,
+}
+
+impl LessonRow {
+    /// «Иванова М. П.», or "" when the lesson has no teacher.
+    pub fn teacher_short_name(&self) -> String {
+        match (
+            &self.teacher_last_name,
+            &self.teacher_first_name,
+            &self.teacher_middle_name,
+        ) {
+            (Some(a), Some(b), Some(c)) => crate::school::short_name(a, b, c),
+            _ => String::new(),
+        }
+    }
+
+    /// The template line of a lesson that stands where the timetable puts it (not moved,
+    /// not extra): the lesson a one-off change can address.
+    pub fn entry_in_place(&self) -> Option<i64> {
+        if self.origin_date != self.date {
+            return None;
+        }
+        self.origin.strip_prefix("entry:")?.parse().ok()
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -142,7 +167,7 @@ macro_rules! lesson_select {
         concat!(
             "SELECT l.id, l.date, l.number, l.edu_group_id AS group_id, g.name AS group_name, l.subject_id, s.name AS subject_name, ",
             "l.teacher_id, p.last_name AS teacher_last_name, p.first_name AS teacher_first_name, p.middle_name AS teacher_middle_name, ",
-            "l.room, l.status, l.replaced_teacher_id, l.origin ",
+            "l.room, l.status, l.replaced_teacher_id, l.origin, l.origin_date ",
             "FROM lessons l JOIN edu_groups g ON g.id = l.edu_group_id JOIN subjects s ON s.id = l.subject_id ",
             "LEFT JOIN persons p ON p.id = l.teacher_id ",
             $tail
@@ -575,7 +600,9 @@ impl Store {
     }
 
     /// Makes the stored lessons of `from..=to` equal to `derived` (for the groups of the
-    /// school), in one transaction. Returns (inserted, updated, removed, kept as cancelled).
+    /// school), in one transaction that also reads the current rows, so two re-derivations
+    /// of one school never interleave (SQLite has one writer; PostgreSQL takes a per-school
+    /// advisory lock). Returns (inserted, updated, removed, kept as cancelled).
     pub async fn sync_lessons(
         &self,
         school_id: i64,
@@ -584,65 +611,24 @@ impl Store {
         derived: &[Lesson],
         now: i64,
     ) -> Result<(usize, usize, usize, usize)> {
-        let existing: Vec<ExistingLesson> = on_read!(self, pool => sqlx::query_as(
-            "SELECT l.id, l.edu_group_id AS group_id, l.subject_id, l.origin, l.origin_date, l.date, l.number, l.teacher_id, l.room, l.status, l.replaced_teacher_id, \
-                    (EXISTS (SELECT 1 FROM works w WHERE w.lesson_id = l.id) OR EXISTS (SELECT 1 FROM lesson_log_entries a WHERE a.lesson_id = l.id) OR l.topic <> '') AS has_data \
-             FROM lessons l WHERE l.school_id = $1 AND l.origin <> '' AND ((l.origin_date >= $2 AND l.origin_date <= $3) OR (l.date >= $2 AND l.date <= $3))",
-        )
-        .bind(school_id)
-        .bind(from.to_string())
-        .bind(to.to_string())
-        .fetch_all(pool)
-        .await?);
-        let mut by_key: HashMap<(String, String), ExistingLesson> = existing
-            .into_iter()
-            .map(|e| ((e.origin.clone(), e.origin_date.clone()), e))
-            .collect();
-        let mut inserts: Vec<(&Lesson, String, String)> = Vec::new();
-        let mut updates: Vec<(i64, &Lesson, String, String)> = Vec::new();
-        let mut unmatched: Vec<(&Lesson, String, String)> = Vec::new();
-        for l in derived {
-            let origin = origin_key(l.origin);
-            let origin_date = l.moved_from.map_or(l.date, |(d, _)| d).to_string();
-            match by_key.remove(&(origin.clone(), origin_date.clone())) {
-                Some(e) => {
-                    let same = e.date == l.date.to_string()
-                        && e.number == i32::from(l.number)
-                        && e.teacher_id == Some(l.teacher_id)
-                        && e.room == l.room
-                        && e.replaced_teacher_id == l.replaced_teacher
-                        && e.status == "planned";
-                    if !same {
-                        updates.push((e.id, l, origin, origin_date));
-                    }
-                }
-                None => unmatched.push((l, origin, origin_date)),
-            }
-        }
-        // A rewritten template line gives the same lesson a new origin: it takes over the
-        // existing lesson of the same group, subject, date and number, keeping its id and
-        // its journal data.
-        let mut rest: Vec<ExistingLesson> = by_key.into_values().collect();
-        for (l, origin, origin_date) in unmatched {
-            let same_lesson = rest.iter().position(|e| {
-                e.group_id == l.group_id
-                    && e.subject_id == l.subject_id
-                    && e.date == l.date.to_string()
-                    && e.number == i32::from(l.number)
-            });
-            match same_lesson {
-                Some(pos) => {
-                    let e = rest.swap_remove(pos);
-                    updates.push((e.id, l, origin, origin_date));
-                }
-                None => inserts.push((l, origin, origin_date)),
-            }
-        }
-        let gone = rest;
-        let (mut removed, mut kept) = (0, 0);
+        let postgres = self.backend() == "postgres";
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
-            for chunk in inserts.chunks(300) {
+            if postgres {
+                sqlx::query("SELECT pg_advisory_xact_lock($1)").bind(school_id).execute(&mut *tx).await?;
+            }
+            let existing: Vec<ExistingLesson> = sqlx::query_as(
+                "SELECT l.id, l.edu_group_id AS group_id, l.subject_id, l.origin, l.origin_date, l.date, l.number, l.teacher_id, l.room, l.status, l.replaced_teacher_id, \
+                        (EXISTS (SELECT 1 FROM works w WHERE w.lesson_id = l.id) OR EXISTS (SELECT 1 FROM lesson_log_entries a WHERE a.lesson_id = l.id) OR l.topic <> '') AS has_data \
+                 FROM lessons l WHERE l.school_id = $1 AND l.origin <> '' AND ((l.origin_date >= $2 AND l.origin_date <= $3) OR (l.date >= $2 AND l.date <= $3))",
+            )
+            .bind(school_id)
+            .bind(from.to_string())
+            .bind(to.to_string())
+            .fetch_all(&mut *tx)
+            .await?;
+            let plan = plan_sync(existing, derived);
+            for chunk in plan.inserts.chunks(300) {
                 let mut qb = sqlx::QueryBuilder::new(
                     "INSERT INTO lessons (school_id, edu_group_id, subject_id, teacher_id, date, number, room, replaced_teacher_id, origin, origin_date, created_at) ",
                 );
@@ -653,9 +639,11 @@ impl Store {
                 });
                 qb.build().execute(&mut *tx).await?;
             }
-            for (id, l, origin, origin_date) in &updates {
+            for (id, l, origin, origin_date) in &plan.updates {
+                // A lesson that takes place again is no longer cancelled; "held" stays held.
                 sqlx::query(
-                    "UPDATE lessons SET date = $1, number = $2, teacher_id = $3, room = $4, replaced_teacher_id = $5, status = 'planned', \
+                    "UPDATE lessons SET date = $1, number = $2, teacher_id = $3, room = $4, replaced_teacher_id = $5, \
+                     status = CASE WHEN status = 'cancelled' THEN 'planned' ELSE status END, \
                      origin = $6, origin_date = $7 WHERE id = $8 AND school_id = $9",
                 )
                 .bind(l.date.to_string())
@@ -670,21 +658,29 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             }
-
-            for e in &gone {
+            let (mut removed, mut kept) = (0, 0);
+            for e in &plan.gone {
                 if e.has_data {
                     if e.status != "cancelled" {
                         sqlx::query("UPDATE lessons SET status = 'cancelled' WHERE id = $1 AND school_id = $2").bind(e.id).bind(school_id).execute(&mut *tx).await?;
                     }
                     kept += 1;
                 } else {
-                    sqlx::query("DELETE FROM lessons WHERE id = $1 AND school_id = $2").bind(e.id).bind(school_id).execute(&mut *tx).await?;
+                    sqlx::query(
+                        "DELETE FROM lessons WHERE id = $1 AND school_id = $2 AND topic = '' \
+                         AND NOT EXISTS (SELECT 1 FROM works w WHERE w.lesson_id = lessons.id) \
+                         AND NOT EXISTS (SELECT 1 FROM lesson_log_entries a WHERE a.lesson_id = lessons.id)",
+                    )
+                    .bind(e.id)
+                    .bind(school_id)
+                    .execute(&mut *tx)
+                    .await?;
                     removed += 1;
                 }
             }
             tx.commit().await?;
-        });
-        Ok((inserts.len(), updates.len(), removed, kept))
+            Ok((plan.inserts.len(), plan.updates.len(), removed, kept))
+        })
     }
 
     /// The subjects of a school, by name.
@@ -732,4 +728,66 @@ impl Store {
         .fetch_all(pool)
         .await?))
     }
+}
+
+/// What re-deriving changes: new lessons, updated ones (by id, with their new origin), and
+/// stored ones that no longer take place.
+struct SyncPlan<'a> {
+    inserts: Vec<(&'a Lesson, String, String)>,
+    updates: Vec<(i64, &'a Lesson, String, String)>,
+    gone: Vec<ExistingLesson>,
+}
+
+fn plan_sync(existing: Vec<ExistingLesson>, derived: &[Lesson]) -> SyncPlan<'_> {
+    let mut by_key: HashMap<(String, String), ExistingLesson> = existing
+        .into_iter()
+        .map(|e| ((e.origin.clone(), e.origin_date.clone()), e))
+        .collect();
+    let mut plan = SyncPlan {
+        inserts: Vec::new(),
+        updates: Vec::new(),
+        gone: Vec::new(),
+    };
+    let mut unmatched = Vec::new();
+    for l in derived {
+        let origin = origin_key(l.origin);
+        let origin_date = l.moved_from.map_or(l.date, |(d, _)| d).to_string();
+        match by_key.remove(&(origin.clone(), origin_date.clone())) {
+            Some(e) => {
+                let same = e.date == l.date.to_string()
+                    && e.number == i32::from(l.number)
+                    && e.teacher_id == Some(l.teacher_id)
+                    && e.room == l.room
+                    && e.replaced_teacher_id == l.replaced_teacher
+                    && e.status != "cancelled";
+                if !same {
+                    plan.updates.push((e.id, l, origin, origin_date));
+                }
+            }
+            None => unmatched.push((l, origin, origin_date)),
+        }
+    }
+    // A rewritten template line gives the same lesson a new origin: it takes over the stored
+    // lesson of the same kind (template or extra), group, subject, date and number, keeping
+    // its id and its journal data.
+    let kind = |origin: &str| origin.split(':').next().unwrap_or("").to_owned();
+    let mut rest: Vec<ExistingLesson> = by_key.into_values().collect();
+    for (l, origin, origin_date) in unmatched {
+        let same_lesson = rest.iter().position(|e| {
+            kind(&e.origin) == kind(&origin)
+                && e.group_id == l.group_id
+                && e.subject_id == l.subject_id
+                && e.date == l.date.to_string()
+                && e.number == i32::from(l.number)
+        });
+        match same_lesson {
+            Some(pos) => {
+                let e = rest.swap_remove(pos);
+                plan.updates.push((e.id, l, origin, origin_date));
+            }
+            None => plan.inserts.push((l, origin, origin_date)),
+        }
+    }
+    plan.gone = rest;
+    plan
 }

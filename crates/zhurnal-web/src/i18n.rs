@@ -470,6 +470,10 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "У этого учителя в это время другой урок.",
             "This teacher has another lesson at that time.",
         ),
+        "changes.teacher_busy_then" => (
+            "У учителя этого урока в новое время другой урок.",
+            "The lesson's teacher has another lesson at the new time.",
+        ),
         "changes.pick_teacher" => ("Выберите учителя.", "Choose a teacher."),
         "changes.slot_taken" => (
             "У класса в это время уже есть урок.",

@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use zhurnal_core::Action;
 use zhurnal_core::calendar::MovedDay;
 use zhurnal_core::clock::{study_year_of, today_in};
-use zhurnal_store::{LessonRow, short_name};
+use zhurnal_store::LessonRow;
 
 /// The longest range one request may ask for.
 const MAX_DAYS: i64 = 62;
@@ -59,14 +59,7 @@ pub struct TimetableOut {
 }
 
 fn lesson_out(l: LessonRow) -> LessonOut {
-    let teacher_name = match (
-        &l.teacher_last_name,
-        &l.teacher_first_name,
-        &l.teacher_middle_name,
-    ) {
-        (Some(a), Some(b), Some(c)) => Some(short_name(a, b, c)),
-        _ => None,
-    };
+    let teacher_name = Some(l.teacher_short_name()).filter(|n| !n.is_empty());
     LessonOut {
         id: l.id,
         date: l.date,

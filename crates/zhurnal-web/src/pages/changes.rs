@@ -18,7 +18,7 @@ use zhurnal_core::Action;
 use zhurnal_core::calendar::DayKind;
 use zhurnal_core::clock::{study_year_of, today_in};
 use zhurnal_core::timetable::{Change, derive};
-use zhurnal_store::{AuditEntry, ClassRow, LessonRow, NewChange, PersonRow, SchoolRow, short_name};
+use zhurnal_store::{AuditEntry, ClassRow, LessonRow, NewChange, PersonRow, SchoolRow};
 
 pub struct LessonChoice {
     pub entry_id: String,
@@ -135,17 +135,12 @@ pub async fn setting(
 }
 
 fn lesson_label(l: &LessonRow) -> String {
-    let teacher = match (
-        &l.teacher_last_name,
-        &l.teacher_first_name,
-        &l.teacher_middle_name,
-    ) {
-        (Some(a), Some(b), Some(c)) => short_name(a, b, c),
-        _ => String::new(),
-    };
     format!(
         "{}. {} — {} ({})",
-        l.number, l.subject_name, teacher, l.group_name
+        l.number,
+        l.subject_name,
+        l.teacher_short_name(),
+        l.group_name
     )
 }
 
@@ -180,14 +175,14 @@ async fn page(
             .collect(),
         lessons: lessons
             .iter()
-            .filter(|l| l.origin.starts_with("entry:") && l.status != "cancelled")
-            .map(|l| {
-                let id = l.origin.trim_start_matches("entry:").to_owned();
-                LessonChoice {
-                    selected: id == form.lesson,
-                    entry_id: id,
-                    label: lesson_label(l),
-                }
+            // Only lessons standing where the timetable puts them can be changed: a moved
+            // or extra lesson is changed by changing its move or extra entry.
+            .filter(|l| l.status != "cancelled")
+            .filter_map(|l| l.entry_in_place().map(|id| (l, id.to_string())))
+            .map(|(l, id)| LessonChoice {
+                selected: id == form.lesson,
+                entry_id: id,
+                label: lesson_label(l),
             })
             .collect(),
         teachers: teachers
@@ -351,12 +346,22 @@ pub async fn validate(
         .ok()
         .filter(|n| (1..=12).contains(n));
     let live = |l: &&LessonRow| l.status != "cancelled";
-    let lesson = day_lessons
-        .iter()
-        .filter(live)
-        .find(|l| l.origin == format!("entry:{}", form.lesson));
-    let entry_id: Option<i64> =
-        lesson.and_then(|l| l.origin.trim_start_matches("entry:").parse().ok());
+    let lesson = day_lessons.iter().filter(live).find(|l| {
+        l.entry_in_place()
+            .is_some_and(|id| id.to_string() == form.lesson)
+    });
+    let entry_id: Option<i64> = lesson.and_then(LessonRow::entry_in_place);
+    // Whether a teacher already gives a lesson at that date and number.
+    let teacher_busy = async |teacher: i64, d: Date, n: i32| -> Result<bool, AppError> {
+        let theirs = state
+            .store
+            .teacher_lessons(s.school.id, teacher, d, d)
+            .await?;
+        Ok(theirs
+            .iter()
+            .filter(live)
+            .any(|b| b.number == n && b.teacher_id == Some(teacher)))
+    };
     let taken = |lessons: &[LessonRow], n: i16| {
         lessons
             .iter()
@@ -374,15 +379,7 @@ pub async fn validate(
                 None
             }
             (Some(t), Some(l)) => {
-                let theirs = state
-                    .store
-                    .teacher_lessons(s.school.id, t, s.date, s.date)
-                    .await?;
-                if theirs
-                    .iter()
-                    .filter(live)
-                    .any(|b| b.number == l.number && b.teacher_id == Some(t))
-                {
+                if teacher_busy(t, s.date, l.number).await? {
                     e.teacher = Some("changes.teacher_busy");
                     None
                 } else {
@@ -408,8 +405,14 @@ pub async fn validate(
                     .store
                     .class_lessons(s.school.id, s.class.id, d, d)
                     .await?;
+                let mover = lesson.and_then(|l| l.teacher_id);
                 if taken(&there, n) {
                     e.moved = Some("changes.slot_taken");
+                    None
+                } else if let Some(t) = mover
+                    && teacher_busy(t, d, i32::from(n)).await?
+                {
+                    e.moved = Some("changes.teacher_busy_then");
                     None
                 } else {
                     entry_id.map(|entry_id| Change::Move {
@@ -445,7 +448,13 @@ pub async fn validate(
             match number {
                 Some(n) if taken(&day_lessons, n) => e.moved = Some("changes.slot_taken"),
                 None => e.moved = Some("changes.bad_number"),
-                _ => {}
+                Some(n) => {
+                    if let Some(t) = teacher
+                        && teacher_busy(t, s.date, i32::from(n)).await?
+                    {
+                        e.teacher = Some("changes.teacher_busy");
+                    }
+                }
             }
             match (subject, teacher, number) {
                 (Some(subject_id), Some(teacher_id), Some(number)) => Some(Change::Extra {

@@ -20,7 +20,9 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use zhurnal_core::Action;
 use zhurnal_core::clock::{study_year_of, today_in};
-use zhurnal_core::timetable::{Conflict, Entry, Slot, conflicts, hours_against_load};
+use zhurnal_core::timetable::{
+    Conflict, Entry, Slot, conflicts, hours_against_load, templates_in_force,
+};
 use zhurnal_core::timetable_csv::{CsvError, normalise_name, parse};
 use zhurnal_store::{AuditEntry, SchoolRow, StoreError};
 
@@ -245,19 +247,12 @@ pub async fn import_post(
     // template in force on the start date.
     let templates = state.store.templates(school.id).await?;
     let mut all: Vec<Entry> = weeks.values().flatten().cloned().collect();
-    let mut in_force: BTreeMap<i64, &zhurnal_core::timetable::Template> = BTreeMap::new();
-    for w in templates
-        .iter()
-        .filter(|w| w.valid_from <= valid_from && !weeks.contains_key(&w.class_id))
-    {
-        if in_force
-            .get(&w.class_id)
-            .is_none_or(|prev| prev.valid_from < w.valid_from)
-        {
-            in_force.insert(w.class_id, w);
-        }
-    }
-    all.extend(in_force.values().flat_map(|w| w.entries.iter().cloned()));
+    all.extend(
+        templates_in_force(&templates, valid_from)
+            .into_iter()
+            .filter(|w| !weeks.contains_key(&w.class_id))
+            .flat_map(|w| w.entries.iter().cloned()),
+    );
     let groups = state.store.group_classes(school.id).await?;
     let lines_of = |ids: &[i64]| {
         ids.iter()

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use zhurnal_core::Action;
 use zhurnal_core::clock::today_in;
-use zhurnal_core::timetable::Template as Week;
+use zhurnal_core::timetable::templates_in_force;
 use zhurnal_store::short_name;
 
 pub struct LoadLine {
@@ -62,17 +62,8 @@ pub async fn load_get(
     let load = state.store.teaching_load(school.id).await?;
     // The hours each (group, subject, teacher) has in the templates in force today.
     let templates = state.store.templates(school.id).await?;
-    let mut in_force: BTreeMap<i64, &Week> = BTreeMap::new();
-    for w in templates.iter().filter(|w| w.valid_from <= today) {
-        match in_force.get(&w.class_id) {
-            Some(prev) if prev.valid_from >= w.valid_from => {}
-            _ => {
-                in_force.insert(w.class_id, w);
-            }
-        }
-    }
     let mut planned: BTreeMap<(i64, i64, i64), i32> = BTreeMap::new();
-    for w in in_force.values() {
+    for w in templates_in_force(&templates, today) {
         for e in &w.entries {
             *planned
                 .entry((e.group_id, e.subject_id, e.teacher_id))

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use zhurnal_core::Action;
 use zhurnal_core::calendar::{Calendar, DayKind};
 use zhurnal_core::clock::{study_year_of, today_in};
-use zhurnal_store::{LessonRow, SchoolRow, short_name};
+use zhurnal_store::{LessonRow, SchoolRow};
 
 #[derive(Deserialize, Default)]
 pub struct WeekQuery {
@@ -335,14 +335,7 @@ fn cell(
     subject: &Subject,
     teachers: &[zhurnal_store::PersonRow],
 ) -> Cell {
-    let teacher = match (
-        &l.teacher_last_name,
-        &l.teacher_first_name,
-        &l.teacher_middle_name,
-    ) {
-        (Some(a), Some(b), Some(c)) => short_name(a, b, c),
-        _ => String::new(),
-    };
+    let teacher = l.teacher_short_name();
     let replaced = l
         .replaced_teacher_id
         .and_then(|id| teachers.iter().find(|p| p.id == id))

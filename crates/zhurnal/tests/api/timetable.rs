@@ -301,6 +301,41 @@ async fn the_deputy_substitutes_cancels_and_moves(app: &TestApp) {
         "moved, same lesson"
     );
 
+    // The moved lesson is not offered as a target on its new day: it is changed through
+    // its move, and a change aimed at it is refused.
+    let page = deputy
+        .get(app.at(&format!("/timetable/changes?class={class}&date=2026-12-01")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains(&format!("value=\"{entry2}\"")),
+        "the moved lesson is not a target"
+    );
+    let res = post_change(
+        app,
+        &deputy,
+        &[
+            ("class", &class_s),
+            ("date", "2026-12-01"),
+            ("kind", "cancel"),
+            ("lesson", &entry2),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // A lesson marked held stays held when the day is derived again.
+    exec(
+        app,
+        "UPDATE lessons SET status = 'held' WHERE id = $1",
+        first.id,
+    )
+    .await;
+
     // Cancelling lesson 3: gone from the day.
     let third = before.iter().find(|l| l.number == 3).unwrap().clone();
     let entry3 = third.origin.trim_start_matches("entry:").to_owned();
@@ -352,6 +387,16 @@ async fn the_deputy_substitutes_cancels_and_moves(app: &TestApp) {
             .any(|l| l.number == 9 && l.subject_name == "Физика")
     );
 
+    let still = lessons_on(app, class, monday)
+        .await
+        .into_iter()
+        .find(|l| l.id == first.id)
+        .unwrap();
+    assert_eq!(
+        still.status, "held",
+        "re-deriving keeps what the journal recorded"
+    );
+
     // Nothing can be changed on a holiday.
     let res = post_change(
         app,
@@ -371,31 +416,31 @@ async fn the_deputy_substitutes_cancels_and_moves(app: &TestApp) {
 }
 on_both!(changes, the_deputy_substitutes_cancels_and_moves);
 
-async fn set_topic(app: &TestApp, lesson_id: i64) {
+async fn exec(app: &TestApp, sql: &str, id: i64) {
     use zhurnal_store::DatabaseUrl;
-    let sql = "UPDATE lessons SET topic = 'Линейные уравнения' WHERE id = $1";
     match &app.database {
         DatabaseUrl::Sqlite(path) => {
             let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
                 .await
                 .unwrap();
-            sqlx::query(sql)
-                .bind(lesson_id)
-                .execute(&pool)
-                .await
-                .unwrap();
+            sqlx::query(sql).bind(id).execute(&pool).await.unwrap();
             pool.close().await;
         }
         DatabaseUrl::Postgres(url) => {
             let pool = sqlx::PgPool::connect(url).await.unwrap();
-            sqlx::query(sql)
-                .bind(lesson_id)
-                .execute(&pool)
-                .await
-                .unwrap();
+            sqlx::query(sql).bind(id).execute(&pool).await.unwrap();
             pool.close().await;
         }
     }
+}
+
+async fn set_topic(app: &TestApp, lesson_id: i64) {
+    exec(
+        app,
+        "UPDATE lessons SET topic = 'Линейные уравнения' WHERE id = $1",
+        lesson_id,
+    )
+    .await;
 }
 
 async fn post_calendar(
