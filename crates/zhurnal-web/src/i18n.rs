@@ -740,6 +740,10 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "у класса два урока одновременно",
             "the class has two lessons at once",
         ),
+        "import.orphaned_changes" => (
+            "Замены, отмены и переносы с этой даты, которые относятся к прежнему расписанию этих классов и перестанут действовать",
+            "Substitutions, cancellations and moves from this date that belong to these classes' previous timetable and will stop applying",
+        ),
         "import.in_file" => ("в файле", "in the file"),
         "import.in_load" => ("по нагрузке", "in the load"),
         "import.bad_date" => (

@@ -312,6 +312,30 @@ pub async fn import_post(
             t.s("import.in_load")
         ));
     }
+    // One-off changes from that date on that point at lines of the replaced weeks would
+    // silently stop applying: say so before anything is saved.
+    let replaced: std::collections::HashSet<i64> = templates
+        .iter()
+        .filter(|w| weeks.contains_key(&w.class_id))
+        .flat_map(|w| w.entries.iter().map(|e| e.id))
+        .collect();
+    let orphaned = state
+        .store
+        .changes(school.id, valid_from, calendar.end)
+        .await?
+        .iter()
+        .filter(|c| c.date() >= valid_from)
+        .filter(|c| match c {
+            zhurnal_core::timetable::Change::Substitute { entry_id, .. }
+            | zhurnal_core::timetable::Change::Cancel { entry_id, .. }
+            | zhurnal_core::timetable::Change::Move { entry_id, .. } => replaced.contains(entry_id),
+            zhurnal_core::timetable::Change::Extra { .. } => false,
+        })
+        .count();
+    if orphaned > 0 {
+        p.warnings
+            .push(format!("{}: {orphaned}", t.s("import.orphaned_changes")));
+    }
     if !p.errors.is_empty() || form.op != "apply" {
         let status = if p.errors.is_empty() {
             StatusCode::OK

@@ -976,6 +976,32 @@ async fn a_timetable_is_imported_all_or_nothing(app: &TestApp) {
         before.len(),
         "a check saves nothing"
     );
+    // A cancellation already recorded for 8 December would stop applying: the check says so.
+    let tuesday_first = lessons_on(app, class, Date::constant(2026, 12, 8))
+        .await
+        .into_iter()
+        .find(|l| l.number == 1)
+        .unwrap();
+    let entry = tuesday_first.origin.trim_start_matches("entry:").to_owned();
+    let class_s = class.to_string();
+    let res = post_change(
+        app,
+        &deputy,
+        &[
+            ("class", &class_s),
+            ("date", "2026-12-08"),
+            ("kind", "cancel"),
+            ("lesson", &entry),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = post_import(app, &deputy, "check", "2026-12-07", &ok_csv)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("перестанут действовать: 1"), "{html}");
 
     // Errors are all reported by line, and nothing is saved even with 'apply'.
     let bad_csv = format!(
