@@ -109,6 +109,10 @@ pub fn router(state: AppState) -> Router {
         .route("/audit", get(pages::audit::audit_get))
         .route("/timetable", get(pages::timetable::timetable_get))
         .route(
+            "/setup/profile",
+            get(pages::profile::profile_get).post(pages::profile::profile_post),
+        )
+        .route(
             "/setup/classes",
             get(pages::classes::classes_get).post(pages::classes::classes_post),
         )

@@ -149,6 +149,18 @@ pub const ROUTES: &[RouteSpec] = &[
         Signed(Action::EditSchoolSetup),
         "/setup/classes",
     ),
+    r(
+        "GET",
+        "/setup/profile",
+        Signed(Action::EditSchoolSetup),
+        "/setup/profile",
+    ),
+    r(
+        "POST",
+        "/setup/profile",
+        Signed(Action::EditSchoolSetup),
+        "/setup/profile",
+    ),
     r("POST", "/api/v1/auth/token", Public, "/api/v1/auth/token"),
     r(
         "POST",

@@ -11,6 +11,7 @@ pub mod classes;
 pub mod home;
 pub mod import;
 pub mod load;
+pub mod profile;
 pub mod schools;
 pub mod timetable;
 
@@ -53,11 +54,12 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 11] = [
+            let items: [(&'static str, &'static str, Action); 12] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
                 ("/timetable/changes", "nav.changes", Action::EditSchoolSetup),
                 ("/setup/calendar", "nav.calendar", Action::EditSchoolSetup),
+                ("/setup/profile", "nav.profile", Action::EditSchoolSetup),
                 ("/setup/classes", "nav.classes", Action::EditSchoolSetup),
                 ("/setup/bells", "nav.bells", Action::EditSchoolSetup),
                 (

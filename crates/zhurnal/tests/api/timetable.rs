@@ -1194,3 +1194,60 @@ async fn classes_and_subgroups(app: &TestApp) {
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 on_both!(classes, classes_and_subgroups);
+
+async fn the_school_profile(app: &TestApp) {
+    let deputy = app.signed_in("deputy").await;
+    let html = deputy
+        .get(app.at("/setup/profile"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("МБОУ СОШ № 7") && html.contains("value=\"Asia/Vladivostok\" selected"));
+    let csrf = hidden_value(&html, "csrf").unwrap();
+    let mut form = vec![
+        ("csrf", csrf.clone()),
+        ("school", "1".to_owned()),
+        ("short_name", "МБОУ СОШ № 7".to_owned()),
+        ("full_name", "Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № 7»".to_owned()),
+        ("kind", "general".to_owned()),
+        ("city", "Светлоярск".to_owned()),
+        ("address", "ул. Школьная, 7".to_owned()),
+        ("phone", "+7 (4212) 00-00-07".to_owned()),
+        ("email", "not an address".to_owned()),
+        ("time_zone", "Mars/Olympus".to_owned()),
+        ("shifts", "2".to_owned()),
+    ];
+    let res = deputy
+        .post(app.at("/setup/profile"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"email-error\"") && html.contains("id=\"time_zone-error\""));
+    assert!(html.contains("ул. Школьная, 7"), "what was typed is kept");
+    form[8].1 = "school7@example.ru".into();
+    form[9].1 = "Asia/Yekaterinburg".into();
+    let res = deputy
+        .post(app.at("/setup/profile"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let school = app.store.school(1).await.unwrap().unwrap();
+    assert_eq!(
+        (
+            school.time_zone.as_str(),
+            school.address.as_str(),
+            school.shifts
+        ),
+        ("Asia/Yekaterinburg", "ул. Школьная, 7", 2)
+    );
+    assert!(app.audit_count("setup.profile").await == 1);
+}
+on_both!(profile, the_school_profile);
