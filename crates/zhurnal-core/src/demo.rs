@@ -185,6 +185,8 @@ pub struct Network {
     pub bells: Vec<(i64, Vec<Bell>)>,
     /// Per school: each class's weekly timetable from the first day of the year.
     pub templates: Vec<(i64, Template)>,
+    /// The curriculum plan: (school, parallel, subject, weekly hours, grading).
+    pub curriculum: Vec<(i64, i16, i64, i16, crate::curriculum::Grading)>,
 }
 
 /// How big the generated network is.
@@ -601,6 +603,7 @@ impl Builder {
             time_zone: "Asia/Vladivostok".into(),
         });
         self.reference_data(id);
+        self.curriculum(id);
         let y = self.study_year;
 
         // Administration.
@@ -837,6 +840,29 @@ impl Builder {
         self.grant(t, Role::Teacher, school, None);
         specialists.push((subject, t));
         t
+    }
+
+    /// The curriculum plan from the subject table: hours per parallel, grade 1 not marked.
+    fn curriculum(&mut self, school_id: i64) {
+        let rows: Vec<(i64, i16, i64, i16, crate::curriculum::Grading)> = self
+            .net
+            .subjects
+            .iter()
+            .filter(|s| s.school_id == school_id)
+            .filter_map(|s| SUBJECTS.iter().find(|t| t.0 == s.name).map(|t| (s, t)))
+            .flat_map(|(s, t)| {
+                (t.2..=t.3).map(move |g| {
+                    (
+                        school_id,
+                        g,
+                        s.id,
+                        t.4,
+                        crate::curriculum::default_grading(g, &s.name),
+                    )
+                })
+            })
+            .collect();
+        self.net.curriculum.extend(rows);
     }
 
     /// A weekly timetable for every class of the school, built greedily from the teaching
@@ -1244,5 +1270,30 @@ mod tests {
             .unwrap();
         let days: HashSet<i8> = t.1.entries.iter().map(|e| e.slot.weekday).collect();
         assert_eq!(days, HashSet::from([1, 2, 3, 4, 5]));
+    }
+
+    #[test]
+    fn the_curriculum_fits_the_week() {
+        use crate::calendar::StudyWeek;
+        use crate::curriculum::{Grading, max_weekly_hours};
+        let net = demo();
+        for g in 1..=11 {
+            let total: i16 = net
+                .curriculum
+                .iter()
+                .filter(|c| c.0 == 1 && c.1 == g)
+                .map(|c| c.3)
+                .sum();
+            assert!(
+                total > 0 && total <= max_weekly_hours(g, StudyWeek::Five),
+                "grade {g}: {total} hours"
+            );
+        }
+        assert!(
+            net.curriculum
+                .iter()
+                .filter(|c| c.1 == 1)
+                .all(|c| c.4 == Grading::None)
+        );
     }
 }

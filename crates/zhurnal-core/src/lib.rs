@@ -4,6 +4,7 @@ pub mod account;
 pub mod bells;
 pub mod calendar;
 pub mod clock;
+pub mod curriculum;
 pub mod demo;
 pub mod permission;
 pub mod role;

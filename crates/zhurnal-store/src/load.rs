@@ -82,6 +82,11 @@ impl Store {
                 b.push_bind(w.id).push_bind(w.school_id).push_bind(&w.name).push_bind(&w.abbreviation)
                     .push_bind(i32::from(w.weight)).push_bind(w.is_final);
             });
+            insert_rows!(tx, "curriculum (school_id, study_year, parallel, subject_id, hours_per_week, grading)", net.curriculum, |b, c| {
+                let study_year = net.classes.first().map_or(0, |k| i32::from(k.study_year));
+                b.push_bind(c.0).push_bind(study_year).push_bind(i32::from(c.1)).push_bind(c.2)
+                    .push_bind(i32::from(c.3)).push_bind(c.4.code());
+            });
             tx.commit().await?;
         });
         self.reset_sequences().await

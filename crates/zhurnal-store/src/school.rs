@@ -134,6 +134,15 @@ pub struct NewClass<'a> {
     pub capacity: Option<i32>,
 }
 
+/// A subject of the school with its place in the curriculum of one parallel, if any.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CurriculumRow {
+    pub subject_id: i64,
+    pub subject_name: String,
+    pub hours_per_week: Option<i32>,
+    pub grading: Option<String>,
+}
+
 /// One line of the teaching load.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LoadRow {
@@ -395,6 +404,50 @@ impl Store {
             .bind(&p.short_name).bind(&p.full_name).bind(&p.kind).bind(&p.city).bind(&p.address).bind(&p.phone)
             .bind(&p.email).bind(&p.time_zone).bind(p.shifts).bind(school_id)
             .execute(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Every subject of the school, with its hours and grading in the parallel's plan.
+    pub async fn curriculum(
+        &self,
+        school_id: i64,
+        study_year: i16,
+        parallel: i16,
+    ) -> Result<Vec<CurriculumRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, CurriculumRow>(
+            "SELECT s.id AS subject_id, s.name AS subject_name, c.hours_per_week, c.grading FROM subjects s \
+             LEFT JOIN curriculum c ON c.subject_id = s.id AND c.school_id = $1 AND c.study_year = $2 AND c.parallel = $3 \
+             WHERE s.school_id = $1 ORDER BY s.name",
+        )
+        .bind(school_id)
+        .bind(i32::from(study_year))
+        .bind(i32::from(parallel))
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Replaces a parallel's plan as a whole: (subject, weekly hours, grading code).
+    pub async fn save_curriculum(
+        &self,
+        school_id: i64,
+        study_year: i16,
+        parallel: i16,
+        rows: &[(i64, i32, &str)],
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query("DELETE FROM curriculum WHERE school_id = $1 AND study_year = $2 AND parallel = $3")
+                .bind(school_id).bind(i32::from(study_year)).bind(i32::from(parallel))
+                .execute(&mut *tx).await?;
+            for (subject, hours, grading) in rows {
+                sqlx::query("INSERT INTO curriculum (school_id, study_year, parallel, subject_id, hours_per_week, grading) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(school_id).bind(i32::from(study_year)).bind(i32::from(parallel)).bind(subject).bind(hours).bind(grading)
+                    .execute(&mut *tx).await?;
+            }
             insert_audit!(&mut *tx, audit)?;
             tx.commit().await?;
             Ok(())

@@ -109,6 +109,10 @@ pub fn router(state: AppState) -> Router {
         .route("/audit", get(pages::audit::audit_get))
         .route("/timetable", get(pages::timetable::timetable_get))
         .route(
+            "/setup/curriculum",
+            get(pages::curriculum::curriculum_get).post(pages::curriculum::curriculum_post),
+        )
+        .route(
             "/setup/profile",
             get(pages::profile::profile_get).post(pages::profile::profile_post),
         )

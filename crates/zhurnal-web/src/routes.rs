@@ -161,6 +161,18 @@ pub const ROUTES: &[RouteSpec] = &[
         Signed(Action::EditSchoolSetup),
         "/setup/profile",
     ),
+    r(
+        "GET",
+        "/setup/curriculum",
+        Signed(Action::EditSchoolSetup),
+        "/setup/curriculum",
+    ),
+    r(
+        "POST",
+        "/setup/curriculum",
+        Signed(Action::EditSchoolSetup),
+        "/setup/curriculum",
+    ),
     r("POST", "/api/v1/auth/token", Public, "/api/v1/auth/token"),
     r(
         "POST",

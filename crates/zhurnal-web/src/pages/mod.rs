@@ -8,6 +8,7 @@ pub mod bells;
 pub mod calendar;
 pub mod changes;
 pub mod classes;
+pub mod curriculum;
 pub mod home;
 pub mod import;
 pub mod load;
@@ -54,13 +55,18 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 12] = [
+            let items: [(&'static str, &'static str, Action); 13] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
                 ("/timetable/changes", "nav.changes", Action::EditSchoolSetup),
                 ("/setup/calendar", "nav.calendar", Action::EditSchoolSetup),
                 ("/setup/profile", "nav.profile", Action::EditSchoolSetup),
                 ("/setup/classes", "nav.classes", Action::EditSchoolSetup),
+                (
+                    "/setup/curriculum",
+                    "nav.curriculum",
+                    Action::EditSchoolSetup,
+                ),
                 ("/setup/bells", "nav.bells", Action::EditSchoolSetup),
                 (
                     "/setup/timetable/import",

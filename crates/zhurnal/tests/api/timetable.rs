@@ -1251,3 +1251,116 @@ async fn the_school_profile(app: &TestApp) {
     assert!(app.audit_count("setup.profile").await == 1);
 }
 on_both!(profile, the_school_profile);
+
+async fn the_curriculum_plan(app: &TestApp) {
+    let deputy = app.signed_in("deputy").await;
+    let html = deputy
+        .get(app.at("/setup/curriculum?parallel=1"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("начальное общее") && html.contains("value=\"none\" selected"),
+        "grade 1 is not marked by default"
+    );
+    let html = deputy
+        .get(app.at("/setup/curriculum?parallel=7"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden_value(&html, "csrf").unwrap();
+    let plan = app.store.curriculum(1, 2026, 7).await.unwrap();
+    let algebra = plan.iter().find(|r| r.subject_name == "Алгебра").unwrap();
+    assert_eq!(algebra.hours_per_week, Some(3));
+    // Over the sanitary maximum: refused, nothing saved.
+    let mut form: Vec<(String, String)> = vec![
+        ("csrf".into(), csrf.clone()),
+        ("school".into(), "1".into()),
+        ("parallel".into(), "7".into()),
+    ];
+    for r in &plan {
+        form.push((format!("hours_{}", r.subject_id), "3".into()));
+        form.push((format!("grading_{}", r.subject_id), "five_point".into()));
+    }
+    let res = deputy
+        .post(app.at("/setup/curriculum"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("больше допустимой"));
+    assert_eq!(
+        app.store
+            .curriculum(1, 2026, 7)
+            .await
+            .unwrap()
+            .iter()
+            .find(|r| r.subject_id == algebra.subject_id)
+            .unwrap()
+            .hours_per_week,
+        Some(3)
+    );
+    // A real change: algebra 4 hours, physics pass/fail (odd, but the school decides).
+    let mut form: Vec<(String, String)> = vec![
+        ("csrf".into(), csrf),
+        ("school".into(), "1".into()),
+        ("parallel".into(), "7".into()),
+    ];
+    for r in &plan {
+        let hours = if r.subject_id == algebra.subject_id {
+            Some(4)
+        } else {
+            r.hours_per_week
+        };
+        form.push((
+            format!("hours_{}", r.subject_id),
+            hours.map_or(String::new(), |h| h.to_string()),
+        ));
+        let grading = if r.subject_name == "Физика" {
+            "pass_fail"
+        } else {
+            r.grading.as_deref().unwrap_or("five_point")
+        };
+        form.push((format!("grading_{}", r.subject_id), grading.into()));
+    }
+    let res = deputy
+        .post(app.at("/setup/curriculum"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let plan = app.store.curriculum(1, 2026, 7).await.unwrap();
+    assert_eq!(
+        plan.iter()
+            .find(|r| r.subject_id == algebra.subject_id)
+            .unwrap()
+            .hours_per_week,
+        Some(4)
+    );
+    assert_eq!(
+        plan.iter()
+            .find(|r| r.subject_name == "Физика")
+            .unwrap()
+            .grading
+            .as_deref(),
+        Some("pass_fail")
+    );
+    assert!(
+        plan.iter()
+            .find(|r| r.subject_name == "Химия")
+            .unwrap()
+            .hours_per_week
+            .is_none(),
+        "not taught in grade 7"
+    );
+    assert_eq!(app.audit_count("setup.curriculum").await, 1);
+}
+on_both!(curriculum, the_curriculum_plan);
