@@ -96,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .route("/static/app.css", get(pages::stylesheet))
         .route("/favicon.svg", get(pages::favicon))
         .route("/lang/{code}", get(pages::lang_get))
+        .route("/lang", post(pages::lang_post))
         .route(
             "/login",
             get(pages::auth::login_get).post(pages::auth::login_post),

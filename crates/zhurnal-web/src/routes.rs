@@ -53,6 +53,7 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/static/app.css", Public, "/static/app.css"),
     r("GET", "/favicon.svg", Public, "/favicon.svg"),
     r("GET", "/lang/{code}", Public, "/lang/en"),
+    r("POST", "/lang", Signed(Action::ViewHome), "/lang"),
     r("GET", "/login", Public, "/login"),
     r("POST", "/login", Public, "/login"),
     r("POST", "/logout", Signed(Action::ViewHome), "/logout"),

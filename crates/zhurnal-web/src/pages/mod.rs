@@ -21,6 +21,7 @@ use crate::error::safe_next;
 use crate::i18n::{Lang, Tr};
 use crate::{AppError, AppState};
 use askama::Template;
+use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -44,6 +45,8 @@ pub struct Chrome {
     pub user: Option<String>,
     pub csrf: String,
     pub lang_href: String,
+    /// The page to come back to after switching the language.
+    pub here: String,
     pub other_code: &'static str,
     pub other_name: &'static str,
 }
@@ -104,6 +107,7 @@ impl Chrome {
                 other.code(),
                 crate::error::encode_path(current)
             ),
+            here: current.to_owned(),
             other_code: other.code(),
             other_name: other.endonym(),
         }
@@ -207,18 +211,9 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Switches the language: a cookie for everyone, and the account's setting when signed in.
-pub async fn lang_get(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(code): Path<String>,
-    Query(q): Query<NextQuery>,
-) -> Result<Response, AppError> {
-    let lang = Lang::parse(&code).ok_or(AppError::NotFound)?;
-    if let Some(actor) = ctx.actor.as_deref() {
-        state.store.set_locale(actor.user_id, lang.code()).await?;
-    }
-    let mut res = Redirect::to(&safe_next(q.next.as_deref())).into_response();
+/// The redirect back, carrying the language cookie.
+fn with_lang_cookie(state: &AppState, lang: Lang, next: Option<&str>) -> Response {
+    let mut res = Redirect::to(&safe_next(next)).into_response();
     let secure = if state.cfg.secure_cookies {
         "; Secure"
     } else {
@@ -231,5 +226,40 @@ pub async fn lang_get(
     if let Ok(v) = HeaderValue::from_str(&cookie) {
         res.headers_mut().insert(header::SET_COOKIE, v);
     }
-    Ok(res)
+    res
+}
+
+/// Switches the language of this browser (a cookie only: a GET changes nothing stored).
+pub async fn lang_get(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<NextQuery>,
+) -> Result<Response, AppError> {
+    let lang = Lang::parse(&code).ok_or(AppError::NotFound)?;
+    Ok(with_lang_cookie(&state, lang, q.next.as_deref()))
+}
+
+#[derive(Deserialize)]
+pub struct LangForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    lang: String,
+    next: Option<String>,
+}
+
+/// Switches the language of a signed-in person: the browser's cookie and the account's
+/// setting, so every device they sign in on follows. A form with the CSRF token.
+pub async fn lang_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<LangForm>,
+) -> Result<Response, AppError> {
+    auth::check_csrf(&ctx, &form.csrf)?;
+    let lang = Lang::parse(&form.lang).ok_or(AppError::BadRequest("unknown language".into()))?;
+    state
+        .store
+        .set_locale(ctx.actor()?.user_id, lang.code())
+        .await?;
+    Ok(with_lang_cookie(&state, lang, form.next.as_deref()))
 }

@@ -174,6 +174,7 @@ on_both!(not_found_page, unknown_pages_are_404_in_the_users_language);
 
 async fn the_language_switch_remembers(app: &TestApp) {
     let client = app.signed_in("teacher").await;
+    // A link (GET) changes only this browser's cookie, nothing stored.
     let res = client
         .get(app.at("/lang/en?next=/account"))
         .send()
@@ -190,7 +191,6 @@ async fn the_language_switch_remembers(app: &TestApp) {
         .await
         .unwrap();
     assert!(html.contains("<html lang=\"en\">") && html.contains("Change password"));
-    // Stored on the account: a new browser, once signed in, gets English.
     let other = app.signed_in("teacher").await;
     let html = other
         .get(app.at("/"))
@@ -200,7 +200,39 @@ async fn the_language_switch_remembers(app: &TestApp) {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("<html lang=\"en\">"));
+    assert!(
+        html.contains("<html lang=\"ru\">"),
+        "a GET did not change the account"
+    );
+    // The signed-in switch is a form: it stores the choice on the account.
+    let csrf = app.csrf(&other).await;
+    let res = other
+        .post(app.at("/lang"))
+        .form(&[("csrf", csrf.as_str()), ("lang", "en"), ("next", "/")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let third = app.signed_in("teacher").await;
+    let html = third
+        .get(app.at("/"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("<html lang=\"en\">"),
+        "a new browser gets the account's language"
+    );
+    let res = other
+        .post(app.at("/lang"))
+        .form(&[("csrf", "forged"), ("lang", "ru")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let res = client.get(app.at("/lang/de")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
