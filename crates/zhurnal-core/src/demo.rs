@@ -185,6 +185,8 @@ pub struct Network {
     pub bells: Vec<(i64, Vec<Bell>)>,
     /// Per school: each class's weekly timetable from the first day of the year.
     pub templates: Vec<(i64, Template)>,
+    /// Staff records: (school, person, position).
+    pub staff: Vec<(i64, i64, String)>,
     /// The curriculum plan: (school, parallel, subject, weekly hours, grading).
     pub curriculum: Vec<(i64, i16, i64, i16, crate::curriculum::Grading)>,
 }
@@ -726,6 +728,7 @@ impl Builder {
         }
 
         self.timetable(id);
+        self.staff(id);
 
         // Students and their families.
         let since = Date::new(y, 9, 1).unwrap_or(Date::constant(2026, 9, 1));
@@ -840,6 +843,40 @@ impl Builder {
         self.grant(t, Role::Teacher, school, None);
         specialists.push((subject, t));
         t
+    }
+
+    /// A position for every staff member of the school, from their roles.
+    fn staff(&mut self, school_id: i64) {
+        let mut seen: Vec<i64> = Vec::new();
+        for role in [
+            Role::Director,
+            Role::DeputyDirector,
+            Role::Clerk,
+            Role::TechAdmin,
+            Role::Teacher,
+        ] {
+            let people: Vec<i64> = self
+                .net
+                .grants
+                .iter()
+                .filter(|g| g.school_id == Some(school_id) && g.role == role)
+                .map(|g| g.person_id)
+                .collect();
+            for p in people {
+                if seen.contains(&p) {
+                    continue;
+                }
+                seen.push(p);
+                let position = match role {
+                    Role::Director => "Директор",
+                    Role::DeputyDirector => "Заместитель директора по учебной работе",
+                    Role::Clerk => "Секретарь учебной части",
+                    Role::TechAdmin => "Инженер-программист",
+                    _ => "Учитель",
+                };
+                self.net.staff.push((school_id, p, position.to_owned()));
+            }
+        }
     }
 
     /// The curriculum plan from the subject table: hours per parallel, grade 1 not marked.

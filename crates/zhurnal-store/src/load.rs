@@ -82,6 +82,10 @@ impl Store {
                 b.push_bind(w.id).push_bind(w.school_id).push_bind(&w.name).push_bind(&w.abbreviation)
                     .push_bind(i32::from(w.weight)).push_bind(w.is_final);
             });
+            let since = net.classes.first().map_or_else(String::new, |k| format!("{}-09-01", k.study_year));
+            insert_rows!(tx, "staff (school_id, person_id, position, since)", net.staff, |b, st| {
+                b.push_bind(st.0).push_bind(st.1).push_bind(&st.2).push_bind(since.as_str());
+            });
             insert_rows!(tx, "curriculum (school_id, study_year, parallel, subject_id, hours_per_week, grading)", net.curriculum, |b, c| {
                 let study_year = net.classes.first().map_or(0, |k| i32::from(k.study_year));
                 b.push_bind(c.0).push_bind(study_year).push_bind(i32::from(c.1)).push_bind(c.2)

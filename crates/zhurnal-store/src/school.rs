@@ -143,6 +143,28 @@ pub struct CurriculumRow {
     pub grading: Option<String>,
 }
 
+/// A staff member of a school.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StaffRow {
+    pub person_id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    pub middle_name: String,
+    pub position: String,
+    pub login: Option<String>,
+}
+
+/// A new staff member: a person, their position, and the school roles they get.
+#[derive(Debug, Clone)]
+pub struct NewStaff<'a> {
+    pub last_name: &'a str,
+    pub first_name: &'a str,
+    pub middle_name: &'a str,
+    pub position: &'a str,
+    pub roles: Vec<&'a str>,
+    pub since: &'a str,
+}
+
 /// One line of the teaching load.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LoadRow {
@@ -451,6 +473,70 @@ impl Store {
             insert_audit!(&mut *tx, audit)?;
             tx.commit().await?;
             Ok(())
+        })
+    }
+
+    /// The staff of a school, by surname.
+    pub async fn staff(&self, school_id: i64) -> Result<Vec<StaffRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, StaffRow>(
+            "SELECT p.id AS person_id, p.last_name, p.first_name, p.middle_name, st.position, u.login \
+             FROM staff st JOIN persons p ON p.id = st.person_id LEFT JOIN users u ON u.person_id = p.id \
+             WHERE st.school_id = $1 ORDER BY p.last_name, p.first_name, p.middle_name, p.id",
+        )
+        .bind(school_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Roles held at a school, per person: (person, role).
+    pub async fn school_roles(&self, school_id: i64) -> Result<Vec<(i64, String)>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, (i64, String)>(
+            "SELECT DISTINCT person_id, role FROM role_grants WHERE school_id = $1 ORDER BY person_id, role",
+        )
+        .bind(school_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Subjects each teacher teaches at a school: (person, subject name).
+    pub async fn taught_subjects(&self, school_id: i64) -> Result<Vec<(i64, String)>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, (i64, String)>(
+            "SELECT DISTINCT a.teacher_id, s.name FROM teaching_assignments a JOIN subjects s ON s.id = a.subject_id \
+             WHERE a.school_id = $1 ORDER BY a.teacher_id, s.name",
+        )
+        .bind(school_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Adds a staff member (a new person) with a position and school roles. Returns the person.
+    pub async fn add_staff(
+        &self,
+        school_id: i64,
+        n: &NewStaff<'_>,
+        audit: &AuditEntry,
+    ) -> Result<i64> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let person: i64 = sqlx::query_scalar(
+                "INSERT INTO persons (last_name, first_name, middle_name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+            )
+            .bind(n.last_name).bind(n.first_name).bind(n.middle_name).bind(audit.at)
+            .fetch_one(&mut *tx).await?;
+            sqlx::query("INSERT INTO staff (school_id, person_id, position, since) VALUES ($1, $2, $3, $4)")
+                .bind(school_id).bind(person).bind(n.position).bind(n.since)
+                .execute(&mut *tx).await?;
+            for role in &n.roles {
+                sqlx::query("INSERT INTO role_grants (person_id, role, school_id, created_at) VALUES ($1, $2, $3, $4)")
+                    .bind(person).bind(role).bind(school_id).bind(audit.at)
+                    .execute(&mut *tx).await?;
+            }
+            let mut e = audit.clone();
+            e.target_kind = "person".into();
+            e.target_id = person.to_string();
+            insert_audit!(&mut *tx, &e)?;
+            tx.commit().await?;
+            Ok(person)
         })
     }
 }

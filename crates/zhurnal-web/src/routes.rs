@@ -174,6 +174,18 @@ pub const ROUTES: &[RouteSpec] = &[
         Signed(Action::EditSchoolSetup),
         "/setup/curriculum",
     ),
+    r(
+        "GET",
+        "/setup/staff",
+        Signed(Action::ManageStaff),
+        "/setup/staff",
+    ),
+    r(
+        "POST",
+        "/setup/staff",
+        Signed(Action::ManageStaff),
+        "/setup/staff",
+    ),
     r("POST", "/api/v1/auth/token", Public, "/api/v1/auth/token"),
     r(
         "POST",

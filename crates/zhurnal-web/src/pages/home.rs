@@ -46,6 +46,7 @@ pub fn page_of(action: Action) -> Option<&'static str> {
         Action::ViewSchools => Some("/schools"),
         Action::ViewTimetable => Some("/timetable"),
         Action::EditSchoolSetup => Some("/setup/calendar"),
+        Action::ManageStaff => Some("/setup/staff"),
         Action::ViewAudit => Some("/audit"),
         _ => None,
     }

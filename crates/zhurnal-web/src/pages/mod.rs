@@ -14,6 +14,7 @@ pub mod import;
 pub mod load;
 pub mod profile;
 pub mod schools;
+pub mod staff;
 pub mod timetable;
 
 use crate::ctx::{Ctx, LANG_COOKIE};
@@ -58,12 +59,13 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 13] = [
+            let items: [(&'static str, &'static str, Action); 14] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
                 ("/timetable/changes", "nav.changes", Action::EditSchoolSetup),
                 ("/setup/calendar", "nav.calendar", Action::EditSchoolSetup),
                 ("/setup/profile", "nav.profile", Action::EditSchoolSetup),
+                ("/setup/staff", "nav.staff", Action::ManageStaff),
                 ("/setup/classes", "nav.classes", Action::EditSchoolSetup),
                 (
                     "/setup/curriculum",

@@ -1364,3 +1364,75 @@ async fn the_curriculum_plan(app: &TestApp) {
     assert_eq!(app.audit_count("setup.curriculum").await, 1);
 }
 on_both!(curriculum, the_curriculum_plan);
+
+async fn the_staff_list(app: &TestApp) {
+    let deputy = app.signed_in("deputy").await;
+    let html = deputy
+        .get(app.at("/setup/staff"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Директор")
+            && html.contains("Алгебра")
+            && html.contains("Классный руководитель")
+    );
+    let csrf = hidden_value(&html, "csrf").unwrap();
+    let post = |fields: Vec<(&'static str, &'static str)>| {
+        let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str()), ("school", "1")];
+        form.extend(fields);
+        deputy.post(app.at("/setup/staff")).form(&form).send()
+    };
+    let res = post(vec![
+        ("last_name", "Соколова"),
+        ("first_name", "Ирина"),
+        ("position", "Учитель"),
+        ("role", "director"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "no raising of rights from here"
+    );
+    assert!(res.text().await.unwrap().contains("нельзя"));
+    let res = post(vec![
+        ("last_name", ""),
+        ("first_name", "Ирина"),
+        ("position", "Учитель"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let before = app.store.school_teachers(1).await.unwrap().len();
+    let res = post(vec![
+        ("last_name", "Соколова"),
+        ("first_name", "Ирина"),
+        ("middle_name", "Олеговна"),
+        ("position", "Учитель информатики"),
+        ("role", "teacher"),
+    ])
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.store.school_teachers(1).await.unwrap().len(),
+        before + 1,
+        "a new teacher of the school"
+    );
+    let html = deputy
+        .get(app.at("/setup/staff"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Соколова Ирина Олеговна") && html.contains("Учитель информатики"));
+    assert_eq!(app.audit_count("staff.add").await, 1);
+}
+on_both!(staff, the_staff_list);
