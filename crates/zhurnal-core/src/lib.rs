@@ -7,6 +7,7 @@ pub mod clock;
 pub mod curriculum;
 pub mod demo;
 pub mod permission;
+pub mod promotion;
 pub mod role;
 pub mod timetable;
 pub mod timetable_csv;

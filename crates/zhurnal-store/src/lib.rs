@@ -11,6 +11,7 @@ mod audit;
 mod auth;
 mod connect;
 mod load;
+mod promotion;
 mod school;
 mod timetable;
 
@@ -18,6 +19,7 @@ pub use accounts::*;
 pub use audit::*;
 pub use auth::*;
 pub use connect::{DatabaseUrl, DurabilityReport};
+pub use promotion::*;
 pub use school::*;
 pub use timetable::*;
 

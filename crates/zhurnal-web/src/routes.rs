@@ -186,6 +186,18 @@ pub const ROUTES: &[RouteSpec] = &[
         Signed(Action::ManageStaff),
         "/setup/staff",
     ),
+    r(
+        "GET",
+        "/setup/promotion",
+        Signed(Action::TransferStudents),
+        "/setup/promotion",
+    ),
+    r(
+        "POST",
+        "/setup/promotion",
+        Signed(Action::TransferStudents),
+        "/setup/promotion",
+    ),
     r("POST", "/api/v1/auth/token", Public, "/api/v1/auth/token"),
     r(
         "POST",

@@ -47,6 +47,7 @@ pub fn page_of(action: Action) -> Option<&'static str> {
         Action::ViewTimetable => Some("/timetable"),
         Action::EditSchoolSetup => Some("/setup/calendar"),
         Action::ManageStaff => Some("/setup/staff"),
+        Action::TransferStudents => Some("/setup/promotion"),
         Action::ViewAudit => Some("/audit"),
         _ => None,
     }

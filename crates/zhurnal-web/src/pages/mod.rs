@@ -13,6 +13,7 @@ pub mod home;
 pub mod import;
 pub mod load;
 pub mod profile;
+pub mod promotion;
 pub mod schools;
 pub mod staff;
 pub mod timetable;
@@ -59,7 +60,7 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 14] = [
+            let items: [(&'static str, &'static str, Action); 15] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
                 ("/timetable/changes", "nav.changes", Action::EditSchoolSetup),
@@ -67,6 +68,11 @@ impl Chrome {
                 ("/setup/profile", "nav.profile", Action::EditSchoolSetup),
                 ("/setup/staff", "nav.staff", Action::ManageStaff),
                 ("/setup/classes", "nav.classes", Action::EditSchoolSetup),
+                (
+                    "/setup/promotion",
+                    "nav.promotion",
+                    Action::TransferStudents,
+                ),
                 (
                     "/setup/curriculum",
                     "nav.curriculum",

@@ -1436,3 +1436,117 @@ async fn the_staff_list(app: &TestApp) {
     assert_eq!(app.audit_count("staff.add").await, 1);
 }
 on_both!(staff, the_staff_list);
+
+async fn promotion_by_order(app: &TestApp) {
+    let deputy = app.signed_in("deputy").await;
+    let html = deputy
+        .get(app.at("/setup/promotion"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Приказов ещё нет"));
+    let csrf = hidden_value(&html, "csrf").unwrap();
+    let class7 = class_id(app, "7Б").await;
+    let members = app.store.group_members(1, class7).await.unwrap();
+    let (retained, conditional) = (&members[1], &members[2]);
+    let class11 = class_id(app, "11А").await;
+    let graduates = app.store.group_members(1, class11).await.unwrap().len();
+    let name = |p: &zhurnal_store::PersonRow| {
+        format!("{} {} {}", p.last_name, p.first_name, p.middle_name)
+    };
+    let exceptions = format!(
+        "7Б; {}; оставлен\n7Б; {}; условно\n",
+        name(retained),
+        name(conditional)
+    );
+    let post = |op: &'static str, number: &'static str, exceptions: String| {
+        let form = [
+            ("csrf", csrf.clone()),
+            ("school", "1".into()),
+            ("number", number.into()),
+            ("order_date", "2026-11-26".into()),
+            ("exceptions", exceptions),
+            ("op", op.into()),
+        ];
+        deputy.post(app.at("/setup/promotion")).form(&form).send()
+    };
+    // Mistakes are listed by line; nothing happens.
+    let res = post(
+        "apply",
+        "12-о",
+        "7Б; Нет Такого; оставлен\n9Я; Кто-то; условно\n7Б; x\n".into(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Строка 1: нет такого ученика")
+            && html.contains("Строка 2: нет такого класса")
+            && html.contains("Строка 3: нужно три поля")
+    );
+    assert!(app.store.school_classes(1, 2027).await.unwrap().is_empty());
+    // A check shows the plan.
+    let res = post("check", "12-о", exceptions.clone()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Оставлены: 1, переведены условно: 1")
+    );
+    // Applied two days after the order: on time.
+    let res = post("apply", "12-о", exceptions.clone()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let next = app.store.school_classes(1, 2027).await.unwrap();
+    let eight_b = next.iter().find(|c| c.name == "8Б").expect("7Б moved up");
+    let eight_members = app.store.group_members(1, eight_b.id).await.unwrap();
+    assert_eq!(eight_members.len(), members.len() - 1);
+    assert!(eight_members.iter().any(|m| m.id == conditional.id));
+    let seven_b = next
+        .iter()
+        .find(|c| c.name == "7Б")
+        .expect("a 7Б for the retained student");
+    let new_seven = app.store.group_members(1, seven_b.id).await.unwrap();
+    assert!(
+        new_seven.iter().any(|m| m.id == retained.id),
+        "the retained student joins the new 7Б (with last year's 6Б)"
+    );
+    assert_eq!(
+        eight_b.class_teacher_id,
+        app.store
+            .school_classes(1, 2026)
+            .await
+            .unwrap()
+            .iter()
+            .find(|c| c.id == class7)
+            .unwrap()
+            .class_teacher_id
+    );
+    assert!(next.iter().all(|c| c.parallel != 12), "no 12th grade");
+    assert!(
+        app.store
+            .group_members(1, class11)
+            .await
+            .unwrap()
+            .is_empty(),
+        "{graduates} graduates left"
+    );
+    let html = deputy
+        .get(app.at("/setup/promotion"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("12-о") && html.contains("в срок"));
+    // Only once a year.
+    let res = post("apply", "13-о", String::new()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.audit_count("roster.promotion").await, 1);
+}
+on_both!(promotion, promotion_by_order);
