@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, header, request::Parts};
 use std::net::IpAddr;
 use std::sync::Arc;
 use zhurnal_core::{Action, Role, Scope, permission};
-use zhurnal_store::{ChildRow, SchoolRow};
+use zhurnal_store::{AuditEntry, ChildRow, SchoolRow};
 
 pub const SESSION_COOKIE: &str = "zh_session";
 /// With HTTPS the cookie takes the `__Host-` prefix: no Domain, Path=/, Secure, enforced by browsers.
@@ -116,6 +116,23 @@ pub struct Ctx {
 impl Ctx {
     pub fn t(&self) -> Tr {
         Tr::new(self.lang)
+    }
+
+    /// An audit entry for something the actor does now: who, from which session and
+    /// address, with outcome `success` and the actor's school; callers fill in the rest.
+    pub fn audit_base(&self, at: i64) -> AuditEntry {
+        let actor = self.actor.as_deref();
+        AuditEntry {
+            at,
+            school_id: actor.and_then(Actor::home_school),
+            actor_user_id: actor.map(|a| a.user_id),
+            actor_person_id: actor.map(|a| a.person_id),
+            session_hash: actor.map(|a| a.session_hash.clone()).unwrap_or_default(),
+            ip: self.ip.clone(),
+            outcome: "success".into(),
+            details: "{}".into(),
+            ..AuditEntry::default()
+        }
     }
 
     /// The actor, or 401 (a handler behind an `Access::Signed` route always has one).

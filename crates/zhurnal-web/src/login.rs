@@ -180,17 +180,12 @@ fn audit(
 pub async fn logout(state: &AppState, ctx: &Ctx) -> Result<(), AppError> {
     let actor = ctx.actor()?;
     let entry = AuditEntry {
-        at: state.clock.now_ms(),
         school_id: actor.home_school(),
-        actor_user_id: Some(actor.user_id),
-        actor_person_id: Some(actor.person_id),
-        session_hash: actor.session_hash.clone(),
-        ip: ctx.ip.clone(),
         action: "auth.logout".into(),
         target_kind: "session".into(),
         target_id: actor.session_id.to_string(),
-        outcome: "success".into(),
         details: "{}".into(),
+        ..ctx.audit_base(state.clock.now_ms())
     };
     state.store.revoke_session(actor.session_id, &entry).await?;
     Ok(())

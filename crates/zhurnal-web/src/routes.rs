@@ -352,17 +352,13 @@ fn same_origin(req: &Request<Body>) -> bool {
 pub async fn deny_object(state: &AppState, ctx: &Ctx, kind: &str, id: &str) -> AppError {
     if let Some(actor) = ctx.actor.as_deref() {
         let entry = AuditEntry {
-            at: state.clock.now_ms(),
             school_id: actor.home_school(),
-            actor_user_id: Some(actor.user_id),
-            actor_person_id: Some(actor.person_id),
-            session_hash: actor.session_hash.clone(),
-            ip: ctx.ip.clone(),
             action: "authz.denied".into(),
             target_kind: kind.into(),
             target_id: id.into(),
             outcome: "denied".into(),
             details: "{}".into(),
+            ..ctx.audit_base(state.clock.now_ms())
         };
         if let Err(e) = state.store.audit(&entry).await {
             return e.into();

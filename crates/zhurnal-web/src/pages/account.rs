@@ -97,17 +97,13 @@ pub async fn password_post(
         (ip_key(&ctx.ip), policy.max_per_ip),
     ];
     let event = |action: &str, outcome: &str| AuditEntry {
-        at: now,
         school_id: actor.home_school(),
-        actor_user_id: Some(actor.user_id),
-        actor_person_id: Some(actor.person_id),
-        session_hash: actor.session_hash.clone(),
-        ip: ctx.ip.clone(),
         action: action.into(),
         target_kind: "user".into(),
         target_id: actor.user_id.to_string(),
         outcome: outcome.into(),
         details: "{\"reason\":\"wrong_current_password\"}".into(),
+        ..ctx.audit_base(now)
     };
     let mut locked = state
         .store
@@ -140,17 +136,12 @@ pub async fn password_post(
     }
     let hash = hash_password(form.new).await.map_err(AppError::Internal)?;
     let entry = AuditEntry {
-        at: state.clock.now_ms(),
         school_id: actor.home_school(),
-        actor_user_id: Some(actor.user_id),
-        actor_person_id: Some(actor.person_id),
-        session_hash: actor.session_hash.clone(),
-        ip: ctx.ip.clone(),
         action: "account.password".into(),
         target_kind: "user".into(),
         target_id: actor.user_id.to_string(),
-        outcome: "success".into(),
         details: "{}".into(),
+        ..ctx.audit_base(state.clock.now_ms())
     };
     state
         .store

@@ -148,7 +148,7 @@ pub async fn bells_post(
     Form(form): Form<HashMap<String, String>>,
 ) -> Result<Response, AppError> {
     check_csrf(&ctx, form.get("csrf").map_or("", String::as_str))?;
-    let actor = ctx.actor()?;
+    ctx.actor()?;
     let t = ctx.t();
     let school = school_for(&state, &ctx, form.get("school").map(String::as_str)).await?;
     let field = |name: String| {
@@ -198,17 +198,12 @@ pub async fn bells_post(
         return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
     let audit = AuditEntry {
-        at: state.clock.now_ms(),
         school_id: Some(school.id),
-        actor_user_id: Some(actor.user_id),
-        actor_person_id: Some(actor.person_id),
-        session_hash: actor.session_hash.clone(),
-        ip: ctx.ip.clone(),
         action: "setup.bells".into(),
         target_kind: "school".into(),
         target_id: school.id.to_string(),
-        outcome: "success".into(),
         details: serde_json::json!({ "lessons": bells.len() }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
     };
     state
         .store

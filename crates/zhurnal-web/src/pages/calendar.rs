@@ -248,7 +248,7 @@ pub async fn calendar_post(
     Form(form): Form<CalendarForm>,
 ) -> Result<Response, AppError> {
     check_csrf(&ctx, &form.csrf)?;
-    let actor = ctx.actor()?;
+    ctx.actor()?;
     let t = ctx.t();
     let (school, year, existing) = load(&state, &ctx, Some(&form.school), Some(form.year)).await?;
     let mut cal = existing
@@ -356,17 +356,12 @@ pub async fn calendar_post(
         return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
     let audit = AuditEntry {
-        at: state.clock.now_ms(),
         school_id: Some(school.id),
-        actor_user_id: Some(actor.user_id),
-        actor_person_id: Some(actor.person_id),
-        session_hash: actor.session_hash.clone(),
-        ip: ctx.ip.clone(),
         action: "setup.calendar".into(),
         target_kind: "academic_year".into(),
         target_id: target_year.to_string(),
-        outcome: "success".into(),
         details: serde_json::json!({ "op": form.op }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
     };
     state
         .store

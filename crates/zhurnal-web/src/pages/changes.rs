@@ -496,18 +496,12 @@ pub async fn apply(
         other => (other.date(), other.date()),
     };
     let audit = AuditEntry {
-        at: state.clock.now_ms(),
         school_id: Some(s.school.id),
-        actor_user_id: Some(actor.user_id),
-        actor_person_id: Some(actor.person_id),
-        session_hash: actor.session_hash.clone(),
-        ip: ctx.ip.clone(),
         action: "timetable.change".into(),
-        outcome: "success".into(),
         details:
             serde_json::json!({ "kind": kind, "class": s.class.id, "date": s.date.to_string() })
                 .to_string(),
-        ..AuditEntry::default()
+        ..ctx.audit_base(state.clock.now_ms())
     };
     let new = NewChange {
         change,

@@ -185,20 +185,14 @@ pub async fn classes_post(
 ) -> Result<Response, AppError> {
     let form = FormPairs(pairs);
     check_csrf(&ctx, form.one("csrf"))?;
-    let actor = ctx.actor()?;
+    ctx.actor()?;
     let t = ctx.t();
     let year = form.one("year").parse::<i16>().ok();
     let (school, year) = school_and_year(&state, &ctx, Some(form.one("school")), year).await?;
     let audit = |action: &str| AuditEntry {
-        at: state.clock.now_ms(),
         school_id: Some(school.id),
-        actor_user_id: Some(actor.user_id),
-        actor_person_id: Some(actor.person_id),
-        session_hash: actor.session_hash.clone(),
-        ip: ctx.ip.clone(),
         action: action.into(),
-        outcome: "success".into(),
-        ..AuditEntry::default()
+        ..ctx.audit_base(state.clock.now_ms())
     };
     match form.one("op") {
         "create_class" => {

@@ -146,7 +146,7 @@ pub async fn curriculum_post(
 ) -> Result<Response, AppError> {
     let form = FormPairs(pairs);
     super::auth::check_csrf(&ctx, form.one("csrf"))?;
-    let actor = ctx.actor()?;
+    ctx.actor()?;
     let t = ctx.t();
     let (school, year) = school_year(&state, &ctx, Some(form.one("school"))).await?;
     let parallel: i16 = form
@@ -203,17 +203,12 @@ pub async fn curriculum_post(
         return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
     let audit = AuditEntry {
-        at: state.clock.now_ms(),
         school_id: Some(school.id),
-        actor_user_id: Some(actor.user_id),
-        actor_person_id: Some(actor.person_id),
-        session_hash: actor.session_hash.clone(),
-        ip: ctx.ip.clone(),
         action: "setup.curriculum".into(),
         target_kind: "parallel".into(),
         target_id: parallel.to_string(),
-        outcome: "success".into(),
         details: serde_json::json!({ "study_year": year, "hours": p.total }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
     };
     state
         .store

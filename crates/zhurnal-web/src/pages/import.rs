@@ -345,17 +345,12 @@ pub async fn import_post(
         return html(status, &p);
     }
     let audit = AuditEntry {
-        at: state.clock.now_ms(),
         school_id: Some(school.id),
-        actor_user_id: Some(actor.user_id),
-        actor_person_id: Some(actor.person_id),
-        session_hash: actor.session_hash.clone(),
-        ip: ctx.ip.clone(),
         action: "setup.timetable_import".into(),
         target_kind: "school".into(),
         target_id: school.id.to_string(),
-        outcome: "success".into(),
         details: serde_json::json!({ "valid_from": valid_from.to_string(), "classes": weeks.len(), "lines": lines.len() }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
     };
     let weeks: Vec<(i64, Vec<Entry>)> = weeks.into_iter().collect();
     match state

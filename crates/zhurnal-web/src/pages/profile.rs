@@ -256,22 +256,17 @@ pub async fn profile_post(
     Form(form): Form<ProfileForm>,
 ) -> Result<Response, AppError> {
     check_csrf(&ctx, &form.csrf)?;
-    let actor = ctx.actor()?;
+    ctx.actor()?;
     let school = school_for(&state, &ctx, Some(&form.school)).await?;
     match validate(&form) {
         Ok(profile) => {
             let audit = AuditEntry {
-                at: state.clock.now_ms(),
                 school_id: Some(school.id),
-                actor_user_id: Some(actor.user_id),
-                actor_person_id: Some(actor.person_id),
-                session_hash: actor.session_hash.clone(),
-                ip: ctx.ip.clone(),
                 action: "setup.profile".into(),
                 target_kind: "school".into(),
                 target_id: school.id.to_string(),
-                outcome: "success".into(),
                 details: serde_json::json!({ "time_zone": profile.time_zone }).to_string(),
+                ..ctx.audit_base(state.clock.now_ms())
             };
             state
                 .store

@@ -301,16 +301,10 @@ pub async fn promotion_post(
         created_by: Some(actor.person_id),
     };
     let audit = AuditEntry {
-        at: state.clock.now_ms(),
         school_id: Some(school.id),
-        actor_user_id: Some(actor.user_id),
-        actor_person_id: Some(actor.person_id),
-        session_hash: actor.session_hash.clone(),
-        ip: ctx.ip.clone(),
         action: "roster.promotion".into(),
-        outcome: "success".into(),
         details: serde_json::json!({ "number": order.number, "order_date": order_s, "moved": plan.moves.len(), "leavers": plan.leavers.len() }).to_string(),
-        ..AuditEntry::default()
+        ..ctx.audit_base(state.clock.now_ms())
     };
     match state
         .store

@@ -142,7 +142,7 @@ pub async fn staff_post(
 ) -> Result<Response, AppError> {
     let form = FormPairs(pairs);
     check_csrf(&ctx, form.one("csrf"))?;
-    let actor = ctx.actor()?;
+    ctx.actor()?;
     let school = school_for(&state, &ctx, Some(form.one("school"))).await?;
     let (last, first, middle, position) = (
         form.one("last_name").trim(),
@@ -179,16 +179,10 @@ pub async fn staff_post(
     }
     let since = today_in(state.clock.now(), &school.time_zone).to_string();
     let audit = AuditEntry {
-        at: state.clock.now_ms(),
         school_id: Some(school.id),
-        actor_user_id: Some(actor.user_id),
-        actor_person_id: Some(actor.person_id),
-        session_hash: actor.session_hash.clone(),
-        ip: ctx.ip.clone(),
         action: "staff.add".into(),
-        outcome: "success".into(),
         details: serde_json::json!({ "position": position, "roles": roles }).to_string(),
-        ..AuditEntry::default()
+        ..ctx.audit_base(state.clock.now_ms())
     };
     let new = NewStaff {
         last_name: last,
