@@ -168,6 +168,7 @@ pub struct NewStaff<'a> {
 /// One line of the teaching load.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct LoadRow {
+    pub id: i64,
     pub group_id: i64,
     pub group_name: String,
     pub parallel: Option<i32>,
@@ -286,7 +287,7 @@ impl Store {
     /// The teaching load of a school: who teaches what where, for how many hours a week.
     pub async fn teaching_load(&self, school_id: i64) -> Result<Vec<LoadRow>> {
         on_read!(self, pool => Ok(sqlx::query_as::<_, LoadRow>(
-            "SELECT a.edu_group_id AS group_id, g.name AS group_name, g.parallel, a.subject_id, s.name AS subject_name, \
+            "SELECT a.id, a.edu_group_id AS group_id, g.name AS group_name, g.parallel, a.subject_id, s.name AS subject_name, \
                     a.teacher_id, p.last_name, p.first_name, p.middle_name, a.hours_per_week \
              FROM teaching_assignments a JOIN edu_groups g ON g.id = a.edu_group_id JOIN subjects s ON s.id = a.subject_id \
              JOIN persons p ON p.id = a.teacher_id WHERE a.school_id = $1 ORDER BY g.parallel, g.name, s.name",
@@ -537,6 +538,87 @@ impl Store {
             insert_audit!(&mut *tx, &e)?;
             tx.commit().await?;
             Ok(person)
+        })
+    }
+
+    /// Adds a line of the teaching load. The group, subject and teacher must belong to the
+    /// school (else `NotFound`); the same line twice is a `Conflict`.
+    pub async fn add_assignment(
+        &self,
+        school_id: i64,
+        group_id: i64,
+        subject_id: i64,
+        teacher_id: i64,
+        hours: i32,
+        audit: &AuditEntry,
+    ) -> Result<i64> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let ok: i64 = sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM edu_groups WHERE id = $1 AND school_id = $4) \
+                      + (SELECT COUNT(*) FROM subjects WHERE id = $2 AND school_id = $4) \
+                      + (SELECT COUNT(*) FROM role_grants WHERE person_id = $3 AND school_id = $4 AND role = 'teacher')",
+            )
+            .bind(group_id).bind(subject_id).bind(teacher_id).bind(school_id)
+            .fetch_one(&mut *tx).await?;
+            if ok < 3 {
+                return Err(crate::StoreError::NotFound);
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO teaching_assignments (school_id, teacher_id, subject_id, edu_group_id, hours_per_week) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(school_id).bind(teacher_id).bind(subject_id).bind(group_id).bind(hours)
+            .fetch_one(&mut *tx).await?;
+            let mut e = audit.clone();
+            e.target_kind = "teaching_assignment".into();
+            e.target_id = id.to_string();
+            insert_audit!(&mut *tx, &e)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Removes a line of the teaching load of the school; `NotFound` if it is not there.
+    pub async fn remove_assignment(
+        &self,
+        school_id: i64,
+        id: i64,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query("DELETE FROM teaching_assignments WHERE id = $1 AND school_id = $2")
+                .bind(id).bind(school_id).execute(&mut *tx).await?.rows_affected();
+            if n == 0 {
+                return Err(crate::StoreError::NotFound);
+            }
+            let mut e = audit.clone();
+            e.target_kind = "teaching_assignment".into();
+            e.target_id = id.to_string();
+            insert_audit!(&mut *tx, &e)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Adds a subject to the school; a name already used is a `Conflict`.
+    pub async fn add_subject(
+        &self,
+        school_id: i64,
+        name: &str,
+        area: &str,
+        audit: &AuditEntry,
+    ) -> Result<i64> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar("INSERT INTO subjects (school_id, name, knowledge_area) VALUES ($1, $2, $3) RETURNING id")
+                .bind(school_id).bind(name).bind(area).fetch_one(&mut *tx).await?;
+            let mut e = audit.clone();
+            e.target_kind = "subject".into();
+            e.target_id = id.to_string();
+            insert_audit!(&mut *tx, &e)?;
+            tx.commit().await?;
+            Ok(id)
         })
     }
 }

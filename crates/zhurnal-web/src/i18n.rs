@@ -668,6 +668,19 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "Учебная нагрузка и расписание",
             "Teaching load and timetable",
         ),
+        "load.saved" => ("Нагрузка изменена.", "The load is changed."),
+        "load.add" => ("Добавить нагрузку", "Add to the load"),
+        "load.add_button" => ("Добавить", "Add"),
+        "load.group" => ("Класс или группа", "Class or group"),
+        "load.exists" => (
+            "Такая строка нагрузки уже есть.",
+            "This line of the load already exists.",
+        ),
+        "load.pick_all" => (
+            "Выберите класс или группу, предмет и учителя этой школы.",
+            "Choose a class or group, a subject and a teacher of this school.",
+        ),
+        "load.bad_hours" => ("Часы в неделю — от 1 до 10.", "Hours a week: from 1 to 10."),
         "load.all_classes" => ("все классы", "all classes"),
         "load.mismatches" => (
             "Строк, где часы в расписании не совпадают с нагрузкой",
@@ -884,6 +897,15 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "Учебный план параллели сохранён.",
             "The grade's plan is saved.",
         ),
+        "curriculum.new_subject" => ("Новый предмет", "New subject"),
+        "curriculum.subject_name" => ("Название предмета", "Subject name"),
+        "curriculum.subject_area" => ("Предметная область", "Subject area"),
+        "curriculum.add_subject" => ("Добавить предмет", "Add the subject"),
+        "curriculum.bad_subject" => (
+            "Укажите название предмета (до 80 символов).",
+            "Give the subject's name (up to 80 characters).",
+        ),
+        "curriculum.subject_exists" => ("Такой предмет уже есть.", "This subject already exists."),
         "curriculum.bad_hours" => (
             "Часы — целые числа от 0 до 10; пустое поле значит, что предмет не изучается.",
             "Hours are whole numbers from 0 to 10; an empty field means the subject is not taught.",

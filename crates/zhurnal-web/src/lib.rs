@@ -133,7 +133,10 @@ pub fn router(state: AppState) -> Router {
             "/setup/timetable/import",
             get(pages::import::import_get).post(pages::import::import_post),
         )
-        .route("/setup/load", get(pages::load::load_get))
+        .route(
+            "/setup/load",
+            get(pages::load::load_get).post(pages::load::load_post),
+        )
         .route(
             "/setup/bells",
             get(pages::bells::bells_get).post(pages::bells::bells_post),

@@ -198,6 +198,12 @@ pub const ROUTES: &[RouteSpec] = &[
         Signed(Action::TransferStudents),
         "/setup/promotion",
     ),
+    r(
+        "POST",
+        "/setup/load",
+        Signed(Action::EditSchoolSetup),
+        "/setup/load",
+    ),
     r("POST", "/api/v1/auth/token", Public, "/api/v1/auth/token"),
     r(
         "POST",

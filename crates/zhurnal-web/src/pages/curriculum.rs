@@ -44,6 +44,7 @@ pub struct CurriculumPage {
     pub max: i16,
     pub saved: bool,
     pub summary: Option<String>,
+    pub subject_error: Option<&'static str>,
 }
 
 #[derive(Deserialize, Default)]
@@ -105,6 +106,7 @@ fn page(
         max: max_weekly_hours(parallel, week_of(school)),
         saved: false,
         summary: None,
+        subject_error: None,
     }
 }
 
@@ -155,6 +157,51 @@ pub async fn curriculum_post(
         .ok()
         .filter(|p| (1..=11).contains(p))
         .ok_or(AppError::NotFound)?;
+    if form.one("op") == "add_subject" {
+        let (name, area) = (form.one("name").trim(), form.one("area").trim());
+        let error = if name.is_empty() || name.chars().count() > 80 || area.chars().count() > 80 {
+            Some("curriculum.bad_subject")
+        } else {
+            let audit = AuditEntry {
+                school_id: Some(school.id),
+                action: "setup.subject".into(),
+                ..ctx.audit_base(state.clock.now_ms())
+            };
+            match state.store.add_subject(school.id, name, area, &audit).await {
+                Ok(_) => None,
+                Err(zhurnal_store::StoreError::Conflict(_)) => Some("curriculum.subject_exists"),
+                Err(e) => return Err(e.into()),
+            }
+        };
+        return match error {
+            None => Ok(Redirect::to(&format!(
+                "/setup/curriculum?school={}&parallel={parallel}&saved=1",
+                school.id
+            ))
+            .into_response()),
+            Some(key) => {
+                let rows = state.store.curriculum(school.id, year, parallel).await?;
+                let lines = rows
+                    .into_iter()
+                    .map(|r| Line {
+                        subject_id: r.subject_id,
+                        subject: r.subject_name,
+                        hours: r.hours_per_week.map_or(String::new(), |h| h.to_string()),
+                        grading: r
+                            .grading
+                            .as_deref()
+                            .and_then(Grading::parse)
+                            .unwrap_or(Grading::FivePoint)
+                            .code(),
+                        error: false,
+                    })
+                    .collect();
+                let mut p = page(&ctx, &school, year, parallel, lines);
+                p.subject_error = Some(t.s(key));
+                html(StatusCode::UNPROCESSABLE_ENTITY, &p)
+            }
+        };
+    }
     let subjects = state.store.curriculum(school.id, year, parallel).await?;
     let mut lines = Vec::new();
     let mut rows: Vec<(i64, i32, &'static str)> = Vec::new();

@@ -1550,3 +1550,143 @@ async fn promotion_by_order(app: &TestApp) {
     assert_eq!(app.audit_count("roster.promotion").await, 1);
 }
 on_both!(promotion, promotion_by_order);
+
+async fn the_deputy_edits_the_load_and_subjects(app: &TestApp) {
+    let deputy = app.signed_in("deputy").await;
+    let class = class_id(app, "7Б").await;
+    let html = deputy
+        .get(app.at(&format!("/setup/load?class={class}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden_value(&html, "csrf").unwrap();
+    // A new subject, then a load line for it.
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("school", "1"),
+        ("parallel", "7"),
+        ("op", "add_subject"),
+        ("name", "Шахматы"),
+        ("area", "Внеурочная деятельность"),
+    ];
+    assert_eq!(
+        deputy
+            .post(app.at("/setup/curriculum"))
+            .form(&form)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    let res = deputy
+        .post(app.at("/setup/curriculum"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the same subject twice"
+    );
+    let chess = app
+        .store
+        .school_subjects(1)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|(_, n)| n == "Шахматы")
+        .unwrap()
+        .0
+        .to_string();
+    let teacher = app.store.school_teachers(1).await.unwrap()[3]
+        .id
+        .to_string();
+    let class_s = class.to_string();
+    let add = |hours: &'static str| {
+        let form = vec![
+            ("csrf", csrf.clone()),
+            ("school", "1".into()),
+            ("year", "2026".into()),
+            ("class", class_s.clone()),
+            ("op", "add".into()),
+            ("group", class_s.clone()),
+            ("subject", chess.clone()),
+            ("teacher", teacher.clone()),
+            ("hours", hours.into()),
+        ];
+        deputy.post(app.at("/setup/load")).form(&form).send()
+    };
+    assert_eq!(
+        add("11").await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "hours out of range"
+    );
+    assert_eq!(add("1").await.unwrap().status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        add("1").await.unwrap().status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the same line twice"
+    );
+    let line = app
+        .store
+        .teaching_load(1)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.subject_name == "Шахматы")
+        .expect("added");
+    assert_eq!((line.group_id, line.hours_per_week), (class, 1));
+    let html = deputy
+        .get(app.at(&format!("/setup/load?class={class}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Шахматы"));
+    // Another school's line cannot be removed from here; this one can.
+    let other = app.store.teaching_load(2).await.unwrap()[0].id.to_string();
+    let remove = |id: String| {
+        let form = vec![
+            ("csrf", csrf.clone()),
+            ("school", "1".into()),
+            ("year", "2026".into()),
+            ("op", "remove".into()),
+            ("line", id),
+        ];
+        deputy.post(app.at("/setup/load")).form(&form).send()
+    };
+    assert_eq!(remove(other).await.unwrap().status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        remove(line.id.to_string()).await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        app.store
+            .teaching_load(1)
+            .await
+            .unwrap()
+            .iter()
+            .all(|l| l.subject_name != "Шахматы")
+    );
+    // The teacher sees the report but no editing form.
+    let teacher_client = app.signed_in("teacher").await;
+    let html = teacher_client
+        .get(app.at("/setup/load"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("По учителям") && !html.contains("name=\"op\" value=\"add\""));
+    assert_eq!(app.audit_count("setup.load_add").await, 1);
+    assert_eq!(app.audit_count("setup.load_remove").await, 1);
+}
+on_both!(load_edit, the_deputy_edits_the_load_and_subjects);
