@@ -252,7 +252,17 @@ pub async fn rederive(
     let Some(calendar) = state.store.calendar(school_id, study_year_of(from)).await? else {
         return Ok(());
     };
-    let templates = state.store.templates(school_id).await?;
+    // Only the classes of this academic year have lessons in it: last year's weekly
+    // templates stay in force for last year's classes, which end with their year.
+    let year_classes: std::collections::HashSet<i64> = state
+        .store
+        .school_classes(school_id, study_year_of(from))
+        .await?
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    let mut templates = state.store.templates(school_id).await?;
+    templates.retain(|t| year_classes.contains(&t.class_id));
     // Moves reach across dates: read the changes of the whole year so none is missed.
     let changes = state
         .store

@@ -50,18 +50,25 @@ pub struct CurriculumPage {
 #[derive(Deserialize, Default)]
 pub struct CurriculumQuery {
     school: Option<String>,
+    year: Option<i16>,
     parallel: Option<i16>,
     saved: Option<String>,
 }
 
+/// The school and the academic year asked for (this one by default; the next one to prepare it).
 async fn school_year(
     state: &AppState,
     ctx: &Ctx,
     asked: Option<&str>,
+    year: Option<i16>,
 ) -> Result<(SchoolRow, i16), AppError> {
     let reach = ctx.actor()?.reach(Action::EditSchoolSetup);
     let (school, _) = pick_school(state, ctx, &reach, asked).await?;
-    let year = study_year_of(today_in(state.clock.now(), &school.time_zone));
+    let year =
+        year.unwrap_or_else(|| study_year_of(today_in(state.clock.now(), &school.time_zone)));
+    if !(2000..=2100).contains(&year) {
+        return Err(AppError::NotFound);
+    }
     Ok((school, year))
 }
 
@@ -115,7 +122,7 @@ pub async fn curriculum_get(
     ctx: Ctx,
     Query(q): Query<CurriculumQuery>,
 ) -> Result<Response, AppError> {
-    let (school, year) = school_year(&state, &ctx, q.school.as_deref()).await?;
+    let (school, year) = school_year(&state, &ctx, q.school.as_deref(), q.year).await?;
     let parallel = q.parallel.unwrap_or(1);
     if !(1..=11).contains(&parallel) {
         return Err(AppError::NotFound);
@@ -150,7 +157,13 @@ pub async fn curriculum_post(
     super::auth::check_csrf(&ctx, form.one("csrf"))?;
     ctx.actor()?;
     let t = ctx.t();
-    let (school, year) = school_year(&state, &ctx, Some(form.one("school"))).await?;
+    let (school, year) = school_year(
+        &state,
+        &ctx,
+        Some(form.one("school")),
+        form.one("year").parse().ok(),
+    )
+    .await?;
     let parallel: i16 = form
         .one("parallel")
         .parse()

@@ -250,7 +250,10 @@ pub async fn import_post(
     all.extend(
         templates_in_force(&templates, valid_from)
             .into_iter()
-            .filter(|w| !weeks.contains_key(&w.class_id))
+            // Other classes of the same academic year (last year's classes end with it).
+            .filter(|w| {
+                !weeks.contains_key(&w.class_id) && classes.iter().any(|c| c.id == w.class_id)
+            })
             .flat_map(|w| w.entries.iter().cloned()),
     );
     let groups = state.store.group_classes(school.id).await?;

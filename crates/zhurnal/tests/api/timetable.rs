@@ -1690,3 +1690,173 @@ async fn the_deputy_edits_the_load_and_subjects(app: &TestApp) {
     assert_eq!(app.audit_count("setup.load_remove").await, 1);
 }
 on_both!(load_edit, the_deputy_edits_the_load_and_subjects);
+
+/// The "done when": the deputy prepares the next academic year from the pages —
+/// calendar, classes (by promotion), curriculum, load, timetable — and the new year's
+/// lessons are exactly the new classes' lessons.
+async fn the_deputy_prepares_the_next_year(app: &TestApp) {
+    let deputy = app.signed_in("deputy").await;
+    let csrf = app.csrf(&deputy).await;
+    let post = |path: &'static str, fields: Vec<(&'static str, String)>| {
+        let mut form: Vec<(&str, String)> = vec![("csrf", csrf.clone()), ("school", "1".into())];
+        form.extend(fields);
+        deputy.post(app.at(path)).form(&form).send()
+    };
+    // Calendar of 2027/2028 from this one.
+    let res = post(
+        "/setup/calendar",
+        vec![("year", "2026".into()), ("op", "next_year".into())],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // Classes of 2027 by promotion.
+    let res = post(
+        "/setup/promotion",
+        vec![
+            ("number", "41-о".into()),
+            ("order_date", "2026-11-27".into()),
+            ("exceptions", String::new()),
+            ("op", "apply".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let eight_b = app
+        .store
+        .school_classes(1, 2027)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "8Б")
+        .unwrap();
+    // Curriculum of grade 8 in 2027: algebra 3 hours.
+    let subjects = app.store.school_subjects(1).await.unwrap();
+    let algebra = subjects.iter().find(|(_, n)| n == "Алгебра").unwrap().0;
+    let mut fields: Vec<(&'static str, String)> =
+        vec![("year", "2027".into()), ("parallel", "8".into())];
+    let plan_fields: Vec<(String, String)> = subjects
+        .iter()
+        .flat_map(|(id, _)| {
+            [
+                (
+                    format!("hours_{id}"),
+                    if *id == algebra {
+                        "3".to_owned()
+                    } else {
+                        String::new()
+                    },
+                ),
+                (format!("grading_{id}"), "five_point".to_owned()),
+            ]
+        })
+        .collect();
+    let mut form: Vec<(String, String)> =
+        vec![("csrf".into(), csrf.clone()), ("school".into(), "1".into())];
+    form.extend(fields.drain(..).map(|(k, v)| (k.to_owned(), v)));
+    form.extend(plan_fields);
+    let res = deputy
+        .post(app.at("/setup/curriculum"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.store
+            .curriculum(1, 2027, 8)
+            .await
+            .unwrap()
+            .iter()
+            .find(|r| r.subject_id == algebra)
+            .unwrap()
+            .hours_per_week,
+        Some(3)
+    );
+    // Load: algebra in the new 8Б by the demo teacher.
+    let teacher = app
+        .store
+        .teaching_load(1)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.subject_name == "Алгебра" && l.group_name == "7Б")
+        .unwrap()
+        .teacher_id;
+    let res = post(
+        "/setup/load",
+        vec![
+            ("year", "2027".into()),
+            ("op", "add".into()),
+            ("group", eight_b.id.to_string()),
+            ("subject", algebra.to_string()),
+            ("teacher", teacher.to_string()),
+            ("hours", "3".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // Timetable of the new 8Б from 1 September 2027.
+    let name = app
+        .store
+        .school_teachers(1)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.id == teacher)
+        .unwrap()
+        .full_name();
+    let csv = format!(
+        "8Б;пн;1;Алгебра;{name};21\n8Б;ср;2;Алгебра;{name};21\n8Б;пт;3;Алгебра;{name};21\n"
+    );
+    let res = post(
+        "/setup/timetable/import",
+        vec![
+            ("op", "apply".into()),
+            ("valid_from", "2027-09-01".into()),
+            ("csv", csv),
+        ],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        res.text().await.unwrap_or_default()
+    );
+    let monday = Date::constant(2027, 9, 6);
+    let lessons = app
+        .store
+        .class_lessons(1, eight_b.id, monday, Date::constant(2027, 9, 10))
+        .await
+        .unwrap();
+    assert_eq!(
+        lessons
+            .iter()
+            .map(|l| (l.date.as_str(), l.number))
+            .collect::<Vec<_>>(),
+        vec![("2027-09-06", 1), ("2027-09-08", 2), ("2027-09-10", 3)]
+    );
+    // Last year's classes have no lessons in the new year.
+    let old_7b = class_id(app, "7Б").await;
+    assert!(
+        app.store
+            .class_lessons(1, old_7b, monday, monday)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let html = deputy
+        .get(app.at(&format!("/timetable?class={}&date=2027-09-06", eight_b.id)))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Расписание класса 8Б") && html.contains("Алгебра"));
+}
+on_both!(next_year, the_deputy_prepares_the_next_year);
