@@ -295,6 +295,46 @@ pub fn recommended(year: i16, week: StudyWeek) -> Calendar {
     }
 }
 
+/// Why a scheme's reporting periods (quarters, half-years, trimesters) cannot be saved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PeriodError {
+    #[error("period {0} ends before it starts")]
+    Reversed(usize),
+    #[error("period {0} starts before the previous one ends")]
+    Overlap(usize),
+    #[error("period {0} lies outside the academic year")]
+    OutsideYear(usize),
+}
+
+/// Checks one scheme's periods, in order: each within the year, none reversed, none
+/// overlapping the one before. Gaps (holidays between quarters) are normal.
+pub fn check_periods(periods: &[(Date, Date)], year: Option<(Date, Date)>) -> Vec<PeriodError> {
+    let mut errors = Vec::new();
+    for (i, (start, end)) in periods.iter().enumerate() {
+        if start > end {
+            errors.push(PeriodError::Reversed(i));
+        }
+        if let Some((first, last)) = year
+            && (*start < first || *end > last)
+        {
+            errors.push(PeriodError::OutsideYear(i));
+        }
+        if i > 0 && *start <= periods[i - 1].1 {
+            errors.push(PeriodError::Overlap(i));
+        }
+    }
+    errors
+}
+
+/// The default scheme of a grade: quarters for 1–9, half-years for 10–11 (DOMAIN.md §3).
+pub fn default_scheme(grade: i16) -> &'static str {
+    if grade >= 10 {
+        "half_years"
+    } else {
+        "quarters"
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -436,6 +476,37 @@ mod tests {
             next.moved
                 .iter()
                 .all(|m| matches!(m, MovedDay::DayOff { .. }))
+        );
+    }
+
+    #[test]
+    fn periods_are_checked_in_order() {
+        let d = |m: i8, day: i8| Date::constant(if m >= 9 { 2026 } else { 2027 }, m, day);
+        let year = Some((d(9, 1), d(5, 26)));
+        let quarters = [
+            (d(9, 1), d(10, 24)),
+            (d(11, 3), d(12, 28)),
+            (d(1, 12), d(3, 21)),
+            (d(3, 30), d(5, 26)),
+        ];
+        assert_eq!(check_periods(&quarters, year), vec![]);
+        let bad = [
+            (d(9, 1), d(10, 24)),
+            (d(10, 20), d(12, 28)),
+            (d(3, 21), d(1, 12)),
+            (d(3, 30), d(6, 26)),
+        ];
+        assert_eq!(
+            check_periods(&bad, year),
+            vec![
+                PeriodError::Overlap(1),
+                PeriodError::Reversed(2),
+                PeriodError::OutsideYear(3)
+            ]
+        );
+        assert_eq!(
+            (default_scheme(9), default_scheme(10)),
+            ("quarters", "half_years")
         );
     }
 }

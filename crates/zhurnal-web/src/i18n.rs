@@ -1004,6 +1004,41 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "Перевод за этот год уже проведён.",
             "This year's promotion is already applied.",
         ),
+        "nav.periods" => ("Учебные периоды", "Reporting periods"),
+        "periods.title" => ("Учебные периоды", "Reporting periods"),
+        "periods.quarters" => ("Четверти", "Quarters"),
+        "periods.half_years" => ("Полугодия", "Half-years"),
+        "periods.trimesters" => ("Триместры", "Trimesters"),
+        "periods.by_grade" => (
+            "По каким периодам учится параллель",
+            "The periods each grade follows",
+        ),
+        "periods.grade" => ("Параллель", "Grade"),
+        "periods.save" => ("Сохранить периоды", "Save the periods"),
+        "periods.saved" => (
+            "Учебные периоды сохранены.",
+            "The reporting periods are saved.",
+        ),
+        "periods.pick_scheme" => (
+            "выберите четверти, полугодия или триместры",
+            "choose quarters, half-years or trimesters",
+        ),
+        "periods.fill_used" => (
+            "по ним учится параллель — укажите даты всех периодов",
+            "a grade follows them: give the dates of every period",
+        ),
+        "periods.bad_period" => (
+            "укажите название и даты начала и конца",
+            "give the name and the start and end dates",
+        ),
+        "periods.overlap" => (
+            "начинается раньше, чем закончился предыдущий период",
+            "starts before the previous period ends",
+        ),
+        "periods.outside" => (
+            "выходит за пределы учебного года",
+            "lies outside the school year",
+        ),
         "error.title" => ("Ошибка", "Error"),
         "error.not_found" => ("Страница не найдена.", "Page not found."),
         "error.forbidden" => (

@@ -110,6 +110,10 @@ pub fn router(state: AppState) -> Router {
         .route("/audit", get(pages::audit::audit_get))
         .route("/timetable", get(pages::timetable::timetable_get))
         .route(
+            "/setup/periods",
+            get(pages::periods::periods_get).post(pages::periods::periods_post),
+        )
+        .route(
             "/setup/promotion",
             get(pages::promotion::promotion_get).post(pages::promotion::promotion_post),
         )

@@ -204,6 +204,18 @@ pub const ROUTES: &[RouteSpec] = &[
         Signed(Action::EditSchoolSetup),
         "/setup/load",
     ),
+    r(
+        "GET",
+        "/setup/periods",
+        Signed(Action::EditSchoolSetup),
+        "/setup/periods",
+    ),
+    r(
+        "POST",
+        "/setup/periods",
+        Signed(Action::EditSchoolSetup),
+        "/setup/periods",
+    ),
     r("POST", "/api/v1/auth/token", Public, "/api/v1/auth/token"),
     r(
         "POST",

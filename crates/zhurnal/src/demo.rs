@@ -66,6 +66,13 @@ pub async fn create(url: &DatabaseUrl, seed: u64, clock: &dyn Clock) -> Result<S
             .filter(|(s, _)| *s == school.id)
             .map(|(_, t)| t.clone())
             .collect();
+        // Quarters for grades 1–9 and half-years for 10–11 (the periods came with the network).
+        let schemes: Vec<(i16, &str)> = (1..=11)
+            .map(|g| (g, zhurnal_core::calendar::default_scheme(g)))
+            .collect();
+        store
+            .save_periods(school.id, year, &[], &schemes, &audit("setup.periods"))
+            .await?;
         store.insert_templates(school.id, &templates, now).await?;
         let groups = store.group_classes(school.id).await?;
         let lessons = derive(

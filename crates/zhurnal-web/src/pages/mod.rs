@@ -12,6 +12,7 @@ pub mod curriculum;
 pub mod home;
 pub mod import;
 pub mod load;
+pub mod periods;
 pub mod profile;
 pub mod promotion;
 pub mod schools;
@@ -60,7 +61,7 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 15] = [
+            let items: [(&'static str, &'static str, Action); 16] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
                 ("/timetable/changes", "nav.changes", Action::EditSchoolSetup),
@@ -78,6 +79,7 @@ impl Chrome {
                     "nav.curriculum",
                     Action::EditSchoolSetup,
                 ),
+                ("/setup/periods", "nav.periods", Action::EditSchoolSetup),
                 ("/setup/bells", "nav.bells", Action::EditSchoolSetup),
                 (
                     "/setup/timetable/import",

@@ -1860,3 +1860,100 @@ async fn the_deputy_prepares_the_next_year(app: &TestApp) {
     assert!(html.contains("Расписание класса 8Б") && html.contains("Алгебра"));
 }
 on_both!(next_year, the_deputy_prepares_the_next_year);
+
+async fn the_reporting_periods(app: &TestApp) {
+    let deputy = app.signed_in("deputy").await;
+    let html = deputy
+        .get(app.at("/setup/periods"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("value=\"I четверть\"") && html.contains("value=\"2026-10-24\""));
+    let csrf = hidden_value(&html, "csrf").unwrap();
+    let before = app.store.periods(1, 2026).await.unwrap();
+    let mut base: Vec<(String, String)> = vec![
+        ("csrf".into(), csrf),
+        ("school".into(), "1".into()),
+        ("year".into(), "2026".into()),
+    ];
+    for p in &before {
+        let f = format!("{}_{}", p.scheme, p.number);
+        base.push((format!("{f}_name"), p.name.clone()));
+        base.push((format!("{f}_start"), p.start_date.clone()));
+        base.push((format!("{f}_end"), p.end_date.clone()));
+    }
+    let with = |extra: Vec<(&str, &str)>| {
+        let mut form = base.clone();
+        for g in 1..=11 {
+            let scheme = extra
+                .iter()
+                .find(|(k, _)| *k == format!("grade_{g}"))
+                .map_or(if g >= 10 { "half_years" } else { "quarters" }, |(_, v)| *v);
+            form.push((format!("grade_{g}"), scheme.to_owned()));
+        }
+        form.extend(
+            extra
+                .into_iter()
+                .filter(|(k, _)| !k.starts_with("grade_"))
+                .map(|(k, v)| (k.to_owned(), v.to_owned())),
+        );
+        deputy.post(app.at("/setup/periods")).form(&form).send()
+    };
+    // Grade 5 on trimesters that have no dates: refused.
+    let res = with(vec![("grade_5", "trimesters")]).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("укажите даты всех периодов")
+    );
+    // Overlapping trimesters: refused.
+    let tri = vec![
+        ("grade_5", "trimesters"),
+        ("trimesters_1_name", "I триместр"),
+        ("trimesters_1_start", "2026-09-01"),
+        ("trimesters_1_end", "2026-11-30"),
+        ("trimesters_2_name", "II триместр"),
+        ("trimesters_2_start", "2026-11-20"),
+        ("trimesters_2_end", "2027-02-28"),
+        ("trimesters_3_name", "III триместр"),
+        ("trimesters_3_start", "2027-03-09"),
+        ("trimesters_3_end", "2027-05-26"),
+    ];
+    let res = with(tri.clone()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Триместры, 2: начинается раньше")
+    );
+    let mut good = tri;
+    good[5] = ("trimesters_2_start", "2026-12-07");
+    let res = with(good).await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let schemes = app.store.period_schemes(1, 2026).await.unwrap();
+    assert_eq!(
+        schemes
+            .iter()
+            .find(|(p, _)| *p == 5)
+            .map(|(_, s)| s.as_str()),
+        Some("trimesters")
+    );
+    let after = app.store.periods(1, 2026).await.unwrap();
+    assert_eq!(after.iter().filter(|p| p.scheme == "trimesters").count(), 3);
+    for p in &before {
+        assert!(
+            after
+                .iter()
+                .any(|a| a.id == p.id && a.start_date == p.start_date),
+            "existing periods keep their ids"
+        );
+    }
+    assert!(app.audit_count("setup.periods").await >= 1);
+}
+on_both!(periods, the_reporting_periods);
