@@ -59,10 +59,7 @@ impl Store {
             .bind(audit.at)
             .fetch_one(&mut *tx)
             .await?;
-            let mut e = audit.clone();
-            e.target_kind = "user".into();
-            e.target_id = user.to_string();
-            insert_audit!(&mut *tx, &e)?;
+            insert_audit!(&mut *tx, audit, "user", user)?;
             tx.commit().await?;
             Ok((user, person))
         })

@@ -51,6 +51,13 @@ pub enum AuditScope {
 /// Inserts an audit row on any executor (a transaction, usually). A macro rather than a
 /// generic function: it expands once per backend inside the store's `on_write!` bodies.
 macro_rules! insert_audit {
+    // The entry, naming the object the change created or touched.
+    ($ex:expr, $e:expr, $kind:expr, $id:expr) => {{
+        let mut entry: $crate::AuditEntry = ($e).clone();
+        entry.target_kind = ($kind).into();
+        entry.target_id = ($id).to_string();
+        insert_audit!($ex, &entry)
+    }};
     ($ex:expr, $e:expr) => {{
         let e: &$crate::AuditEntry = $e;
         sqlx::query(

@@ -131,10 +131,7 @@ impl Store {
                     .bind(order).bind(school_id).bind(person).bind(decision.code())
                     .execute(&mut *tx).await?;
             }
-            let mut e = audit.clone();
-            e.target_kind = "transfer_order".into();
-            e.target_id = order.to_string();
-            insert_audit!(&mut *tx, &e)?;
+            insert_audit!(&mut *tx, audit, "transfer_order", order)?;
             tx.commit().await?;
             Ok(order)
         })

@@ -362,10 +362,7 @@ impl Store {
                     .bind(teacher).bind(school_id).bind(id).bind(audit.at)
                     .execute(&mut *tx).await?;
             }
-            let mut e = audit.clone();
-            e.target_kind = "edu_group".into();
-            e.target_id = id.to_string();
-            insert_audit!(&mut *tx, &e)?;
+            insert_audit!(&mut *tx, audit, "edu_group", id)?;
             tx.commit().await?;
             Ok(id)
         })
@@ -403,10 +400,7 @@ impl Store {
                     return Err(crate::StoreError::NotFound);
                 }
             }
-            let mut e = audit.clone();
-            e.target_kind = "edu_group".into();
-            e.target_id = id.to_string();
-            insert_audit!(&mut *tx, &e)?;
+            insert_audit!(&mut *tx, audit, "edu_group", id)?;
             tx.commit().await?;
             Ok(id)
         })
@@ -532,10 +526,7 @@ impl Store {
                     .bind(person).bind(role).bind(school_id).bind(audit.at)
                     .execute(&mut *tx).await?;
             }
-            let mut e = audit.clone();
-            e.target_kind = "person".into();
-            e.target_id = person.to_string();
-            insert_audit!(&mut *tx, &e)?;
+            insert_audit!(&mut *tx, audit, "person", person)?;
             tx.commit().await?;
             Ok(person)
         })
@@ -569,10 +560,7 @@ impl Store {
             )
             .bind(school_id).bind(teacher_id).bind(subject_id).bind(group_id).bind(hours)
             .fetch_one(&mut *tx).await?;
-            let mut e = audit.clone();
-            e.target_kind = "teaching_assignment".into();
-            e.target_id = id.to_string();
-            insert_audit!(&mut *tx, &e)?;
+            insert_audit!(&mut *tx, audit, "teaching_assignment", id)?;
             tx.commit().await?;
             Ok(id)
         })
@@ -592,10 +580,7 @@ impl Store {
             if n == 0 {
                 return Err(crate::StoreError::NotFound);
             }
-            let mut e = audit.clone();
-            e.target_kind = "teaching_assignment".into();
-            e.target_id = id.to_string();
-            insert_audit!(&mut *tx, &e)?;
+            insert_audit!(&mut *tx, audit, "teaching_assignment", id)?;
             tx.commit().await?;
             Ok(())
         })
@@ -613,10 +598,7 @@ impl Store {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar("INSERT INTO subjects (school_id, name, knowledge_area) VALUES ($1, $2, $3) RETURNING id")
                 .bind(school_id).bind(name).bind(area).fetch_one(&mut *tx).await?;
-            let mut e = audit.clone();
-            e.target_kind = "subject".into();
-            e.target_id = id.to_string();
-            insert_audit!(&mut *tx, &e)?;
+            insert_audit!(&mut *tx, audit, "subject", id)?;
             tx.commit().await?;
             Ok(id)
         })

@@ -590,10 +590,7 @@ impl Store {
             .bind(school_id).bind(kind).bind(d.to_string()).bind(entry).bind(teacher).bind(to_date).bind(number)
             .bind(room).bind(group).bind(subject).bind(&c.reason).bind(c.created_by).bind(audit.at)
             .fetch_one(&mut *tx).await?;
-            let mut e = audit.clone();
-            e.target_kind = "timetable_change".into();
-            e.target_id = id.to_string();
-            insert_audit!(&mut *tx, &e)?;
+            insert_audit!(&mut *tx, audit, "timetable_change", id)?;
             tx.commit().await?;
             Ok(id)
         })

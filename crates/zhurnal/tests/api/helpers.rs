@@ -239,6 +239,35 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// Submits a form the way a browser does: opens `path` for its CSRF token, then posts
+    /// the fields (after `csrf` and `school=1`) back to `path`.
+    pub async fn submit(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let page = client
+            .get(self.at(path))
+            .send()
+            .await
+            .expect("GET form")
+            .text()
+            .await
+            .expect("body");
+        let csrf = hidden_value(&page, "csrf").expect("csrf field");
+        let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str()), ("school", "1")];
+        form.extend_from_slice(fields);
+        client
+            .post(self.at(path))
+            .form(&form)
+            .send()
+            .await
+            .expect("POST form")
+    }
+}
+
 /// The value of `<input type="hidden" name="NAME" value="…">` in a page.
 pub fn hidden_value(html: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");

@@ -136,23 +136,7 @@ async fn post_change(
     client: &reqwest::Client,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
-    let page = client
-        .get(app.at("/timetable/changes"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden_value(&page, "csrf").unwrap();
-    let mut form: Vec<(&str, &str)> = vec![("csrf", csrf.as_str()), ("school", "1")];
-    form.extend_from_slice(fields);
-    client
-        .post(app.at("/timetable/changes"))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
+    app.submit(client, "/timetable/changes", fields).await
 }
 
 async fn the_deputy_substitutes_cancels_and_moves(app: &TestApp) {
@@ -448,24 +432,9 @@ async fn post_calendar(
     client: &reqwest::Client,
     fields: &[(&str, &str)],
 ) -> reqwest::Response {
-    let page = client
-        .get(app.at("/setup/calendar"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden_value(&page, "csrf").unwrap();
-    let mut form: Vec<(&str, &str)> =
-        vec![("csrf", csrf.as_str()), ("school", "1"), ("year", "2026")];
+    let mut form = vec![("year", "2026")];
     form.extend_from_slice(fields);
-    client
-        .post(app.at("/setup/calendar"))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
+    app.submit(client, "/setup/calendar", &form).await
 }
 
 async fn the_deputy_keeps_the_calendar(app: &TestApp) {
@@ -886,28 +855,12 @@ async fn post_import(
     valid_from: &str,
     csv: &str,
 ) -> reqwest::Response {
-    let page = client
-        .get(app.at("/setup/timetable/import"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = hidden_value(&page, "csrf").unwrap();
-    let form = [
-        ("csrf", csrf.as_str()),
-        ("school", "1"),
-        ("op", op),
-        ("valid_from", valid_from),
-        ("csv", csv),
-    ];
-    client
-        .post(app.at("/setup/timetable/import"))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
+    app.submit(
+        client,
+        "/setup/timetable/import",
+        &[("op", op), ("valid_from", valid_from), ("csv", csv)],
+    )
+    .await
 }
 
 async fn a_timetable_is_imported_all_or_nothing(app: &TestApp) {
