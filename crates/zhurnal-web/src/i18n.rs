@@ -119,6 +119,15 @@ impl Tr {
         }
     }
 
+    /// «Пн»; "Mon" — 1 = Monday … 7 = Sunday.
+    pub fn weekday_short(&self, weekday: i8) -> &'static str {
+        let w = usize::try_from(weekday.clamp(1, 7) - 1).unwrap_or(0);
+        match self.lang {
+            Lang::Ru => RU_WEEKDAYS[w],
+            Lang::En => EN_WEEKDAYS[w],
+        }
+    }
+
     /// «28 ноября 2026»; "28 November 2026".
     pub fn date(&self, d: jiff::civil::Date) -> String {
         let m = usize::try_from(d.month() - 1).unwrap_or(0);
@@ -699,6 +708,61 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "Weekly hours in the timetable",
         ),
         "nav.import" => ("Импорт расписания", "Timetable import"),
+        "api.bad_weekday" => (
+            "день недели вне учебной недели школы",
+            "the weekday is outside the school's study week",
+        ),
+        "api.bad_number" => (
+            "номер урока должен быть от 1 до 12",
+            "the lesson number must be 1–12",
+        ),
+        "api.not_this_class" => (
+            "это не класс и не его подгруппа",
+            "neither the class nor one of its subgroups",
+        ),
+        "nav.grid" => ("Сетка расписания", "Timetable grid"),
+        "grid.title" => ("Расписание класса: сетка", "A class's weekly timetable"),
+        "grid.intro" => (
+            "В каждой клетке выберите строку нагрузки класса (предмет и учителя) и кабинет. Вторая строка клетки — для деления класса на подгруппы. «Проверить» покажет накладки с другими классами и расхождения с нагрузкой, ничего не сохраняя; «Сохранить» вводит неделю в действие с указанной даты.",
+            "In each cell choose a line of the class's teaching load (subject and teacher) and a room. The cell's second line is for splitting the class into subgroups. «Check» shows double bookings with other classes and differences from the load without saving anything; «Save» puts the week in force from the date given.",
+        ),
+        "grid.open" => ("Открыть", "Open"),
+        "grid.from" => ("Действует с", "In force from"),
+        "grid.in_force" => (
+            "Сейчас показана неделя, действующая с",
+            "Shown: the week in force since",
+        ),
+        "grid.empty_week" => (
+            "На эту дату у класса нет расписания: сетка пуста.",
+            "The class has no timetable on this date: the grid is empty.",
+        ),
+        "grid.no_load" => (
+            "У класса нет нагрузки: сначала распределите её на странице «Нагрузка».",
+            "The class has no teaching load: assign it on the «Teaching load» page first.",
+        ),
+        "grid.lesson" => ("урок", "lesson"),
+        "grid.number" => ("Урок", "Lesson"),
+        "grid.second_line" => ("вторая подгруппа", "second subgroup"),
+        "grid.room" => ("кабинет", "room"),
+        "grid.room_short" => ("каб.", "room"),
+        "grid.split" => ("+ подгруппа", "+ subgroup"),
+        "grid.not_in_load" => ("нет в нагрузке класса", "not in the class's load"),
+        "grid.room_too_long" => (
+            "номер кабинета длиннее 20 знаков",
+            "the room is longer than 20 characters",
+        ),
+        "grid.check" => ("Проверить", "Check"),
+        "grid.save" => ("Проверить и сохранить", "Check and save"),
+        "grid.saved" => (
+            "Расписание сохранено, уроки пересчитаны.",
+            "The timetable is saved and the lessons derived again.",
+        ),
+        "grid.load" => (
+            "Нагрузка класса и часы в сетке",
+            "The class's load and hours in the grid",
+        ),
+        "grid.load_line" => ("Предмет и учитель", "Subject and teacher"),
+        "grid.hours_grid" => ("В сетке", "In the grid"),
         "import.title" => ("Импорт расписания из CSV", "Importing a timetable from CSV"),
         "import.intro" => (
             "Одна строка — один урок: класс, день недели (1–6 или пн–сб), номер урока, предмет, учитель (ФИО или «Фамилия И. О.»), кабинет. Разделитель — точка с запятой, запятая или табуляция (можно вставить прямо из таблицы). Сначала проверьте: ничего не сохранится, пока в файле есть ошибки, и сохраняется всё сразу.",

@@ -134,6 +134,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::classes::classes_get).post(pages::classes::classes_post),
         )
         .route(
+            "/setup/timetable/grid",
+            get(pages::grid::grid_get).post(pages::grid::grid_post),
+        )
+        .route(
             "/setup/timetable/import",
             get(pages::import::import_get).post(pages::import::import_post),
         )
@@ -165,6 +169,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/timetable/changes",
             post(api::timetable::post_change),
+        )
+        .route(
+            "/api/v1/timetable/templates",
+            get(api::setup::get_template).put(api::setup::put_template),
         )
         .route("/api/v1/openapi.json", get(api::openapi::openapi_json))
         .route_layer(from_fn_with_state(state.clone(), routes::guard))

@@ -128,6 +128,18 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/setup/timetable/grid",
+        Signed(Action::EditSchoolSetup),
+        "/setup/timetable/grid",
+    ),
+    r(
+        "POST",
+        "/setup/timetable/grid",
+        Signed(Action::EditSchoolSetup),
+        "/setup/timetable/grid",
+    ),
+    r(
+        "GET",
         "/setup/timetable/import",
         Signed(Action::EditSchoolSetup),
         "/setup/timetable/import",
@@ -247,6 +259,18 @@ pub const ROUTES: &[RouteSpec] = &[
         "/api/v1/timetable/changes",
         Signed(Action::EditSchoolSetup),
         "/api/v1/timetable/changes",
+    ),
+    r(
+        "GET",
+        "/api/v1/timetable/templates",
+        Signed(Action::EditSchoolSetup),
+        "/api/v1/timetable/templates?class_id=1&date=2026-11-30",
+    ),
+    r(
+        "PUT",
+        "/api/v1/timetable/templates",
+        Signed(Action::EditSchoolSetup),
+        "/api/v1/timetable/templates",
     ),
     r(
         "GET",

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod me;
 pub mod openapi;
 pub mod schools;
+pub mod setup;
 pub mod timetable;
 
 use crate::AppError;

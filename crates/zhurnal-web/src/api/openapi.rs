@@ -15,11 +15,13 @@ use utoipa::{Modify, OpenApi};
         super::schools::list_schools,
         super::timetable::get_timetable,
         super::timetable::get_calendar,
-        super::timetable::post_change
+        super::timetable::post_change,
+        super::setup::get_template,
+        super::setup::put_template
     ),
     components(schemas(super::ErrorBody, super::ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Tokens"), (name = "account", description = "The caller"), (name = "schools", description = "Schools"), (name = "timetable", description = "Calendar, timetable and its changes (§2.6)"))
+    tags((name = "auth", description = "Tokens"), (name = "account", description = "The caller"), (name = "schools", description = "Schools"), (name = "timetable", description = "Calendar, timetable and its changes (§2.6)"), (name = "setup", description = "School setup by the deputy director (§2.3–§2.6)"))
 )]
 pub struct ApiDoc;
 

@@ -4,8 +4,8 @@
 //! lessons from the chosen date.
 
 use super::auth::check_csrf;
-use super::changes::rederive;
 use super::timetable::pick_school;
+use super::weeks::{calendar_for, check_weeks, save_weeks};
 use super::{Chrome, html};
 use crate::ctx::Ctx;
 use crate::i18n::Tr;
@@ -15,16 +15,13 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::civil::Date;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use zhurnal_core::Action;
 use zhurnal_core::clock::{study_year_of, today_in};
-use zhurnal_core::timetable::{
-    Conflict, Entry, Slot, conflicts, hours_against_load, templates_in_force,
-};
+use zhurnal_core::timetable::{Entry, Slot};
 use zhurnal_core::timetable_csv::{CsvError, normalise_name, parse};
-use zhurnal_store::{AuditEntry, SchoolRow, StoreError};
+use zhurnal_store::SchoolRow;
 
 #[derive(Template)]
 #[template(path = "import.html")]
@@ -35,6 +32,8 @@ pub struct ImportPage {
     pub valid_from: String,
     pub csv: String,
     pub checked: bool,
+    /// «Lessons read: N; classes: M.»
+    pub summary: String,
     pub lines: usize,
     pub classes: usize,
     pub errors: Vec<String>,
@@ -73,6 +72,7 @@ fn blank(ctx: &Ctx, school: &SchoolRow, valid_from: String, csv: String) -> Impo
         valid_from,
         csv,
         checked: false,
+        summary: String::new(),
         lines: 0,
         classes: 0,
         errors: Vec::new(),
@@ -147,19 +147,13 @@ pub async fn import_post(
     let (school, _) = pick_school(&state, &ctx, &reach, Some(&form.school)).await?;
     let mut p = blank(&ctx, &school, form.valid_from.clone(), form.csv.clone());
     p.checked = true;
-    let valid_from = form.valid_from.trim().parse::<Date>().ok();
-    let calendar = match valid_from {
-        Some(d) => state.store.calendar(school.id, study_year_of(d)).await?,
-        None => None,
-    };
-    let (Some(valid_from), Some(calendar)) = (valid_from, calendar) else {
-        p.date_error = Some(t.s(if valid_from.is_none() {
-            "import.bad_date"
-        } else {
-            "import.no_calendar"
-        }));
-        p.errors.push(t.s("import.bad_date").to_owned());
-        return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    let (valid_from, calendar) = match calendar_for(&state, school.id, &form.valid_from).await? {
+        Ok(found) => found,
+        Err(key) => {
+            p.date_error = Some(t.s(key));
+            p.errors.push(t.s(key).to_owned());
+            return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
+        }
     };
     let (lines, csv_errors) = parse(&form.csv);
     p.errors
@@ -243,102 +237,17 @@ pub async fn import_post(
         }
     }
     p.classes = weeks.len();
-    // Double bookings against the whole school: the new weeks plus every other class's
-    // template in force on the start date.
-    let templates = state.store.templates(school.id).await?;
-    let mut all: Vec<Entry> = weeks.values().flatten().cloned().collect();
-    all.extend(
-        templates_in_force(&templates, valid_from)
-            .into_iter()
-            // Other classes of the same academic year (last year's classes end with it).
-            .filter(|w| {
-                !weeks.contains_key(&w.class_id) && classes.iter().any(|c| c.id == w.class_id)
-            })
-            .flat_map(|w| w.entries.iter().cloned()),
+    p.summary = format!(
+        "{}: {}; {}: {}.",
+        t.s("import.read"),
+        p.lines,
+        t.s("import.classes"),
+        p.classes
     );
-    let groups = state.store.group_classes(school.id).await?;
-    let lines_of = |ids: &[i64]| {
-        ids.iter()
-            .filter(|i| **i < 0)
-            .map(|i| (-i).to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    for c in conflicts(&all, &groups) {
-        let (key, ids) = match &c {
-            Conflict::Teacher { entries, .. } => ("import.teacher_busy", entries),
-            Conflict::Room { entries, .. } => ("import.room_busy", entries),
-            Conflict::Group { entries, .. } => ("import.class_busy", entries),
-        };
-        if ids.iter().any(|i| *i < 0) {
-            p.errors.push(format!(
-                "{} {}: {}",
-                t.s("import.lines"),
-                lines_of(ids),
-                t.s(key)
-            ));
-        }
-    }
-    // Hours against the load of the imported classes: a warning, the load may be wrong.
-    let load: Vec<(i64, i64, i64, i16)> = state
-        .store
-        .teaching_load(school.id)
-        .await?
-        .into_iter()
-        .filter(|l| weeks.contains_key(&l.group_id))
-        .map(|l| {
-            (
-                l.group_id,
-                l.subject_id,
-                l.teacher_id,
-                l.hours_per_week as i16,
-            )
-        })
-        .collect();
-    let new_entries: Vec<Entry> = weeks.values().flatten().cloned().collect();
-    for ((group, subject, teacher), planned, wanted) in hours_against_load(&new_entries, &load) {
-        let class = classes
-            .iter()
-            .find(|c| c.id == group)
-            .map_or(String::new(), |c| c.name.clone());
-        let subject = subjects
-            .iter()
-            .find(|s| s.0 == subject)
-            .map_or(String::new(), |s| s.1.clone());
-        let teacher = teachers
-            .iter()
-            .find(|p| p.id == teacher)
-            .map_or(String::new(), |p| p.short_name());
-        p.warnings.push(format!(
-            "{class}, {subject}, {teacher}: {} {planned}, {} {wanted}",
-            t.s("import.in_file"),
-            t.s("import.in_load")
-        ));
-    }
-    // One-off changes from that date on that point at lines of the replaced weeks would
-    // silently stop applying: say so before anything is saved.
-    let replaced: std::collections::HashSet<i64> = templates
-        .iter()
-        .filter(|w| weeks.contains_key(&w.class_id))
-        .flat_map(|w| w.entries.iter().map(|e| e.id))
-        .collect();
-    let orphaned = state
-        .store
-        .changes(school.id, valid_from, calendar.end)
-        .await?
-        .iter()
-        .filter(|c| c.date() >= valid_from)
-        .filter(|c| match c {
-            zhurnal_core::timetable::Change::Substitute { entry_id, .. }
-            | zhurnal_core::timetable::Change::Cancel { entry_id, .. }
-            | zhurnal_core::timetable::Change::Move { entry_id, .. } => replaced.contains(entry_id),
-            zhurnal_core::timetable::Change::Extra { .. } => false,
-        })
-        .count();
-    if orphaned > 0 {
-        p.warnings
-            .push(format!("{}: {orphaned}", t.s("import.orphaned_changes")));
-    }
+    let label = |id: i64| format!("{} {}", t.s("import.line"), -id);
+    let checked = check_weeks(&state, &t, &school, valid_from, &calendar, &weeks, &label).await?;
+    p.errors.extend(checked.errors);
+    p.warnings.extend(checked.warnings);
     if !p.errors.is_empty() || form.op != "apply" {
         let status = if p.errors.is_empty() {
             StatusCode::OK
@@ -347,34 +256,21 @@ pub async fn import_post(
         };
         return html(status, &p);
     }
-    let audit = AuditEntry {
-        school_id: Some(school.id),
-        action: "setup.timetable_import".into(),
-        target_kind: "school".into(),
-        target_id: school.id.to_string(),
-        details: serde_json::json!({ "valid_from": valid_from.to_string(), "classes": weeks.len(), "lines": lines.len() }).to_string(),
-        ..ctx.audit_base(state.clock.now_ms())
-    };
-    let weeks: Vec<(i64, Vec<Entry>)> = weeks.into_iter().collect();
-    match state
-        .store
-        .save_templates(school.id, valid_from, &weeks, &audit)
-        .await
-    {
-        Ok(()) => {}
-        Err(StoreError::Conflict(_)) => {
-            p.errors.push(t.s("import.changes_refer").to_owned());
-            return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
-        }
-        Err(e) => return Err(e.into()),
-    }
-    rederive(
+    let details = serde_json::json!({ "valid_from": valid_from.to_string(), "classes": weeks.len(), "lines": lines.len() });
+    if let Err(key) = save_weeks(
         &state,
-        school.id,
-        valid_from.max(calendar.start),
-        calendar.end,
+        &ctx,
+        &school,
+        (valid_from, &calendar),
+        weeks,
+        "setup.timetable_import",
+        details,
     )
-    .await?;
+    .await?
+    {
+        p.errors.push(t.s(key).to_owned());
+        return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    }
     Ok(Redirect::to(&format!(
         "/setup/timetable/import?school={}&done={}",
         school.id,

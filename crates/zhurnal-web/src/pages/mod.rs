@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod changes;
 pub mod classes;
 pub mod curriculum;
+pub mod grid;
 pub mod home;
 pub mod import;
 pub mod load;
@@ -18,6 +19,7 @@ pub mod promotion;
 pub mod schools;
 pub mod staff;
 pub mod timetable;
+pub mod weeks;
 
 use crate::ctx::{Ctx, LANG_COOKIE};
 use crate::error::safe_next;
@@ -61,7 +63,7 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 16] = [
+            let items: [(&'static str, &'static str, Action); 17] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
                 ("/timetable/changes", "nav.changes", Action::EditSchoolSetup),
@@ -81,6 +83,7 @@ impl Chrome {
                 ),
                 ("/setup/periods", "nav.periods", Action::EditSchoolSetup),
                 ("/setup/bells", "nav.bells", Action::EditSchoolSetup),
+                ("/setup/timetable/grid", "nav.grid", Action::EditSchoolSetup),
                 (
                     "/setup/timetable/import",
                     "nav.import",

@@ -44,14 +44,7 @@ on_both!(demo_logins, every_demo_login_lands_on_its_home);
 
 async fn the_demo_parent_sees_both_children(app: &TestApp) {
     let client = app.signed_in("parent").await;
-    let html = client
-        .get(app.at("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&client, "/").await;
     assert!(html.contains("7Б"), "the demo student's class");
     assert!(html.contains("3А"), "the sibling's class");
 }
@@ -252,14 +245,7 @@ async fn idle_and_absolute_timeouts(app: &TestApp) {
     app.clock.advance_secs(31 * 60);
     let res = client.get(app.at("/")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER, "idle for 31 minutes");
-    let login_page = client
-        .get(app.at("/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let login_page = app.page(&client, "/login").await;
     assert!(
         login_page.contains("Сеанс завершён"),
         "the person is told why"
@@ -351,14 +337,7 @@ async fn login_keeps_where_you_were_going(app: &TestApp) {
     let res = client.get(app.at("/audit")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()[LOCATION], "/login?next=/audit");
-    let page = client
-        .get(app.at("/login?next=/audit"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&client, "/login?next=/audit").await;
     let csrf = hidden_value(&page, "csrf").unwrap();
     assert_eq!(hidden_value(&page, "next").as_deref(), Some("/audit"));
     let res = client
@@ -375,14 +354,7 @@ async fn login_keeps_where_you_were_going(app: &TestApp) {
     assert_eq!(res.headers()[LOCATION], "/audit");
     // An off-site target is ignored.
     let client = app.client();
-    let page = client
-        .get(app.at("/login?next=//evil.example/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page(&client, "/login?next=//evil.example/").await;
     assert_eq!(hidden_value(&page, "next").as_deref(), Some("/"));
 }
 on_both!(next_after_login, login_keeps_where_you_were_going);
@@ -427,14 +399,7 @@ on_both!(foreign_origin, a_foreign_origin_is_refused);
 
 async fn adults_are_greeted_by_name_and_patronymic(app: &TestApp) {
     let client = app.signed_in("director").await;
-    let html = client
-        .get(app.at("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&client, "/").await;
     let h1 = html
         .split("<h1>")
         .nth(1)
@@ -572,14 +537,7 @@ async fn failed_logins_of_staff_reach_their_school_audit(app: &TestApp) {
         .unwrap();
     assert_eq!(failure.school_id, Some(1));
     let director = app.signed_in("director").await;
-    let html = director
-        .get(app.at("/audit"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&director, "/audit").await;
     assert!(
         html.contains("login clerk"),
         "the director sees the failed attempt on their clerk"

@@ -177,6 +177,30 @@ impl TestApp {
         client
     }
 
+    /// The text of a page, opened by `client`.
+    pub async fn page(&self, client: &Client, path: &str) -> String {
+        client
+            .get(self.at(path))
+            .send()
+            .await
+            .expect("GET page")
+            .text()
+            .await
+            .expect("page body")
+    }
+
+    /// The id of a class of the demo school's current year, by name.
+    pub async fn class_id(&self, name: &str) -> i64 {
+        self.store
+            .school_classes(1, 2026)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("no class {name}"))
+            .id
+    }
+
     /// A bearer token for a demo login.
     pub async fn token(&self, login: &str) -> String {
         let res = self

@@ -6,6 +6,7 @@ mod helpers;
 mod api;
 mod auth;
 mod cli;
+mod grid;
 mod permissions;
 mod security;
 mod timetable;

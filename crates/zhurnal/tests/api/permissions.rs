@@ -163,14 +163,7 @@ async fn a_school_outside_scope_is_like_no_school(app: &TestApp) {
         before + 1,
         "only the real school is audited as a denial"
     );
-    let list = director
-        .get(app.at("/schools"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = app.page(&director, "/schools").await;
     assert!(list.contains("МБОУ СОШ № 7") && !list.contains("МБОУ СОШ № 12"));
     // The inspector sees every school of the municipality.
     let inspector = app.signed_in("inspector").await;
@@ -183,14 +176,7 @@ async fn a_school_outside_scope_is_like_no_school(app: &TestApp) {
             .status(),
         StatusCode::OK
     );
-    let list = inspector
-        .get(app.at("/schools"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = app.page(&inspector, "/schools").await;
     assert!(list.contains("МБОУ СОШ № 7") && list.contains("МБОУ СОШ № 12"));
 }
 on_both!(object_scope, a_school_outside_scope_is_like_no_school);
@@ -199,14 +185,7 @@ async fn the_audit_log_shows_the_readers_scope(app: &TestApp) {
     // Events: a failed and a successful login at school 1.
     let _ = app.web_login("teacher", "wrong-password").await;
     let director = app.signed_in("director").await;
-    let html = director
-        .get(app.at("/audit"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&director, "/audit").await;
     assert!(html.contains("auth.login"));
     assert!(
         html.contains(">director<"),
@@ -232,14 +211,7 @@ async fn the_audit_log_shows_the_readers_scope(app: &TestApp) {
             .status(),
         StatusCode::OK
     );
-    let html = operator
-        .get(app.at("/audit?school=m1"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&operator, "/audit?school=m1").await;
     assert!(html.contains(">operator<"));
 }
 on_both!(audit_page, the_audit_log_shows_the_readers_scope);

@@ -93,14 +93,7 @@ async fn names_are_escaped(app: &TestApp) {
         .unwrap();
     let (client, res) = app.web_login("xss-test", "a long enough password").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
-    let html = client
-        .get(app.at("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&client, "/").await;
     assert!(!html.contains("<script>alert(1)</script>"));
     assert!(
         html.contains("&#60;script&#62;alert(1)&#60;/script&#62;")
@@ -182,24 +175,10 @@ async fn the_language_switch_remembers(app: &TestApp) {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert_eq!(res.headers()["location"], "/account");
-    let html = client
-        .get(app.at("/account"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&client, "/account").await;
     assert!(html.contains("<html lang=\"en\">") && html.contains("Change password"));
     let other = app.signed_in("teacher").await;
-    let html = other
-        .get(app.at("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&other, "/").await;
     assert!(
         html.contains("<html lang=\"ru\">"),
         "a GET did not change the account"
@@ -214,14 +193,7 @@ async fn the_language_switch_remembers(app: &TestApp) {
         .unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let third = app.signed_in("teacher").await;
-    let html = third
-        .get(app.at("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&third, "/").await;
     assert!(
         html.contains("<html lang=\"en\">"),
         "a new browser gets the account's language"

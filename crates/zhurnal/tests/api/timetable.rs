@@ -6,64 +6,37 @@ use jiff::civil::Date;
 use reqwest::StatusCode;
 use zhurnal_store::LessonRow;
 
-async fn class_id(app: &TestApp, name: &str) -> i64 {
-    app.store
-        .school_classes(1, 2026)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.name == name)
-        .unwrap()
-        .id
-}
-
 async fn lessons_on(app: &TestApp, class: i64, d: Date) -> Vec<LessonRow> {
     app.store.class_lessons(1, class, d, d).await.unwrap()
 }
 
 async fn weeks_follow_the_calendar(app: &TestApp) {
-    let class = class_id(app, "7Б").await;
+    let class = app.class_id("7Б").await;
     let client = app.signed_in("classteacher").await;
-    let html = client
-        .get(app.at("/timetable"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&client, "/timetable").await;
     assert!(
         html.contains("Расписание уроков:"),
         "a teacher sees their own lessons by default"
     );
-    let html = client
-        .get(app.at(&format!("/timetable?class={class}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app
+        .page(&client, &format!("/timetable?class={class}"))
+        .await;
     assert!(html.contains("Расписание класса 7Б"));
     assert!(html.contains("08:30–09:15"), "bell times");
     // The autumn break and the public holiday are named, with no lessons.
-    let html = client
-        .get(app.at(&format!("/timetable?class={class}&date=2026-10-28")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app
+        .page(
+            &client,
+            &format!("/timetable?class={class}&date=2026-10-28"),
+        )
+        .await;
     assert!(html.contains("Осенние каникулы") && html.contains("На этой неделе уроков нет"));
-    let html = client
-        .get(app.at(&format!("/timetable?class={class}&date=2026-11-04")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app
+        .page(
+            &client,
+            &format!("/timetable?class={class}&date=2026-11-04"),
+        )
+        .await;
     assert!(html.contains("День народного единства"));
     assert!(
         lessons_on(app, class, Date::constant(2026, 11, 4))
@@ -79,14 +52,7 @@ async fn weeks_follow_the_calendar(app: &TestApp) {
     );
     // The demo teacher teaches algebra in 7Б, and sees it in their own timetable.
     let teacher = app.signed_in("teacher").await;
-    let html = teacher
-        .get(app.at("/timetable?date=2026-11-30"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&teacher, "/timetable?date=2026-11-30").await;
     assert!(html.contains("Расписание уроков:") && html.contains("7Б") && html.contains("Алгебра"));
     // A bad date is a clear 400; a class of another school is like none.
     assert_eq!(
@@ -140,7 +106,7 @@ async fn post_change(
 }
 
 async fn the_deputy_substitutes_cancels_and_moves(app: &TestApp) {
-    let class = class_id(app, "7Б").await;
+    let class = app.class_id("7Б").await;
     let class_s = class.to_string();
     let monday = Date::constant(2026, 11, 30);
     let before = lessons_on(app, class, monday).await;
@@ -199,14 +165,12 @@ async fn the_deputy_substitutes_cancels_and_moves(app: &TestApp) {
         sub_week.iter().any(|l| l.id == first.id),
         "the substitute has the lesson in their timetable"
     );
-    let html = deputy
-        .get(app.at(&format!("/timetable?class={class}&date=2026-11-30")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app
+        .page(
+            &deputy,
+            &format!("/timetable?class={class}&date=2026-11-30"),
+        )
+        .await;
     assert!(
         html.contains("замена, вместо"),
         "the class timetable shows the substitution"
@@ -287,14 +251,12 @@ async fn the_deputy_substitutes_cancels_and_moves(app: &TestApp) {
 
     // The moved lesson is not offered as a target on its new day: it is changed through
     // its move, and a change aimed at it is refused.
-    let page = deputy
-        .get(app.at(&format!("/timetable/changes?class={class}&date=2026-12-01")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app
+        .page(
+            &deputy,
+            &format!("/timetable/changes?class={class}&date=2026-12-01"),
+        )
+        .await;
     assert!(
         !page.contains(&format!("value=\"{entry2}\"")),
         "the moved lesson is not a target"
@@ -438,16 +400,9 @@ async fn post_calendar(
 }
 
 async fn the_deputy_keeps_the_calendar(app: &TestApp) {
-    let class = class_id(app, "7Б").await;
+    let class = app.class_id("7Б").await;
     let deputy = app.signed_in("deputy").await;
-    let html = deputy
-        .get(app.at("/setup/calendar"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&deputy, "/setup/calendar").await;
     assert!(
         html.contains("2026/2027")
             && html.contains("Осенние каникулы")
@@ -499,19 +454,17 @@ async fn the_deputy_keeps_the_calendar(app: &TestApp) {
         (before[0].id, "cancelled"),
         "kept, marked cancelled, never silently deleted"
     );
-    let first_grade = class_id(app, "1А").await;
+    let first_grade = app.class_id("1А").await;
     assert!(
         !lessons_on(app, first_grade, tuesday).await.is_empty(),
         "grades 1–4 still study"
     );
-    let html = deputy
-        .get(app.at(&format!("/timetable?class={class}&date=2026-12-08")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app
+        .page(
+            &deputy,
+            &format!("/timetable?class={class}&date=2026-12-08"),
+        )
+        .await;
     assert!(html.contains("Карантин") && html.contains("отменён"));
 
     // A Saturday worked on Monday's timetable.
@@ -554,14 +507,7 @@ async fn the_deputy_keeps_the_calendar(app: &TestApp) {
     );
 
     // Removing the quarantine brings the lessons back, the kept one in place.
-    let html = deputy
-        .get(app.at("/setup/calendar"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&deputy, "/setup/calendar").await;
     let index = html
         .split("Карантин")
         .nth(1)
@@ -606,7 +552,7 @@ async fn the_deputy_keeps_the_calendar(app: &TestApp) {
 on_both!(calendar, the_deputy_keeps_the_calendar);
 
 async fn the_timetable_through_the_api(app: &TestApp) {
-    let class = class_id(app, "7Б").await;
+    let class = app.class_id("7Б").await;
     let token = app.token("classteacher").await;
     let get = |url: String, token: String| {
         let client = app.client();
@@ -759,14 +705,7 @@ on_both!(api, the_timetable_through_the_api);
 
 async fn the_bells_are_checked_before_saving(app: &TestApp) {
     let deputy = app.signed_in("deputy").await;
-    let html = deputy
-        .get(app.at("/setup/bells"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&deputy, "/setup/bells").await;
     assert!(
         html.contains("value=\"08:30\"") && html.contains("value=\"15:05\""),
         "the demo's bells are shown"
@@ -821,16 +760,11 @@ async fn the_bells_are_checked_before_saving(app: &TestApp) {
 on_both!(bells, the_bells_are_checked_before_saving);
 
 async fn the_load_is_compared_with_the_timetable(app: &TestApp) {
-    let class = class_id(app, "7Б").await;
+    let class = app.class_id("7Б").await;
     let deputy = app.signed_in("deputy").await;
-    let html = deputy
-        .get(app.at(&format!("/setup/load?class={class}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app
+        .page(&deputy, &format!("/setup/load?class={class}"))
+        .await;
     assert!(html.contains("Алгебра") && html.contains("По учителям"));
     // Every line of 7Б's load is listed, and the timetable column is filled from the templates.
     let load = app.store.teaching_load(1).await.unwrap();
@@ -864,7 +798,7 @@ async fn post_import(
 }
 
 async fn a_timetable_is_imported_all_or_nothing(app: &TestApp) {
-    let class = class_id(app, "7Б").await;
+    let class = app.class_id("7Б").await;
     let deputy = app.signed_in("deputy").await;
     // The algebra teacher of 7Б (the demo teacher), and a teacher busy elsewhere on Monday 1.
     let monday = Date::constant(2026, 12, 7);
@@ -883,7 +817,7 @@ async fn a_timetable_is_imported_all_or_nothing(app: &TestApp) {
             .unwrap()
             .full_name()
     };
-    let other_class = class_id(app, "5А").await;
+    let other_class = app.class_id("5А").await;
     let busy = lessons_on(app, other_class, monday)
         .await
         .into_iter()
@@ -1013,14 +947,7 @@ on_both!(import, a_timetable_is_imported_all_or_nothing);
 
 async fn classes_and_subgroups(app: &TestApp) {
     let deputy = app.signed_in("deputy").await;
-    let html = deputy
-        .get(app.at("/setup/classes"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&deputy, "/setup/classes").await;
     assert!(html.contains("2026/2027") && html.contains(">7Б<"));
     let csrf = hidden_value(&html, "csrf").unwrap();
     let teacher = app.store.school_teachers(1).await.unwrap()[0]
@@ -1085,7 +1012,7 @@ async fn classes_and_subgroups(app: &TestApp) {
         assert!(res.text().await.unwrap().contains(expected), "{expected}");
     }
     // A language group of three students of 7Б.
-    let class = class_id(app, "7Б").await;
+    let class = app.class_id("7Б").await;
     let members = app.store.group_members(1, class).await.unwrap();
     let mut f: Vec<(&'static str, String)> = vec![
         ("op", "create_subgroup".into()),
@@ -1114,7 +1041,7 @@ async fn classes_and_subgroups(app: &TestApp) {
     // A student of another class cannot be put in it.
     let other = app
         .store
-        .group_members(1, class_id(app, "5А").await)
+        .group_members(1, app.class_id("5А").await)
         .await
         .unwrap()[0]
         .id
@@ -1150,14 +1077,7 @@ on_both!(classes, classes_and_subgroups);
 
 async fn the_school_profile(app: &TestApp) {
     let deputy = app.signed_in("deputy").await;
-    let html = deputy
-        .get(app.at("/setup/profile"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&deputy, "/setup/profile").await;
     assert!(html.contains("МБОУ СОШ № 7") && html.contains("value=\"Asia/Vladivostok\" selected"));
     let csrf = hidden_value(&html, "csrf").unwrap();
     let mut form = vec![
@@ -1207,26 +1127,12 @@ on_both!(profile, the_school_profile);
 
 async fn the_curriculum_plan(app: &TestApp) {
     let deputy = app.signed_in("deputy").await;
-    let html = deputy
-        .get(app.at("/setup/curriculum?parallel=1"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&deputy, "/setup/curriculum?parallel=1").await;
     assert!(
         html.contains("начальное общее") && html.contains("value=\"none\" selected"),
         "grade 1 is not marked by default"
     );
-    let html = deputy
-        .get(app.at("/setup/curriculum?parallel=7"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&deputy, "/setup/curriculum?parallel=7").await;
     let csrf = hidden_value(&html, "csrf").unwrap();
     let plan = app.store.curriculum(1, 2026, 7).await.unwrap();
     let algebra = plan.iter().find(|r| r.subject_name == "Алгебра").unwrap();
@@ -1320,14 +1226,7 @@ on_both!(curriculum, the_curriculum_plan);
 
 async fn the_staff_list(app: &TestApp) {
     let deputy = app.signed_in("deputy").await;
-    let html = deputy
-        .get(app.at("/setup/staff"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&deputy, "/setup/staff").await;
     assert!(
         html.contains("Директор")
             && html.contains("Алгебра")
@@ -1377,14 +1276,7 @@ async fn the_staff_list(app: &TestApp) {
         before + 1,
         "a new teacher of the school"
     );
-    let html = deputy
-        .get(app.at("/setup/staff"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&deputy, "/setup/staff").await;
     assert!(html.contains("Соколова Ирина Олеговна") && html.contains("Учитель информатики"));
     assert_eq!(app.audit_count("staff.add").await, 1);
 }
@@ -1392,20 +1284,13 @@ on_both!(staff, the_staff_list);
 
 async fn promotion_by_order(app: &TestApp) {
     let deputy = app.signed_in("deputy").await;
-    let html = deputy
-        .get(app.at("/setup/promotion"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&deputy, "/setup/promotion").await;
     assert!(html.contains("Приказов ещё нет"));
     let csrf = hidden_value(&html, "csrf").unwrap();
-    let class7 = class_id(app, "7Б").await;
+    let class7 = app.class_id("7Б").await;
     let members = app.store.group_members(1, class7).await.unwrap();
     let (retained, conditional) = (&members[1], &members[2]);
-    let class11 = class_id(app, "11А").await;
+    let class11 = app.class_id("11А").await;
     let graduates = app.store.group_members(1, class11).await.unwrap().len();
     let name = |p: &zhurnal_store::PersonRow| {
         format!("{} {} {}", p.last_name, p.first_name, p.middle_name)
@@ -1488,14 +1373,7 @@ async fn promotion_by_order(app: &TestApp) {
             .is_empty(),
         "{graduates} graduates left"
     );
-    let html = deputy
-        .get(app.at("/setup/promotion"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&deputy, "/setup/promotion").await;
     assert!(html.contains("12-о") && html.contains("в срок"));
     // Only once a year.
     let res = post("apply", "13-о", String::new()).await.unwrap();
@@ -1506,15 +1384,10 @@ on_both!(promotion, promotion_by_order);
 
 async fn the_deputy_edits_the_load_and_subjects(app: &TestApp) {
     let deputy = app.signed_in("deputy").await;
-    let class = class_id(app, "7Б").await;
-    let html = deputy
-        .get(app.at(&format!("/setup/load?class={class}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let class = app.class_id("7Б").await;
+    let html = app
+        .page(&deputy, &format!("/setup/load?class={class}"))
+        .await;
     let csrf = hidden_value(&html, "csrf").unwrap();
     // A new subject, then a load line for it.
     let form = [
@@ -1594,14 +1467,9 @@ async fn the_deputy_edits_the_load_and_subjects(app: &TestApp) {
         .find(|l| l.subject_name == "Шахматы")
         .expect("added");
     assert_eq!((line.group_id, line.hours_per_week), (class, 1));
-    let html = deputy
-        .get(app.at(&format!("/setup/load?class={class}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app
+        .page(&deputy, &format!("/setup/load?class={class}"))
+        .await;
     assert!(html.contains("Шахматы"));
     // Another school's line cannot be removed from here; this one can.
     let other = app.store.teaching_load(2).await.unwrap()[0].id.to_string();
@@ -1630,14 +1498,7 @@ async fn the_deputy_edits_the_load_and_subjects(app: &TestApp) {
     );
     // The teacher sees the report but no editing form.
     let teacher_client = app.signed_in("teacher").await;
-    let html = teacher_client
-        .get(app.at("/setup/load"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&teacher_client, "/setup/load").await;
     assert!(html.contains("По учителям") && !html.contains("name=\"op\" value=\"add\""));
     assert_eq!(app.audit_count("setup.load_add").await, 1);
     assert_eq!(app.audit_count("setup.load_remove").await, 1);
@@ -1794,7 +1655,7 @@ async fn the_deputy_prepares_the_next_year(app: &TestApp) {
         vec![("2027-09-06", 1), ("2027-09-08", 2), ("2027-09-10", 3)]
     );
     // Last year's classes have no lessons in the new year.
-    let old_7b = class_id(app, "7Б").await;
+    let old_7b = app.class_id("7Б").await;
     assert!(
         app.store
             .class_lessons(1, old_7b, monday, monday)
@@ -1802,28 +1663,19 @@ async fn the_deputy_prepares_the_next_year(app: &TestApp) {
             .unwrap()
             .is_empty()
     );
-    let html = deputy
-        .get(app.at(&format!("/timetable?class={}&date=2027-09-06", eight_b.id)))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app
+        .page(
+            &deputy,
+            &format!("/timetable?class={}&date=2027-09-06", eight_b.id),
+        )
+        .await;
     assert!(html.contains("Расписание класса 8Б") && html.contains("Алгебра"));
 }
 on_both!(next_year, the_deputy_prepares_the_next_year);
 
 async fn the_reporting_periods(app: &TestApp) {
     let deputy = app.signed_in("deputy").await;
-    let html = deputy
-        .get(app.at("/setup/periods"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let html = app.page(&deputy, "/setup/periods").await;
     assert!(html.contains("value=\"I четверть\"") && html.contains("value=\"2026-10-24\""));
     let csrf = hidden_value(&html, "csrf").unwrap();
     let before = app.store.periods(1, 2026).await.unwrap();
