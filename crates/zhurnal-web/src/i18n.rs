@@ -720,6 +720,19 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "это не класс и не его подгруппа",
             "neither the class nor one of its subgroups",
         ),
+        "api.week_days" => (
+            "учебная неделя — 5 или 6 дней",
+            "the study week is 5 or 6 days",
+        ),
+        "api.moved_kind" => (
+            "вид дня: working или day_off",
+            "the kind is working or day_off",
+        ),
+        "api.subject_twice" => ("предмет указан дважды", "the subject is given twice"),
+        "api.grading" => (
+            "оценивание: five_point, pass_fail или none",
+            "grading is five_point, pass_fail or none",
+        ),
         "nav.grid" => ("Сетка расписания", "Timetable grid"),
         "grid.title" => ("Расписание класса: сетка", "A class's weekly timetable"),
         "grid.intro" => (

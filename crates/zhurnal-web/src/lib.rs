@@ -15,7 +15,7 @@ pub use error::AppError;
 
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use zhurnal_core::clock::Clock;
@@ -163,7 +163,31 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/schools", get(api::schools::list_schools))
         .route(
             "/api/v1/schools/{id}/calendar",
-            get(api::timetable::get_calendar),
+            get(api::timetable::get_calendar).put(api::year::put_calendar),
+        )
+        .route(
+            "/api/v1/schools/{id}/calendar/next",
+            post(api::year::post_next_year),
+        )
+        .route(
+            "/api/v1/schools/{id}/curriculum",
+            get(api::year::get_curriculum).put(api::year::put_curriculum),
+        )
+        .route(
+            "/api/v1/schools/{id}/classes",
+            get(api::year::get_classes).post(api::year::post_class),
+        )
+        .route(
+            "/api/v1/schools/{id}/subgroups",
+            post(api::year::post_subgroup),
+        )
+        .route(
+            "/api/v1/schools/{id}/load",
+            get(api::year::get_load).post(api::year::post_load),
+        )
+        .route(
+            "/api/v1/schools/{id}/load/{line}",
+            delete(api::year::delete_load),
         )
         .route("/api/v1/timetable", get(api::timetable::get_timetable))
         .route(

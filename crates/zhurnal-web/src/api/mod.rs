@@ -8,6 +8,7 @@ pub mod openapi;
 pub mod schools;
 pub mod setup;
 pub mod timetable;
+pub mod year;
 
 use crate::AppError;
 use axum::extract::{FromRequest, Request};

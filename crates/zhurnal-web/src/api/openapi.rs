@@ -17,7 +17,17 @@ use utoipa::{Modify, OpenApi};
         super::timetable::get_calendar,
         super::timetable::post_change,
         super::setup::get_template,
-        super::setup::put_template
+        super::setup::put_template,
+        super::year::put_calendar,
+        super::year::post_next_year,
+        super::year::get_curriculum,
+        super::year::put_curriculum,
+        super::year::get_classes,
+        super::year::post_class,
+        super::year::post_subgroup,
+        super::year::get_load,
+        super::year::post_load,
+        super::year::delete_load
     ),
     components(schemas(super::ErrorBody, super::ErrorDetail)),
     modifiers(&BearerAuth),

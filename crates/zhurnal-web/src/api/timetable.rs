@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use zhurnal_core::Action;
-use zhurnal_core::calendar::MovedDay;
+use zhurnal_core::calendar::{Calendar, MovedDay};
 use zhurnal_core::clock::{study_year_of, today_in};
 use zhurnal_store::LessonRow;
 
@@ -230,8 +230,13 @@ pub async fn get_calendar(
         .calendar(school.id, year)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(Json(CalendarOut {
-        school_id: school.id,
+    Ok(Json(calendar_out(school.id, year, &cal)))
+}
+
+/// A calendar as the API shows it.
+pub fn calendar_out(school_id: i64, year: i16, cal: &Calendar) -> CalendarOut {
+    CalendarOut {
+        school_id,
         study_year: year,
         start: cal.start.to_string(),
         end: cal.end.to_string(),
@@ -268,7 +273,7 @@ pub async fn get_calendar(
                 },
             })
             .collect(),
-    }))
+    }
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -224,7 +224,7 @@ pub async fn calendar_get(
     html(StatusCode::OK, &p)
 }
 
-fn error_key(e: CalendarError) -> &'static str {
+pub fn error_key(e: CalendarError) -> &'static str {
     match e {
         CalendarError::YearReversed => "calendar.year_reversed",
         CalendarError::HolidayReversed(_) => "calendar.holiday_reversed",
@@ -355,30 +355,53 @@ pub async fn calendar_post(
         p.summary = Some(t.s("account.form_errors").to_owned());
         return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
-    let audit = AuditEntry {
-        school_id: Some(school.id),
-        action: "setup.calendar".into(),
-        target_kind: "academic_year".into(),
-        target_id: target_year.to_string(),
-        details: serde_json::json!({ "op": form.op }).to_string(),
-        ..ctx.audit_base(state.clock.now_ms())
-    };
-    state
-        .store
-        .save_calendar(school.id, target_year, &cal, &audit)
-        .await?;
-    // The lessons of the year follow the calendar. A new year has no classes yet (they come
-    // with promotion), so there is nothing to derive for it.
-    if target_year == year {
-        let (from, to) = match &existing {
-            Some(old) => (old.start.min(cal.start), old.end.max(cal.end)),
-            None => (cal.start, cal.end),
-        };
-        rederive(&state, school.id, from, to).await?;
-    }
+    store_calendar(
+        &state,
+        &ctx,
+        &school,
+        (year, target_year),
+        existing.as_ref(),
+        &cal,
+        &form.op,
+    )
+    .await?;
     Ok(Redirect::to(&format!(
         "/setup/calendar?school={}&year={target_year}&done=1",
         school.id
     ))
     .into_response())
+}
+
+/// Saves a checked calendar as `target_year`'s, audited with the operation that made it, and
+/// derives the lessons of the year shown (`year`) again: they follow the calendar. A new year
+/// has no classes yet (they come with promotion), so there is nothing to derive for it.
+pub async fn store_calendar(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    (year, target_year): (i16, i16),
+    existing: Option<&Calendar>,
+    cal: &Calendar,
+    op: &str,
+) -> Result<(), AppError> {
+    let audit = AuditEntry {
+        school_id: Some(school.id),
+        action: "setup.calendar".into(),
+        target_kind: "academic_year".into(),
+        target_id: target_year.to_string(),
+        details: serde_json::json!({ "op": op }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    state
+        .store
+        .save_calendar(school.id, target_year, cal, &audit)
+        .await?;
+    if target_year == year {
+        let (from, to) = match existing {
+            Some(old) => (old.start.min(cal.start), old.end.max(cal.end)),
+            None => (cal.start, cal.end),
+        };
+        rederive(state, school.id, from, to).await?;
+    }
+    Ok(())
 }

@@ -189,65 +189,22 @@ pub async fn classes_post(
     let t = ctx.t();
     let year = form.one("year").parse::<i16>().ok();
     let (school, year) = school_and_year(&state, &ctx, Some(form.one("school")), year).await?;
-    let audit = |action: &str| AuditEntry {
-        school_id: Some(school.id),
-        action: action.into(),
-        ..ctx.audit_base(state.clock.now_ms())
-    };
     match form.one("op") {
         "create_class" => {
-            let parallel = form
-                .one("parallel")
-                .trim()
-                .parse::<i16>()
-                .ok()
-                .filter(|n| (1..=11).contains(n));
-            let letter = form.one("letter").trim().to_uppercase();
-            let capacity = form
-                .one("capacity")
-                .trim()
-                .parse::<i32>()
-                .ok()
-                .filter(|n| (1..=40).contains(n));
-            let teachers = state.store.school_teachers(school.id).await?;
-            let teacher = form
-                .one("teacher")
-                .parse::<i64>()
-                .ok()
-                .filter(|id| teachers.iter().any(|p| p.id == *id));
-            let error = if parallel.is_none() {
-                Some("classes.bad_parallel")
-            } else if letter.is_empty() || letter.chars().count() > 10 {
-                Some("classes.bad_letter")
-            } else if capacity.is_none() {
-                Some("classes.bad_capacity")
-            } else if !form.one("teacher").is_empty() && teacher.is_none() {
-                Some("classes.bad_teacher")
-            } else {
-                None
-            };
-            let result = match (error, parallel) {
-                (None, Some(parallel)) => {
-                    let new = NewClass {
-                        study_year: year,
-                        parallel,
-                        letter: &letter,
-                        class_teacher_id: teacher,
-                        capacity,
-                    };
-                    match state
-                        .store
-                        .create_class(school.id, &new, &audit("setup.class"))
-                        .await
-                    {
-                        Ok(_) => Ok(()),
-                        Err(StoreError::Conflict(_)) => Err("classes.exists"),
-                        Err(e) => return Err(e.into()),
-                    }
-                }
-                (Some(e), _) => Err(e),
-                _ => Err("classes.bad_parallel"),
-            };
+            let result = add_class(
+                &state,
+                &ctx,
+                &school,
+                year,
+                [
+                    form.one("parallel"),
+                    form.one("letter"),
+                    form.one("capacity"),
+                    form.one("teacher"),
+                ],
+            )
+            .await?
+            .map(|_| ());
             match result {
                 Ok(()) => Ok(Redirect::to(&format!(
                     "/setup/classes?school={}&year={year}&done=class",
@@ -272,42 +229,9 @@ pub async fn classes_post(
                 .iter()
                 .filter_map(|s| s.parse().ok())
                 .collect();
-            let error = if name.is_empty() || name.chars().count() > 80 {
-                Some("classes.bad_subgroup_name")
-            } else if members.is_empty() {
-                Some("classes.no_members")
-            } else {
-                None
-            };
-            let today = today_in(state.clock.now(), &school.time_zone).to_string();
-            let result = match error {
-                Some(e) => Err(e),
-                None => match state
-                    .store
-                    .create_subgroup(
-                        school.id,
-                        class,
-                        &name,
-                        &members,
-                        &today,
-                        &audit("setup.subgroup"),
-                    )
-                    .await
-                {
-                    Ok(_) => Ok(()),
-                    Err(StoreError::Conflict(_)) => Err("classes.exists"),
-                    Err(StoreError::NotFound) => {
-                        return Err(crate::routes::deny_object(
-                            &state,
-                            &ctx,
-                            "edu_group",
-                            &class.to_string(),
-                        )
-                        .await);
-                    }
-                    Err(e) => return Err(e.into()),
-                },
-            };
+            let result = add_subgroup(&state, &ctx, &school, class, &name, &members)
+                .await?
+                .map(|_| ());
             match result {
                 Ok(()) => Ok(Redirect::to(&format!(
                     "/setup/classes?school={}&year={year}&class={class}&done=subgroup",
@@ -326,5 +250,98 @@ pub async fn classes_post(
             }
         }
         _ => Err(AppError::BadRequest("unknown operation".into())),
+    }
+}
+
+/// Creates a class of `year` from what the person typed: parallel, letter, capacity and the
+/// class teacher's person id (may be empty). `Err(key)` names what is wrong.
+pub async fn add_class(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    year: i16,
+    [parallel, letter, capacity, teacher]: [&str; 4],
+) -> Result<Result<i64, &'static str>, AppError> {
+    let parallel = parallel
+        .trim()
+        .parse::<i16>()
+        .ok()
+        .filter(|n| (1..=11).contains(n));
+    let letter = letter.trim().to_uppercase();
+    let capacity = capacity
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|n| (1..=40).contains(n));
+    let teachers = state.store.school_teachers(school.id).await?;
+    let teacher_id = teacher
+        .parse::<i64>()
+        .ok()
+        .filter(|id| teachers.iter().any(|p| p.id == *id));
+    let Some(parallel) = parallel else {
+        return Ok(Err("classes.bad_parallel"));
+    };
+    if letter.is_empty() || letter.chars().count() > 10 {
+        return Ok(Err("classes.bad_letter"));
+    }
+    if capacity.is_none() {
+        return Ok(Err("classes.bad_capacity"));
+    }
+    if !teacher.is_empty() && teacher_id.is_none() {
+        return Ok(Err("classes.bad_teacher"));
+    }
+    let new = NewClass {
+        study_year: year,
+        parallel,
+        letter: &letter,
+        class_teacher_id: teacher_id,
+        capacity,
+    };
+    let audit = AuditEntry {
+        school_id: Some(school.id),
+        action: "setup.class".into(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    match state.store.create_class(school.id, &new, &audit).await {
+        Ok(id) => Ok(Ok(id)),
+        Err(StoreError::Conflict(_)) => Ok(Err("classes.exists")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Creates a subgroup of a class from some of its students; a class outside the school
+/// answers 404 (audited).
+pub async fn add_subgroup(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    class: i64,
+    name: &str,
+    members: &[i64],
+) -> Result<Result<i64, &'static str>, AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 80 {
+        return Ok(Err("classes.bad_subgroup_name"));
+    }
+    if members.is_empty() {
+        return Ok(Err("classes.no_members"));
+    }
+    let today = today_in(state.clock.now(), &school.time_zone).to_string();
+    let audit = AuditEntry {
+        school_id: Some(school.id),
+        action: "setup.subgroup".into(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    match state
+        .store
+        .create_subgroup(school.id, class, name, members, &today, &audit)
+        .await
+    {
+        Ok(id) => Ok(Ok(id)),
+        Err(StoreError::Conflict(_)) => Ok(Err("classes.exists")),
+        Err(StoreError::NotFound) => {
+            Err(crate::routes::deny_object(state, ctx, "edu_group", &class.to_string()).await)
+        }
+        Err(e) => Err(e.into()),
     }
 }

@@ -72,7 +72,7 @@ async fn school_year(
     Ok((school, year))
 }
 
-fn week_of(school: &SchoolRow) -> StudyWeek {
+pub fn week_of(school: &SchoolRow) -> StudyWeek {
     if school.study_week == 6 {
         StudyWeek::Six
     } else {
@@ -262,21 +262,34 @@ pub async fn curriculum_post(
         ));
         return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
-    let audit = AuditEntry {
-        school_id: Some(school.id),
-        action: "setup.curriculum".into(),
-        target_kind: "parallel".into(),
-        target_id: parallel.to_string(),
-        details: serde_json::json!({ "study_year": year, "hours": p.total }).to_string(),
-        ..ctx.audit_base(state.clock.now_ms())
-    };
-    state
-        .store
-        .save_curriculum(school.id, year, parallel, &rows, &audit)
-        .await?;
+    store_curriculum(&state, &ctx, &school, (year, parallel), &rows, p.total).await?;
     Ok(Redirect::to(&format!(
         "/setup/curriculum?school={}&parallel={parallel}&saved=1",
         school.id
     ))
     .into_response())
+}
+
+/// Saves a parallel's plan — (subject, weekly hours, grading code) — checked by the caller.
+pub async fn store_curriculum(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    (year, parallel): (i16, i16),
+    rows: &[(i64, i32, &'static str)],
+    total: i32,
+) -> Result<(), AppError> {
+    let audit = AuditEntry {
+        school_id: Some(school.id),
+        action: "setup.curriculum".into(),
+        target_kind: "parallel".into(),
+        target_id: parallel.to_string(),
+        details: serde_json::json!({ "study_year": year, "hours": total }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    state
+        .store
+        .save_curriculum(school.id, year, parallel, rows, &audit)
+        .await?;
+    Ok(())
 }

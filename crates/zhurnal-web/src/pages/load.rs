@@ -243,56 +243,19 @@ pub async fn load_post(
     );
     let id = |name: &str| form.one(name).parse::<i64>().ok();
     let result = match form.one("op") {
-        "add" => match (
-            id("group"),
-            id("subject"),
-            id("teacher"),
-            form.one("hours")
-                .trim()
-                .parse::<i32>()
-                .ok()
-                .filter(|h| (1..=10).contains(h)),
-        ) {
-            (Some(g), Some(s), Some(t), Some(h)) => {
-                let audit = zhurnal_store::AuditEntry {
-                    school_id: Some(school.id),
-                    action: "setup.load_add".into(),
-                    ..ctx.audit_base(state.clock.now_ms())
-                };
-                match state
-                    .store
-                    .add_assignment(school.id, g, s, t, h, &audit)
-                    .await
-                {
-                    Ok(_) => Ok(()),
-                    Err(StoreError::Conflict(_)) => Err("load.exists"),
-                    Err(StoreError::NotFound) => Err("load.pick_all"),
-                    Err(e) => return Err(e.into()),
-                }
-            }
-            (_, _, _, None) => Err("load.bad_hours"),
-            _ => Err("load.pick_all"),
-        },
+        "add" => add_load(
+            &state,
+            &ctx,
+            &school,
+            [form.one("group"), form.one("subject"), form.one("teacher")],
+            form.one("hours"),
+        )
+        .await?
+        .map(|_| ()),
         "remove" => {
             let line = id("line").ok_or(AppError::NotFound)?;
-            let audit = zhurnal_store::AuditEntry {
-                school_id: Some(school.id),
-                action: "setup.load_remove".into(),
-                ..ctx.audit_base(state.clock.now_ms())
-            };
-            match state.store.remove_assignment(school.id, line, &audit).await {
-                Ok(()) => Ok(()),
-                Err(StoreError::NotFound) => {
-                    return Err(crate::routes::deny_object(
-                        &state,
-                        &ctx,
-                        "teaching_assignment",
-                        &line.to_string(),
-                    )
-                    .await);
-                }
-                Err(e) => return Err(e.into()),
-            }
+            remove_load(&state, &ctx, &school, line).await?;
+            Ok(())
         }
         _ => return Err(AppError::BadRequest("unknown operation".into())),
     };
@@ -303,5 +266,67 @@ pub async fn load_post(
             p.error = Some(ctx.t().s(key));
             html(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
+    }
+}
+
+/// Adds a line of teaching load — group, subject and teacher ids as typed, weekly hours 1–10.
+/// `Err(key)` names what is wrong.
+pub async fn add_load(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    [group, subject, teacher]: [&str; 3],
+    hours: &str,
+) -> Result<Result<i64, &'static str>, AppError> {
+    let id = |s: &str| s.trim().parse::<i64>().ok();
+    let hours = hours
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|h| (1..=10).contains(h));
+    let (Some(g), Some(s), Some(t)) = (id(group), id(subject), id(teacher)) else {
+        return Ok(Err("load.pick_all"));
+    };
+    let Some(h) = hours else {
+        return Ok(Err("load.bad_hours"));
+    };
+    let audit = zhurnal_store::AuditEntry {
+        school_id: Some(school.id),
+        action: "setup.load_add".into(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    match state
+        .store
+        .add_assignment(school.id, g, s, t, h, &audit)
+        .await
+    {
+        Ok(id) => Ok(Ok(id)),
+        Err(StoreError::Conflict(_)) => Ok(Err("load.exists")),
+        Err(StoreError::NotFound) => Ok(Err("load.pick_all")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Removes a line of teaching load; a line outside the school answers 404 (audited).
+pub async fn remove_load(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    line: i64,
+) -> Result<(), AppError> {
+    let audit = zhurnal_store::AuditEntry {
+        school_id: Some(school.id),
+        action: "setup.load_remove".into(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    match state.store.remove_assignment(school.id, line, &audit).await {
+        Ok(()) => Ok(()),
+        Err(StoreError::NotFound) => {
+            Err(
+                crate::routes::deny_object(state, ctx, "teaching_assignment", &line.to_string())
+                    .await,
+            )
+        }
+        Err(e) => Err(e.into()),
     }
 }

@@ -10,3 +10,4 @@ mod grid;
 mod permissions;
 mod security;
 mod timetable;
+mod year;
