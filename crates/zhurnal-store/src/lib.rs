@@ -9,6 +9,7 @@
 mod accounts;
 mod audit;
 mod auth;
+mod bodies;
 mod connect;
 mod load;
 mod periods;
@@ -19,6 +20,7 @@ mod timetable;
 pub use accounts::*;
 pub use audit::*;
 pub use auth::*;
+pub use bodies::*;
 pub use connect::{DatabaseUrl, DurabilityReport};
 pub use periods::*;
 pub use promotion::*;

@@ -573,14 +573,38 @@ impl Store {
         id: i64,
         audit: &AuditEntry,
     ) -> Result<()> {
+        self.delete_school_row("teaching_assignments", school_id, id, audit)
+            .await
+    }
+
+    /// Deletes one row of a school-owned table by id, audited in the same transaction;
+    /// `NotFound` when the row is not there or belongs to another school. `table` is one of
+    /// the names below, never input.
+    pub(crate) async fn delete_school_row(
+        &self,
+        table: &'static str,
+        school_id: i64,
+        id: i64,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        let (sql, kind) = match table {
+            "teaching_assignments" => (
+                "DELETE FROM teaching_assignments WHERE id = $1 AND school_id = $2",
+                "teaching_assignment",
+            ),
+            "school_body_members" => (
+                "DELETE FROM school_body_members WHERE id = $1 AND school_id = $2",
+                "school_body_member",
+            ),
+            _ => unreachable!("delete_school_row: {table} is not a school-owned table"),
+        };
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
-            let n = sqlx::query("DELETE FROM teaching_assignments WHERE id = $1 AND school_id = $2")
-                .bind(id).bind(school_id).execute(&mut *tx).await?.rows_affected();
+            let n = sqlx::query(sql).bind(id).bind(school_id).execute(&mut *tx).await?.rows_affected();
             if n == 0 {
                 return Err(crate::StoreError::NotFound);
             }
-            insert_audit!(&mut *tx, audit, "teaching_assignment", id)?;
+            insert_audit!(&mut *tx, audit, kind, id)?;
             tx.commit().await?;
             Ok(())
         })

@@ -134,6 +134,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::classes::classes_get).post(pages::classes::classes_post),
         )
         .route(
+            "/setup/bodies",
+            get(pages::bodies::bodies_get).post(pages::bodies::bodies_post),
+        )
+        .route(
             "/setup/timetable/grid",
             get(pages::grid::grid_get).post(pages::grid::grid_post),
         )
@@ -184,6 +188,18 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/schools/{id}/load",
             get(api::year::get_load).post(api::year::post_load),
+        )
+        .route(
+            "/api/v1/schools/{id}/bodies",
+            get(api::bodies::get_bodies).post(api::bodies::post_body),
+        )
+        .route(
+            "/api/v1/schools/{id}/bodies/{body}/members",
+            post(api::bodies::post_body_member),
+        )
+        .route(
+            "/api/v1/schools/{id}/bodies/members/{member}",
+            delete(api::bodies::delete_body_member),
         )
         .route(
             "/api/v1/schools/{id}/load/{line}",

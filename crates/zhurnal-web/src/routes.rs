@@ -128,6 +128,18 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/setup/bodies",
+        Signed(Action::ManageStaff),
+        "/setup/bodies",
+    ),
+    r(
+        "POST",
+        "/setup/bodies",
+        Signed(Action::ManageStaff),
+        "/setup/bodies",
+    ),
+    r(
+        "GET",
         "/setup/timetable/grid",
         Signed(Action::EditSchoolSetup),
         "/setup/timetable/grid",
@@ -331,6 +343,30 @@ pub const ROUTES: &[RouteSpec] = &[
         "/api/v1/schools/{id}/load/{line}",
         Signed(Action::EditSchoolSetup),
         "/api/v1/schools/1/load/999999",
+    ),
+    r(
+        "GET",
+        "/api/v1/schools/{id}/bodies",
+        Signed(Action::ManageStaff),
+        "/api/v1/schools/1/bodies",
+    ),
+    r(
+        "POST",
+        "/api/v1/schools/{id}/bodies",
+        Signed(Action::ManageStaff),
+        "/api/v1/schools/1/bodies",
+    ),
+    r(
+        "POST",
+        "/api/v1/schools/{id}/bodies/{body}/members",
+        Signed(Action::ManageStaff),
+        "/api/v1/schools/1/bodies/999999/members",
+    ),
+    r(
+        "DELETE",
+        "/api/v1/schools/{id}/bodies/members/{member}",
+        Signed(Action::ManageStaff),
+        "/api/v1/schools/1/bodies/members/999999",
     ),
     r(
         "GET",

@@ -5,7 +5,7 @@ use anyhow::{Context, Result};
 use zhurnal_core::clock::{Clock, SystemClock, study_year_of, today_in};
 use zhurnal_core::demo::{DEMO_LOGINS, DEMO_PASSWORD, Network, Size};
 use zhurnal_core::timetable::{Template, derive};
-use zhurnal_store::{AuditEntry, DatabaseUrl, Store};
+use zhurnal_store::{AuditEntry, DatabaseUrl, NewBodyMember, Store};
 use zhurnal_web::security::hash_password_blocking;
 
 /// Recreates the database at `url` and fills it with the network generated from `seed`
@@ -86,8 +86,108 @@ pub async fn create(url: &DatabaseUrl, seed: u64, clock: &dyn Clock) -> Result<S
         store
             .sync_lessons(school.id, calendar.start, calendar.end, &lessons, now)
             .await?;
+        add_bodies(&store, &net, school.id, calendar.start, &audit).await?;
     }
     Ok(store)
+}
+
+/// The school's self-government bodies (§2.4): the teachers' council of all teachers
+/// chaired by the director, and a governing council with parents' representatives.
+async fn add_bodies(
+    store: &Store,
+    net: &Network,
+    school_id: i64,
+    since: jiff::civil::Date,
+    audit: &dyn Fn(&str) -> AuditEntry,
+) -> Result<()> {
+    let staff = store.staff(school_id).await?;
+    let Some(director) = staff.iter().find(|s| s.position == "Директор") else {
+        return Ok(());
+    };
+    let since = since.to_string();
+    let council = store
+        .create_body(
+            school_id,
+            "teachers_council",
+            "Педагогический совет",
+            0,
+            &audit("setup.body"),
+        )
+        .await?;
+    let named =
+        |s: &zhurnal_store::StaffRow| format!("{} {} {}", s.last_name, s.first_name, s.middle_name);
+    let teachers: Vec<_> = staff.iter().filter(|s| s.position != "Директор").collect();
+    for (i, s) in std::iter::once(director)
+        .chain(teachers.iter().copied())
+        .enumerate()
+    {
+        let role = match i {
+            0 => "chair",
+            1 => "secretary",
+            _ => "member",
+        };
+        let name = named(s);
+        let m = NewBodyMember {
+            person_id: Some(s.person_id),
+            full_name: &name,
+            represents: &s.position,
+            role,
+            since: &since,
+        };
+        store
+            .add_body_member(school_id, council, &m, &audit("setup.body_member"))
+            .await?;
+    }
+    let governing = store
+        .create_body(
+            school_id,
+            "governing_council",
+            "Управляющий совет",
+            0,
+            &audit("setup.body"),
+        )
+        .await?;
+    let director_name = named(director);
+    let mut members = vec![(
+        Some(director.person_id),
+        director_name,
+        "Директор".to_owned(),
+        "member",
+    )];
+    // Parents of two different students of the school, the first of them chairing.
+    let mut children = std::collections::HashSet::new();
+    let parents = net
+        .parent_links
+        .iter()
+        .filter(|l| {
+            net.memberships
+                .iter()
+                .any(|m| m.person_id == l.child_id && m.school_id == school_id)
+        })
+        .filter(|l| children.insert(l.child_id))
+        .filter_map(|l| net.persons.iter().find(|p| p.id == l.parent_id))
+        .take(2);
+    for (i, p) in parents.enumerate() {
+        members.push((
+            None,
+            format!("{} {} {}", p.last_name, p.first_name, p.middle_name),
+            "Родители обучающихся".to_owned(),
+            if i == 0 { "chair" } else { "member" },
+        ));
+    }
+    for (person_id, name, represents, role) in &members {
+        let m = NewBodyMember {
+            person_id: *person_id,
+            full_name: name,
+            represents,
+            role,
+            since: &since,
+        };
+        store
+            .add_body_member(school_id, governing, &m, &audit("setup.body_member"))
+            .await?;
+    }
+    Ok(())
 }
 
 /// Creates the demo with the real clock.

@@ -3,6 +3,7 @@
 //! `{"error":{"code","message"}}` (see `crate::error`).
 
 pub mod auth;
+pub mod bodies;
 pub mod me;
 pub mod openapi;
 pub mod schools;

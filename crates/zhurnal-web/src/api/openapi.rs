@@ -27,7 +27,11 @@ use utoipa::{Modify, OpenApi};
         super::year::post_subgroup,
         super::year::get_load,
         super::year::post_load,
-        super::year::delete_load
+        super::year::delete_load,
+        super::bodies::get_bodies,
+        super::bodies::post_body,
+        super::bodies::post_body_member,
+        super::bodies::delete_body_member
     ),
     components(schemas(super::ErrorBody, super::ErrorDetail)),
     modifiers(&BearerAuth),

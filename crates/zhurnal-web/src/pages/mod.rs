@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod auth;
 pub mod bells;
+pub mod bodies;
 pub mod calendar;
 pub mod changes;
 pub mod classes;
@@ -63,13 +64,14 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 17] = [
+            let items: [(&'static str, &'static str, Action); 18] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
                 ("/timetable/changes", "nav.changes", Action::EditSchoolSetup),
                 ("/setup/calendar", "nav.calendar", Action::EditSchoolSetup),
                 ("/setup/profile", "nav.profile", Action::EditSchoolSetup),
                 ("/setup/staff", "nav.staff", Action::ManageStaff),
+                ("/setup/bodies", "nav.bodies", Action::ManageStaff),
                 ("/setup/classes", "nav.classes", Action::EditSchoolSetup),
                 (
                     "/setup/promotion",

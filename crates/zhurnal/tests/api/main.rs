@@ -5,6 +5,7 @@ mod helpers;
 
 mod api;
 mod auth;
+mod bodies;
 mod cli;
 mod grid;
 mod permissions;
