@@ -110,6 +110,37 @@ pub fn check(bells: &[Bell]) -> Vec<Finding> {
     out
 }
 
+/// A school's bell schedule for a shift, on every day or on one weekday only (a shortened
+/// day, a «Разговоры о важном» slot on Mondays).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    /// 1 or 2.
+    pub shift: i8,
+    /// 1 = Monday … 6 = Saturday; `None` for every day of the shift.
+    pub weekday: Option<i8>,
+    pub bells: Vec<Bell>,
+}
+
+/// The bells of a shift on a weekday (1–6; 0 asks for the shift's every-day bells): that
+/// day's own schedule, else the shift's, else the first shift's (a school that has not
+/// entered a second shift's bells yet).
+pub fn bells_for(schedules: &[Schedule], shift: i8, weekday: i8) -> &[Bell] {
+    let find = |shift: i8, weekday: Option<i8>| {
+        schedules
+            .iter()
+            .find(|s| s.shift == shift && s.weekday == weekday)
+    };
+    find(shift, Some(weekday))
+        .or_else(|| find(shift, None))
+        .or_else(|| find(1, None))
+        .map_or(&[], |s| s.bells.as_slice())
+}
+
+/// Grades 1, 5, 9, 10 and 11 study in the first shift only (СанПиН 1.2.3685-21).
+pub fn second_shift_allowed(parallel: i16) -> bool {
+    !matches!(parallel, 1 | 5 | 9 | 10 | 11)
+}
+
 /// The common first-shift schedule: 45-minute lessons from 08:30, 20-minute breaks after the
 /// 2nd and 3rd lessons.
 pub fn standard_first_shift() -> Vec<Bell> {
@@ -139,6 +170,57 @@ mod tests {
 
     fn t(h: i8, m: i8) -> Time {
         Time::constant(h, m, 0, 0)
+    }
+
+    #[test]
+    fn a_days_own_bells_win_then_the_shift_then_the_first_shift() {
+        let one = |start: i8| {
+            vec![Bell {
+                number: 1,
+                start: t(start, 0),
+                end: t(start, 45),
+            }]
+        };
+        let schedules = vec![
+            Schedule {
+                shift: 1,
+                weekday: None,
+                bells: one(8),
+            },
+            Schedule {
+                shift: 1,
+                weekday: Some(1),
+                bells: one(9),
+            },
+            Schedule {
+                shift: 2,
+                weekday: None,
+                bells: one(14),
+            },
+        ];
+        assert_eq!(
+            bells_for(&schedules, 1, 1)[0].start,
+            t(9, 0),
+            "Monday's own"
+        );
+        assert_eq!(bells_for(&schedules, 1, 2)[0].start, t(8, 0));
+        assert_eq!(
+            bells_for(&schedules, 2, 1)[0].start,
+            t(14, 0),
+            "shift 2 has no Monday of its own"
+        );
+        assert_eq!(
+            bells_for(&schedules[..2], 2, 3)[0].start,
+            t(8, 0),
+            "no second shift yet"
+        );
+        assert!(bells_for(&[], 1, 1).is_empty());
+    }
+
+    #[test]
+    fn some_grades_study_in_the_first_shift_only() {
+        let allowed: Vec<i16> = (1..=11).filter(|g| second_shift_allowed(*g)).collect();
+        assert_eq!(allowed, vec![2, 3, 4, 6, 7, 8]);
     }
 
     #[test]

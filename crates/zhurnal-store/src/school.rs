@@ -2,6 +2,7 @@
 
 use crate::audit::{AuditEntry, insert_audit};
 use crate::{Result, Store, on_read, on_write};
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct PersonRow {
@@ -108,6 +109,8 @@ pub struct ClassOverview {
     pub name: String,
     pub parallel: i32,
     pub capacity: Option<i32>,
+    /// 1 or 2.
+    pub shift: i32,
     pub class_teacher_id: Option<i64>,
     pub teacher_last_name: Option<String>,
     pub teacher_first_name: Option<String>,
@@ -124,6 +127,15 @@ pub struct SubgroupRow {
     pub students: i64,
 }
 
+/// What the deputy may change about an existing class.
+#[derive(Debug, Clone)]
+pub struct ClassChange {
+    pub class_teacher_id: Option<i64>,
+    pub capacity: Option<i32>,
+    /// 1 or 2.
+    pub shift: i16,
+}
+
 /// A new class of a school year.
 #[derive(Debug, Clone)]
 pub struct NewClass<'a> {
@@ -132,6 +144,8 @@ pub struct NewClass<'a> {
     pub letter: &'a str,
     pub class_teacher_id: Option<i64>,
     pub capacity: Option<i32>,
+    /// 1 or 2.
+    pub shift: i16,
 }
 
 /// A subject of the school with its place in the curriculum of one parallel, if any.
@@ -304,7 +318,7 @@ impl Store {
         study_year: i16,
     ) -> Result<Vec<ClassOverview>> {
         on_read!(self, pool => Ok(sqlx::query_as::<_, ClassOverview>(
-            "SELECT g.id, g.name, g.parallel, g.capacity, g.class_teacher_id, p.last_name AS teacher_last_name, \
+            "SELECT g.id, g.name, g.parallel, g.capacity, g.shift, g.class_teacher_id, p.last_name AS teacher_last_name, \
                     p.first_name AS teacher_first_name, p.middle_name AS teacher_middle_name, \
                     (SELECT COUNT(*) FROM edu_group_members m WHERE m.edu_group_id = g.id AND m.until IS NULL) AS students \
              FROM edu_groups g LEFT JOIN persons p ON p.id = g.class_teacher_id \
@@ -351,11 +365,11 @@ impl Store {
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
-                "INSERT INTO edu_groups (school_id, kind, parallel, letter, name, study_year, class_teacher_id, capacity, created_at) \
-                 VALUES ($1, 'class', $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+                "INSERT INTO edu_groups (school_id, kind, parallel, letter, name, study_year, class_teacher_id, capacity, shift, created_at) \
+                 VALUES ($1, 'class', $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
             )
             .bind(school_id).bind(i32::from(c.parallel)).bind(c.letter).bind(&name).bind(i32::from(c.study_year))
-            .bind(c.class_teacher_id).bind(c.capacity).bind(audit.at)
+            .bind(c.class_teacher_id).bind(c.capacity).bind(i32::from(c.shift)).bind(audit.at)
             .fetch_one(&mut *tx).await?;
             if let Some(teacher) = c.class_teacher_id {
                 sqlx::query("INSERT INTO role_grants (person_id, role, school_id, edu_group_id, created_at) VALUES ($1, 'class_teacher', $2, $3, $4)")
@@ -366,6 +380,66 @@ impl Store {
             tx.commit().await?;
             Ok(id)
         })
+    }
+
+    /// Changes a class's class teacher, capacity and shift. A new class teacher gets the
+    /// class_teacher role for the class and the previous one loses it, in one transaction.
+    /// `NotFound` when the class is not the school's.
+    pub async fn update_class(
+        &self,
+        school_id: i64,
+        class_id: i64,
+        c: &ClassChange,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let before: Option<(Option<i64>,)> = sqlx::query_as(
+                "SELECT class_teacher_id FROM edu_groups WHERE id = $1 AND school_id = $2 AND kind = 'class'",
+            )
+            .bind(class_id).bind(school_id).fetch_optional(&mut *tx).await?;
+            let Some((before,)) = before else {
+                return Err(crate::StoreError::NotFound);
+            };
+            sqlx::query("UPDATE edu_groups SET class_teacher_id = $1, capacity = $2, shift = $3 WHERE id = $4 AND school_id = $5")
+                .bind(c.class_teacher_id).bind(c.capacity).bind(i32::from(c.shift)).bind(class_id).bind(school_id)
+                .execute(&mut *tx).await?;
+            if before != c.class_teacher_id {
+                sqlx::query("DELETE FROM role_grants WHERE role = 'class_teacher' AND school_id = $1 AND edu_group_id = $2")
+                    .bind(school_id).bind(class_id).execute(&mut *tx).await?;
+                if let Some(teacher) = c.class_teacher_id {
+                    sqlx::query("INSERT INTO role_grants (person_id, role, school_id, edu_group_id, created_at) VALUES ($1, 'class_teacher', $2, $3, $4)")
+                        .bind(teacher).bind(school_id).bind(class_id).bind(audit.at)
+                        .execute(&mut *tx).await?;
+                }
+            }
+            insert_audit!(&mut *tx, audit, "edu_group", class_id)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The parallel of a class of the school (any year); `None` when it is not the school's.
+    pub async fn class_parallel(&self, school_id: i64, class_id: i64) -> Result<Option<i16>> {
+        let row: Option<i32> = on_read!(self, pool => sqlx::query_scalar(
+            "SELECT parallel FROM edu_groups WHERE id = $1 AND school_id = $2 AND kind = 'class'",
+        )
+        .bind(class_id)
+        .bind(school_id)
+        .fetch_optional(pool)
+        .await?);
+        Ok(row.map(|p| p as i16))
+    }
+
+    /// Class id → its shift (1 or 2), for every class of the school.
+    pub async fn class_shifts(&self, school_id: i64) -> Result<HashMap<i64, i8>> {
+        let rows: Vec<(i64, i32)> = on_read!(self, pool => sqlx::query_as(
+            "SELECT id, shift FROM edu_groups WHERE school_id = $1 AND kind = 'class'",
+        )
+        .bind(school_id)
+        .fetch_all(pool)
+        .await?);
+        Ok(rows.into_iter().map(|(id, s)| (id, s as i8)).collect())
     }
 
     /// Creates a subgroup of a class with some of its students. Returns the id.

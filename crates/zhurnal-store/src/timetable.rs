@@ -9,7 +9,7 @@ use crate::audit::{AuditEntry, insert_audit};
 use crate::{Result, Store, StoreError, on_read, on_write};
 use jiff::civil::{Date, Time, Weekday};
 use std::collections::HashMap;
-use zhurnal_core::bells::Bell;
+use zhurnal_core::bells::{Bell, Schedule};
 use zhurnal_core::calendar::{Calendar, Grades, Holiday, MovedDay, StudyWeek};
 use zhurnal_core::timetable::{Change, Entry, Lesson, Origin, Slot, Template};
 
@@ -277,40 +277,74 @@ impl Store {
         Ok(())
     }
 
-    /// The bell schedule of the first shift.
+    /// The bell schedule of the first shift on every day.
     pub async fn bells(&self, school_id: i64) -> Result<Vec<Bell>> {
-        let rows: Vec<(i32, String, String)> = on_read!(self, pool => sqlx::query_as(
-            "SELECT b.number, b.start_time, b.end_time FROM bells b JOIN bell_schedules s ON s.id = b.schedule_id \
-             WHERE s.school_id = $1 AND s.shift = 1 ORDER BY s.id, b.number",
+        Ok(self
+            .bell_schedules(school_id)
+            .await?
+            .into_iter()
+            .find(|s| s.shift == 1 && s.weekday.is_none())
+            .map(|s| s.bells)
+            .unwrap_or_default())
+    }
+
+    /// Every bell schedule of a school: per shift, on every day or on one weekday.
+    pub async fn bell_schedules(&self, school_id: i64) -> Result<Vec<Schedule>> {
+        let rows: Vec<(i32, Option<i32>, i32, String, String)> = on_read!(self, pool => sqlx::query_as(
+            "SELECT s.shift, s.weekday, b.number, b.start_time, b.end_time FROM bells b JOIN bell_schedules s ON s.id = b.schedule_id \
+             WHERE s.school_id = $1 ORDER BY s.shift, COALESCE(s.weekday, 0), b.number",
         )
         .bind(school_id)
         .fetch_all(pool)
         .await?);
-        let mut out = Vec::new();
-        for (number, start, end) in rows {
-            out.push(Bell {
+        let mut out: Vec<Schedule> = Vec::new();
+        for (shift, weekday, number, start, end) in rows {
+            let (shift, weekday) = (shift as i8, weekday.map(|w| w as i8));
+            let bell = Bell {
                 number: number as i16,
                 start: time(&start)?,
                 end: time(&end)?,
-            });
+            };
+            match out.last_mut() {
+                Some(s) if s.shift == shift && s.weekday == weekday => s.bells.push(bell),
+                _ => out.push(Schedule {
+                    shift,
+                    weekday,
+                    bells: vec![bell],
+                }),
+            }
         }
         Ok(out)
     }
 
+    /// Saves the bells of a shift, on every day (`weekday: None`) or on one weekday.
     pub async fn save_bells(
         &self,
         school_id: i64,
-        name: &str,
+        shift: i8,
+        weekday: Option<i8>,
         bells: &[Bell],
         audit: &AuditEntry,
     ) -> Result<()> {
+        let name = match weekday {
+            None => format!("shift {shift}"),
+            Some(w) => format!("shift {shift}, weekday {w}"),
+        };
         on_write!(self, pool => {
             let mut tx = pool.begin().await?;
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO bell_schedules (school_id, name, shift) VALUES ($1, $2, 1) \
-                 ON CONFLICT (school_id, name) DO UPDATE SET shift = 1 RETURNING id",
+            let found: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM bell_schedules WHERE school_id = $1 AND shift = $2 AND COALESCE(weekday, 0) = $3",
             )
-            .bind(school_id).bind(name).fetch_one(&mut *tx).await?;
+            .bind(school_id).bind(i32::from(shift)).bind(weekday.map_or(0, i32::from))
+            .fetch_optional(&mut *tx).await?;
+            let id: i64 = match found {
+                Some(id) => id,
+                None => sqlx::query_scalar(
+                    "INSERT INTO bell_schedules (school_id, name, shift, weekday) VALUES ($1, $2, $3, $4) RETURNING id",
+                )
+                .bind(school_id).bind(&name).bind(i32::from(shift)).bind(weekday.map(i32::from))
+                .fetch_one(&mut *tx).await?,
+            };
             sqlx::query("DELETE FROM bells WHERE schedule_id = $1").bind(id).execute(&mut *tx).await?;
             for b in bells {
                 sqlx::query("INSERT INTO bells (school_id, schedule_id, number, start_time, end_time) VALUES ($1, $2, $3, $4, $5)")
@@ -318,7 +352,34 @@ impl Store {
                     .bind(b.start.strftime("%H:%M").to_string()).bind(b.end.strftime("%H:%M").to_string())
                     .execute(&mut *tx).await?;
             }
-            insert_audit!(&mut *tx, audit)?;
+            insert_audit!(&mut *tx, audit, "bell_schedule", id)?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Removes a weekday's own bells (the shift's apply again) or a second shift's bells;
+    /// `NotFound` when there are none.
+    pub async fn delete_bells(
+        &self,
+        school_id: i64,
+        shift: i8,
+        weekday: Option<i8>,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let found: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM bell_schedules WHERE school_id = $1 AND shift = $2 AND COALESCE(weekday, 0) = $3",
+            )
+            .bind(school_id).bind(i32::from(shift)).bind(weekday.map_or(0, i32::from))
+            .fetch_optional(&mut *tx).await?;
+            let Some(id) = found else {
+                return Err(StoreError::NotFound);
+            };
+            sqlx::query("DELETE FROM bells WHERE schedule_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM bell_schedules WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit, "bell_schedule", id)?;
             tx.commit().await?;
         });
         Ok(())

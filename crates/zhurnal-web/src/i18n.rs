@@ -800,6 +800,32 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "У органа уже есть председатель или секретарь: сначала выведите прежнего из состава.",
             "The body already has a chair or a secretary: remove the current one first.",
         ),
+        "bells.shift" => ("Смена", "Shift"),
+        "bells.shift_suffix" => ("смена", "shift"),
+        "bells.day" => ("День", "Day"),
+        "bells.every_day" => ("все дни", "every day"),
+        "bells.schedules" => ("Расписания звонков школы", "The school's bell schedules"),
+        "bells.inherited_day" => (
+            "У этого дня нет своего расписания звонков: показано расписание смены. Сохраните, чтобы задать особое расписание дня (сокращённый день, «Разговоры о важном»).",
+            "This day has no bells of its own: the shift's are shown. Save to give the day its own (a shortened day, a Monday assembly).",
+        ),
+        "bells.inherited_shift" => (
+            "У этой смены ещё нет своего расписания звонков: показано расписание первой смены. Сохраните, чтобы задать его.",
+            "This shift has no bells yet: the first shift's are shown. Save to set its own.",
+        ),
+        "bells.remove" => ("Удалить это расписание", "Remove this schedule"),
+        "classes.shift" => ("Смена", "Shift"),
+        "classes.bad_shift" => (
+            "Классы 1, 5, 9, 10 и 11 учатся только в первую смену.",
+            "Grades 1, 5, 9, 10 and 11 study in the first shift only.",
+        ),
+        "classes.no_second_shift" => (
+            "В профиле школы одна смена: сначала укажите две смены.",
+            "The school's profile has one shift: set two shifts there first.",
+        ),
+        "classes.edit" => ("Изменить класс", "Edit a class"),
+        "classes.edit_button" => ("Сохранить изменения", "Save changes"),
+        "classes.class_updated" => ("Класс изменён.", "The class is changed."),
         "nav.grid" => ("Сетка расписания", "Timetable grid"),
         "grid.title" => ("Расписание класса: сетка", "A class's weekly timetable"),
         "grid.intro" => (

@@ -15,7 +15,7 @@ pub use error::AppError;
 
 use axum::Router;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use zhurnal_core::clock::Clock;
@@ -180,6 +180,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/schools/{id}/classes",
             get(api::year::get_classes).post(api::year::post_class),
+        )
+        .route(
+            "/api/v1/schools/{id}/classes/{class}",
+            put(api::year::put_class),
+        )
+        .route(
+            "/api/v1/schools/{id}/bells",
+            get(api::year::get_bells).put(api::year::put_bells),
         )
         .route(
             "/api/v1/schools/{id}/subgroups",

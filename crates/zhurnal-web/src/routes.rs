@@ -321,6 +321,24 @@ pub const ROUTES: &[RouteSpec] = &[
         "/api/v1/schools/1/classes",
     ),
     r(
+        "PUT",
+        "/api/v1/schools/{id}/classes/{class}",
+        Signed(Action::EditSchoolSetup),
+        "/api/v1/schools/1/classes/999999",
+    ),
+    r(
+        "GET",
+        "/api/v1/schools/{id}/bells",
+        Signed(Action::EditSchoolSetup),
+        "/api/v1/schools/1/bells",
+    ),
+    r(
+        "PUT",
+        "/api/v1/schools/{id}/bells",
+        Signed(Action::EditSchoolSetup),
+        "/api/v1/schools/1/bells",
+    ),
+    r(
         "POST",
         "/api/v1/schools/{id}/subgroups",
         Signed(Action::EditSchoolSetup),

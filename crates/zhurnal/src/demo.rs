@@ -57,7 +57,7 @@ pub async fn create(url: &DatabaseUrl, seed: u64, clock: &dyn Clock) -> Result<S
             .await?;
         if let Some((_, bells)) = net.bells.iter().find(|(s, _)| *s == school.id) {
             store
-                .save_bells(school.id, "Основное", bells, &audit("setup.bells"))
+                .save_bells(school.id, 1, None, bells, &audit("setup.bells"))
                 .await?;
         }
         let templates: Vec<Template> = net

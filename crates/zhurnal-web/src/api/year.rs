@@ -552,6 +552,8 @@ pub struct ClassIn {
     /// 1–40 students.
     pub capacity: i32,
     pub class_teacher_id: Option<i64>,
+    /// 1 (default) or 2; grades 1, 5, 9, 10 and 11 study in the first shift only.
+    pub shift: Option<i16>,
 }
 
 /// Creates a class of an academic year.
@@ -587,13 +589,14 @@ pub async fn post_class(
         body.letter.clone(),
         body.capacity.to_string(),
         teacher,
+        body.shift.unwrap_or(1).to_string(),
     ];
     match classes::add_class(
         &state,
         &ctx,
         &school,
         year,
-        [&raw[0], &raw[1], &raw[2], &raw[3]],
+        [&raw[0], &raw[1], &raw[2], &raw[3], &raw[4]],
     )
     .await?
     {
@@ -603,7 +606,63 @@ pub async fn post_class(
                 "classes.bad_parallel" => "parallel",
                 "classes.bad_capacity" => "capacity",
                 "classes.bad_teacher" => "class_teacher_id",
+                "classes.bad_shift" | "classes.no_second_shift" => "shift",
                 _ => "letter",
+            };
+            Err(invalid(&ctx, field, key))
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClassEditIn {
+    /// The new class teacher (the class_teacher role moves with it); none when absent.
+    pub class_teacher_id: Option<i64>,
+    /// 1–40 students.
+    pub capacity: i32,
+    /// 1 or 2; grades 1, 5, 9, 10 and 11 study in the first shift only.
+    pub shift: i16,
+}
+
+/// Changes a class: class teacher, capacity, shift (all given).
+#[utoipa::path(
+    put,
+    path = "/api/v1/schools/{id}/classes/{class}",
+    tag = "setup",
+    params(("id" = i64, Path, description = "School id"), ("class" = i64, Path, description = "Class id")),
+    request_body = ClassEditIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Changed"),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Only the deputy director changes classes", body = ErrorBody),
+        (status = 404, description = "No such school or class in reach", body = ErrorBody),
+        (status = 422, description = "A bad field; nothing saved", body = ErrorBody),
+    )
+)]
+pub async fn put_class(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, class)): Path<(String, i64)>,
+    ApiJson(body): ApiJson<ClassEditIn>,
+) -> Result<StatusCode, AppError> {
+    let (school, _) = school_year(&state, &ctx, &id, None).await?;
+    let raw = [
+        body.class_teacher_id
+            .map(|t| t.to_string())
+            .unwrap_or_default(),
+        body.capacity.to_string(),
+        body.shift.to_string(),
+    ];
+    match classes::edit_class(&state, &ctx, &school, class, [&raw[0], &raw[1], &raw[2]]).await? {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(key) => {
+            let field = match key {
+                "classes.bad_capacity" => "capacity",
+                "classes.bad_shift" | "classes.no_second_shift" => "shift",
+                _ => "class_teacher_id",
             };
             Err(invalid(&ctx, field, key))
         }
@@ -817,4 +876,168 @@ pub async fn delete_load(
     let (school, _) = school_year(&state, &ctx, &id, None).await?;
     load::remove_load(&state, &ctx, &school, line).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+// ---------------------------------------------------------------- bells
+
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BellIn {
+    /// 1, 2, 3… without gaps.
+    pub number: i16,
+    /// HH:MM in the school's zone.
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BellScheduleOut {
+    /// 1 or 2.
+    pub shift: i8,
+    /// 1 = Monday … 6 = Saturday; absent for every day of the shift.
+    pub weekday: Option<i8>,
+    pub bells: Vec<BellIn>,
+}
+
+/// Every bell schedule of the school: per shift, every day or one weekday.
+#[utoipa::path(
+    get,
+    path = "/api/v1/schools/{id}/bells",
+    tag = "setup",
+    params(("id" = i64, Path, description = "School id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Schedules by shift and weekday", body = Vec<BellScheduleOut>),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller may not edit school setup", body = ErrorBody),
+        (status = 404, description = "No such school in reach", body = ErrorBody),
+    )
+)]
+pub async fn get_bells(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<BellScheduleOut>>, AppError> {
+    let (school, _) = school_year(&state, &ctx, &id, None).await?;
+    let hm = |t: jiff::civil::Time| t.strftime("%H:%M").to_string();
+    Ok(Json(
+        state
+            .store
+            .bell_schedules(school.id)
+            .await?
+            .into_iter()
+            .map(|s| BellScheduleOut {
+                shift: s.shift,
+                weekday: s.weekday,
+                bells: s
+                    .bells
+                    .iter()
+                    .map(|b| BellIn {
+                        number: b.number,
+                        start: hm(b.start),
+                        end: hm(b.end),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct BellsQuery {
+    /// 1 (default) or 2, within the school's shifts.
+    pub shift: Option<i8>,
+    /// 1 = Monday … 6 = Saturday for a day's own bells; absent for every day.
+    pub weekday: Option<i8>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BellsIn {
+    pub bells: Vec<BellIn>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct BellsSaved {
+    /// Local choices worth a look (no big break, short lessons…), in the user's language.
+    pub warnings: Vec<String>,
+}
+
+/// Saves the bells of a shift (or one weekday of it), checked against the rules of the
+/// school day: fixed rules refuse the save, local choices come back as warnings.
+#[utoipa::path(
+    put,
+    path = "/api/v1/schools/{id}/bells",
+    tag = "setup",
+    params(("id" = i64, Path, description = "School id"), BellsQuery),
+    request_body = BellsIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Saved", body = BellsSaved),
+        (status = 400, description = "Malformed body, or a shift or weekday the school does not have", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Only the deputy director edits the bells", body = ErrorBody),
+        (status = 404, description = "No such school in reach", body = ErrorBody),
+        (status = 422, description = "Problems by lesson (`bells[i]`) or for the whole day (`bells`); nothing saved", body = ErrorBody),
+    )
+)]
+pub async fn put_bells(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<BellsQuery>,
+    ApiJson(body): ApiJson<BellsIn>,
+) -> Result<Json<BellsSaved>, AppError> {
+    let (school, _) = school_year(&state, &ctx, &id, None).await?;
+    let shift = q.shift.unwrap_or(1);
+    if !(1..=school.shifts.clamp(1, 2) as i8).contains(&shift) {
+        return Err(AppError::BadRequest(format!(
+            "shift: the school has {} shift(s)",
+            school.shifts
+        )));
+    }
+    if q.weekday
+        .is_some_and(|w| !(1..=school.study_week.clamp(5, 6) as i8).contains(&w))
+    {
+        return Err(AppError::BadRequest(
+            "weekday: outside the school's study week".into(),
+        ));
+    }
+    let t = ctx.t();
+    let mut fields = Vec::new();
+    let mut bells = Vec::new();
+    for (i, b) in body.bells.iter().enumerate() {
+        match (b.start.trim().parse(), b.end.trim().parse()) {
+            (Ok(start), Ok(end)) => bells.push(zhurnal_core::bells::Bell {
+                number: b.number,
+                start,
+                end,
+            }),
+            _ => fields.push((format!("bells[{i}]"), t.s("bells.msg_bad_time").to_owned())),
+        }
+    }
+    if !fields.is_empty() {
+        return Err(AppError::Validation(fields));
+    }
+    let findings = zhurnal_core::bells::check(&bells);
+    let index_of = |n: i16| bells.iter().position(|b| b.number == n);
+    let mut warnings = Vec::new();
+    for f in &findings {
+        let text = t.s(crate::pages::bells::message(f.code)).to_owned();
+        match f.severity {
+            zhurnal_core::bells::Severity::Error => fields.push((
+                f.lesson
+                    .and_then(index_of)
+                    .map_or("bells".to_owned(), |i| format!("bells[{i}]")),
+                text,
+            )),
+            zhurnal_core::bells::Severity::Warning => warnings.push(text),
+        }
+    }
+    if !fields.is_empty() {
+        return Err(AppError::Validation(fields));
+    }
+    crate::pages::bells::store_bells(&state, &ctx, &school, (shift, q.weekday), &bells).await?;
+    Ok(Json(BellsSaved { warnings }))
 }

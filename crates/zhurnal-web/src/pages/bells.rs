@@ -2,7 +2,7 @@
 //! before it is saved. A broken fixed rule blocks the save; a local choice only warns.
 
 use super::auth::check_csrf;
-use super::timetable::pick_school;
+use super::timetable::{Choice, pick_school};
 use super::{Chrome, html};
 use crate::ctx::Ctx;
 use crate::{AppError, AppState};
@@ -10,12 +10,12 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Time;
 use serde::Deserialize;
 use std::collections::HashMap;
 use zhurnal_core::Action;
-use zhurnal_core::bells::{Bell, Finding, Severity, check};
+use zhurnal_core::bells::{Bell, Finding, Schedule, Severity, bells_for, check};
 use zhurnal_store::{AuditEntry, SchoolRow};
 
 /// Rows offered in the form: room for a long day.
@@ -35,6 +35,17 @@ pub struct BellsPage {
     pub c: Chrome,
     pub school_id: i64,
     pub school_name: String,
+    pub shift: i8,
+    /// 0 for every day of the shift.
+    pub weekday: i8,
+    pub shifts: Vec<Choice>,
+    pub weekdays: Vec<Choice>,
+    /// The schedules the school has, as links.
+    pub schedules: Vec<(String, String)>,
+    /// The day shown has no bells of its own: the shift's (or first shift's) are shown.
+    pub inherited: bool,
+    /// The schedule shown exists and may be removed (a weekday's own, or the second shift).
+    pub removable: bool,
     pub rows: Vec<BellRow>,
     pub general: Vec<&'static str>,
     pub warnings: Vec<&'static str>,
@@ -45,6 +56,27 @@ pub struct BellsPage {
 #[derive(Deserialize, Default)]
 pub struct BellsQuery {
     school: Option<String>,
+    shift: Option<i8>,
+    weekday: Option<i8>,
+    saved: Option<String>,
+}
+
+/// Which schedule a page is about: (shift, weekday or 0), within the school's shifts and week.
+fn which(school: &SchoolRow, shift: Option<i8>, weekday: Option<i8>) -> (i8, i8) {
+    let shifts = school.shifts.clamp(1, 2) as i8;
+    let days = school.study_week.clamp(5, 6) as i8;
+    (
+        shift.filter(|s| (1..=shifts).contains(s)).unwrap_or(1),
+        weekday.filter(|w| (1..=days).contains(w)).unwrap_or(0),
+    )
+}
+
+fn schedule_label(t: &crate::i18n::Tr, shift: i8, weekday: Option<i8>) -> String {
+    let shift = format!("{} {}", shift, t.s("bells.shift_suffix"));
+    match weekday {
+        None => format!("{shift}, {}", t.s("bells.every_day")),
+        Some(w) => format!("{shift}, {}", t.weekday_short(w)),
+    }
 }
 
 fn rows_from(bells: &[Bell]) -> Vec<BellRow> {
@@ -66,7 +98,8 @@ fn rows_from(bells: &[Bell]) -> Vec<BellRow> {
         .collect()
 }
 
-fn message(code: &str) -> &'static str {
+/// The catalogue key of a finding's message.
+pub fn message(code: &str) -> &'static str {
     match code {
         "bells.empty" => "bells.msg_empty",
         "bells.numbering" => "bells.msg_gap",
@@ -83,7 +116,7 @@ fn message(code: &str) -> &'static str {
     }
 }
 
-async fn school_for(
+pub async fn school_for(
     state: &AppState,
     ctx: &Ctx,
     asked: Option<&str>,
@@ -92,12 +125,57 @@ async fn school_for(
     Ok(pick_school(state, ctx, &reach, asked).await?.0)
 }
 
-fn page(ctx: &Ctx, school: &SchoolRow, rows: Vec<BellRow>) -> BellsPage {
+fn page(
+    ctx: &Ctx,
+    school: &SchoolRow,
+    (shift, weekday): (i8, i8),
+    schedules: &[Schedule],
+    rows: Vec<BellRow>,
+) -> BellsPage {
     let t = ctx.t();
+    let own = schedules
+        .iter()
+        .any(|s| s.shift == shift && s.weekday == Some(weekday).filter(|w| *w > 0));
     BellsPage {
         c: Chrome::new(ctx, t.s("bells.title"), "/setup/bells"),
         school_id: school.id,
         school_name: school.short_name.clone(),
+        shift,
+        weekday,
+        shifts: (1..=school.shifts.clamp(1, 2) as i8)
+            .map(|s| Choice {
+                value: s.to_string(),
+                label: format!("{s} {}", t.s("bells.shift_suffix")),
+                selected: s == shift,
+            })
+            .collect(),
+        weekdays: std::iter::once((0, t.s("bells.every_day").to_owned()))
+            .chain(
+                (1..=school.study_week.clamp(5, 6) as i8)
+                    .map(|w| (w, t.weekday_short(w).to_owned())),
+            )
+            .map(|(w, label)| Choice {
+                value: w.to_string(),
+                label,
+                selected: w == weekday,
+            })
+            .collect(),
+        schedules: schedules
+            .iter()
+            .map(|s| {
+                (
+                    format!(
+                        "/setup/bells?school={}&shift={}&weekday={}",
+                        school.id,
+                        s.shift,
+                        s.weekday.unwrap_or(0)
+                    ),
+                    schedule_label(&t, s.shift, s.weekday),
+                )
+            })
+            .collect(),
+        inherited: !own,
+        removable: own && (weekday > 0 || shift == 2),
         rows,
         general: Vec::new(),
         warnings: Vec::new(),
@@ -129,12 +207,24 @@ pub async fn bells_get(
     Query(q): Query<BellsQuery>,
 ) -> Result<Response, AppError> {
     let school = school_for(&state, &ctx, q.school.as_deref()).await?;
-    let bells = state.store.bells(school.id).await?;
-    let mut p = page(&ctx, &school, rows_from(&bells));
+    let (shift, weekday) = which(&school, q.shift, q.weekday);
+    let schedules = state.store.bell_schedules(school.id).await?;
+    let bells = match weekday {
+        0 => bells_for(&schedules, shift, 7),
+        w => bells_for(&schedules, shift, w),
+    };
+    let mut p = page(
+        &ctx,
+        &school,
+        (shift, weekday),
+        &schedules,
+        rows_from(bells),
+    );
+    p.saved = q.saved.is_some();
     place(
         &mut p,
         &ctx.t(),
-        &check(&bells)
+        &check(bells)
             .into_iter()
             .filter(|f| f.severity == Severity::Warning)
             .collect::<Vec<_>>(),
@@ -151,6 +241,36 @@ pub async fn bells_post(
     ctx.actor()?;
     let t = ctx.t();
     let school = school_for(&state, &ctx, form.get("school").map(String::as_str)).await?;
+    let number = |name: &str| form.get(name).and_then(|v| v.parse::<i8>().ok());
+    let (shift, weekday) = which(&school, number("shift"), number("weekday"));
+    let day = Some(weekday).filter(|w| *w > 0);
+    let audit = |action: &str, details: serde_json::Value| AuditEntry {
+        school_id: Some(school.id),
+        action: action.into(),
+        target_kind: "school".into(),
+        target_id: school.id.to_string(),
+        details: details.to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    let back = format!(
+        "/setup/bells?school={}&shift={shift}&weekday={weekday}",
+        school.id
+    );
+    if form.get("op").map(String::as_str) == Some("delete") {
+        // The shift's every-day bells of the first shift stay: every lesson needs times.
+        if day.is_none() && shift == 1 {
+            return Err(AppError::BadRequest(
+                "the first shift's bells cannot be removed".into(),
+            ));
+        }
+        let details = serde_json::json!({ "shift": shift, "weekday": day });
+        state
+            .store
+            .delete_bells(school.id, shift, day, &audit("setup.bells_remove", details))
+            .await?;
+        return Ok(Redirect::to(&back).into_response());
+    }
+    let schedules = state.store.bell_schedules(school.id).await?;
     let field = |name: String| {
         form.get(&name)
             .map(|s| s.trim().to_owned())
@@ -191,24 +311,36 @@ pub async fn bells_post(
         check(&bells)
     };
     let blocked = unreadable || findings.iter().any(|f| f.severity == Severity::Error);
-    let mut p = page(&ctx, &school, rows);
+    let mut p = page(&ctx, &school, (shift, weekday), &schedules, rows);
     place(&mut p, &t, &findings);
     if blocked {
         p.summary = Some(t.s("bells.not_saved"));
         return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
+    store_bells(&state, &ctx, &school, (shift, day), &bells).await?;
+    Ok(Redirect::to(&format!("{back}&saved=1")).into_response())
+}
+
+/// Saves checked bells of a shift, on every day (`None`) or one weekday, audited.
+pub async fn store_bells(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    (shift, day): (i8, Option<i8>),
+    bells: &[Bell],
+) -> Result<(), AppError> {
     let audit = AuditEntry {
         school_id: Some(school.id),
         action: "setup.bells".into(),
         target_kind: "school".into(),
         target_id: school.id.to_string(),
-        details: serde_json::json!({ "lessons": bells.len() }).to_string(),
+        details: serde_json::json!({ "shift": shift, "weekday": day, "lessons": bells.len() })
+            .to_string(),
         ..ctx.audit_base(state.clock.now_ms())
     };
     state
         .store
-        .save_bells(school.id, "Основное", &bells, &audit)
+        .save_bells(school.id, shift, day, bells, &audit)
         .await?;
-    p.saved = true;
-    html(StatusCode::OK, &p)
+    Ok(())
 }

@@ -13,8 +13,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use zhurnal_core::Action;
+use zhurnal_core::bells::second_shift_allowed;
 use zhurnal_core::clock::{study_year_of, today_in};
-use zhurnal_store::{AuditEntry, NewClass, SchoolRow, StoreError, short_name};
+use zhurnal_store::{AuditEntry, ClassChange, NewClass, SchoolRow, StoreError, short_name};
 
 pub struct ClassItem {
     pub id: i64,
@@ -23,7 +24,17 @@ pub struct ClassItem {
     pub students: i64,
     pub capacity: String,
     pub over: bool,
+    pub shift: i32,
     pub subgroups: Vec<String>,
+}
+
+/// The selected class as its edit form shows it.
+pub struct EditClass {
+    pub id: i64,
+    pub name: String,
+    pub teacher_id: i64,
+    pub capacity: String,
+    pub shift: i32,
 }
 
 pub struct Member {
@@ -52,6 +63,9 @@ pub struct ClassesPage {
     pub done: Option<&'static str>,
     pub class_error: Option<&'static str>,
     pub subgroup_error: Option<&'static str>,
+    pub edit: Option<EditClass>,
+    pub edit_error: Option<&'static str>,
+    pub shift: String,
 }
 
 #[derive(Deserialize, Default)]
@@ -104,6 +118,7 @@ async fn build(
                 students: c.students,
                 capacity: c.capacity.map_or("—".into(), |n| n.to_string()),
                 over: c.capacity.is_some_and(|cap| c.students > i64::from(cap)),
+                shift: c.shift,
                 subgroups: subgroups
                     .iter()
                     .filter(|g| g.parent_id == c.id)
@@ -143,6 +158,18 @@ async fn build(
         done: None,
         class_error: None,
         subgroup_error: None,
+        edit: overview
+            .iter()
+            .find(|c| c.id == selected)
+            .map(|c| EditClass {
+                id: c.id,
+                name: c.name.clone(),
+                teacher_id: c.class_teacher_id.unwrap_or(0),
+                capacity: c.capacity.map_or(String::new(), |n| n.to_string()),
+                shift: c.shift,
+            }),
+        edit_error: None,
+        shift: "1".into(),
     })
 }
 
@@ -173,6 +200,7 @@ pub async fn classes_get(
     p.done = match q.done.as_deref() {
         Some("class") => Some(ctx.t().s("classes.class_created")),
         Some("subgroup") => Some(ctx.t().s("classes.subgroup_created")),
+        Some("edit") => Some(ctx.t().s("classes.class_updated")),
         _ => None,
     };
     html(StatusCode::OK, &p)
@@ -201,6 +229,7 @@ pub async fn classes_post(
                     form.one("letter"),
                     form.one("capacity"),
                     form.one("teacher"),
+                    form.one("shift"),
                 ],
             )
             .await?
@@ -217,6 +246,26 @@ pub async fn classes_post(
                     p.parallel = form.one("parallel").to_owned();
                     p.letter = form.one("letter").to_owned();
                     p.capacity = form.one("capacity").to_owned();
+                    p.shift = form.one("shift").to_owned();
+                    html(StatusCode::UNPROCESSABLE_ENTITY, &p)
+                }
+            }
+        }
+        "edit_class" => {
+            let class: i64 = form.one("class").parse().map_err(|_| AppError::NotFound)?;
+            let raw = [form.one("teacher"), form.one("capacity"), form.one("shift")];
+            match edit_class(&state, &ctx, &school, class, raw).await? {
+                Ok(()) => Ok(Redirect::to(&format!(
+                    "/setup/classes?school={}&year={year}&class={class}&done=edit",
+                    school.id
+                ))
+                .into_response()),
+                Err(key) => {
+                    let mut p = build(&state, &ctx, &school, year, Some(class)).await?;
+                    p.edit_error = Some(t.s(key));
+                    if let Some(e) = p.edit.as_mut() {
+                        e.capacity = form.one("capacity").to_owned();
+                    }
                     html(StatusCode::UNPROCESSABLE_ENTITY, &p)
                 }
             }
@@ -260,8 +309,13 @@ pub async fn add_class(
     ctx: &Ctx,
     school: &SchoolRow,
     year: i16,
-    [parallel, letter, capacity, teacher]: [&str; 4],
+    [parallel, letter, capacity, teacher, shift]: [&str; 5],
 ) -> Result<Result<i64, &'static str>, AppError> {
+    let shift = match shift.trim() {
+        "" | "1" => 1,
+        "2" => 2,
+        _ => return Ok(Err("classes.bad_shift")),
+    };
     let parallel = parallel
         .trim()
         .parse::<i16>()
@@ -290,7 +344,14 @@ pub async fn add_class(
     if !teacher.is_empty() && teacher_id.is_none() {
         return Ok(Err("classes.bad_teacher"));
     }
+    if shift == 2 && school.shifts < 2 {
+        return Ok(Err("classes.no_second_shift"));
+    }
+    if shift == 2 && !second_shift_allowed(parallel) {
+        return Ok(Err("classes.bad_shift"));
+    }
     let new = NewClass {
+        shift,
         study_year: year,
         parallel,
         letter: &letter,
@@ -341,6 +402,65 @@ pub async fn add_subgroup(
         Err(StoreError::Conflict(_)) => Ok(Err("classes.exists")),
         Err(StoreError::NotFound) => {
             Err(crate::routes::deny_object(state, ctx, "edu_group", &class.to_string()).await)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Changes a class's class teacher (the role moves with it), capacity and shift.
+pub async fn edit_class(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    class_id: i64,
+    [teacher, capacity, shift]: [&str; 3],
+) -> Result<Result<(), &'static str>, AppError> {
+    let Some(parallel) = state.store.class_parallel(school.id, class_id).await? else {
+        return Err(
+            crate::routes::deny_object(state, ctx, "edu_group", &class_id.to_string()).await,
+        );
+    };
+    let teachers = state.store.school_teachers(school.id).await?;
+    let teacher_id = teacher
+        .parse::<i64>()
+        .ok()
+        .filter(|id| teachers.iter().any(|p| p.id == *id));
+    if !teacher.is_empty() && teacher_id.is_none() {
+        return Ok(Err("classes.bad_teacher"));
+    }
+    let Some(capacity) = capacity
+        .trim()
+        .parse::<i32>()
+        .ok()
+        .filter(|n| (1..=40).contains(n))
+    else {
+        return Ok(Err("classes.bad_capacity"));
+    };
+    let shift = match shift.trim() {
+        "" | "1" => 1,
+        "2" if school.shifts < 2 => return Ok(Err("classes.no_second_shift")),
+        "2" if second_shift_allowed(parallel) => 2,
+        _ => return Ok(Err("classes.bad_shift")),
+    };
+    let audit = AuditEntry {
+        school_id: Some(school.id),
+        action: "setup.class_edit".into(),
+        details: serde_json::json!({ "class_teacher_id": teacher_id, "capacity": capacity, "shift": shift }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    let change = ClassChange {
+        class_teacher_id: teacher_id,
+        capacity: Some(capacity),
+        shift,
+    };
+    match state
+        .store
+        .update_class(school.id, class_id, &change, &audit)
+        .await
+    {
+        Ok(()) => Ok(Ok(())),
+        Err(StoreError::NotFound) => {
+            Err(crate::routes::deny_object(state, ctx, "edu_group", &class_id.to_string()).await)
         }
         Err(e) => Err(e.into()),
     }

@@ -193,10 +193,15 @@ async fn setting(
         };
         picks.entry(pick).or_insert((label, 0)).1 += l.hours_per_week;
     }
-    let bells = state
+    let schedules = state.store.bell_schedules(school.id).await?;
+    let shift = state
         .store
-        .bells(school.id)
+        .class_shifts(school.id)
         .await?
+        .get(&class.id)
+        .copied()
+        .unwrap_or(1);
+    let bells = zhurnal_core::bells::bells_for(&schedules, shift, 0)
         .iter()
         .map(|b| {
             (

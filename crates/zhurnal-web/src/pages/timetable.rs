@@ -12,6 +12,7 @@ use axum::response::Response;
 use jiff::civil::Date;
 use serde::Deserialize;
 use zhurnal_core::Action;
+use zhurnal_core::bells::{Bell, bells_for};
 use zhurnal_core::calendar::{Calendar, DayKind};
 use zhurnal_core::clock::{study_year_of, today_in};
 use zhurnal_store::{LessonRow, SchoolRow};
@@ -38,6 +39,9 @@ pub struct Cell {
     /// «замена: Петрова А. И.» / «заменяет Иванову…».
     pub note: String,
     pub cancelled: bool,
+    /// The lesson's own times when they differ from the row's (another shift, a day with
+    /// bells of its own).
+    pub time: String,
 }
 
 pub struct Day {
@@ -186,7 +190,31 @@ pub async fn timetable_get(
         }
     };
     let calendar = state.store.calendar(school.id, year).await?;
-    let bells = state.store.bells(school.id).await?;
+    // Times: the row shows the shift's every-day bells (the class's shift; the first for a
+    // teacher); a lesson whose own bells differ shows them in its cell.
+    let schedules = state.store.bell_schedules(school.id).await?;
+    let shifts = state.store.class_shifts(school.id).await?;
+    let groups = state.store.group_classes(school.id).await?;
+    let shift_of = |group: i64| {
+        let class = groups.get(&group).map_or(group, |g| g.0);
+        shifts.get(&class).copied().unwrap_or(1)
+    };
+    let base_shift = match &subject {
+        Subject::Class(id, _) => shift_of(*id),
+        Subject::Teacher(..) => 1,
+    };
+    let bells = bells_for(&schedules, base_shift, 0);
+    let time_of = |l: &LessonRow| {
+        let weekday = l
+            .date
+            .parse::<Date>()
+            .map_or(0, |d| d.weekday().to_monday_one_offset());
+        bells_for(&schedules, shift_of(l.group_id), weekday)
+            .iter()
+            .find(|b| i32::from(b.number) == l.number)
+            .map(span)
+            .unwrap_or_default()
+    };
     let grade = match &subject {
         Subject::Class(id, _) => classes
             .iter()
@@ -216,7 +244,7 @@ pub async fn timetable_get(
         let time = bells
             .iter()
             .find(|b| i32::from(b.number) == number)
-            .map(|b| format!("{}–{}", b.start.strftime("%H:%M"), b.end.strftime("%H:%M")))
+            .map(span)
             .unwrap_or_default();
         let cells = dates
             .iter()
@@ -225,7 +253,14 @@ pub async fn timetable_get(
                 lessons
                     .iter()
                     .filter(|l| l.number == number && l.date == iso)
-                    .map(|l| cell(&t, l, &subject, &teachers))
+                    .map(|l| {
+                        let mut c = cell(&t, l, &subject, &teachers);
+                        let own = time_of(l);
+                        if own != time {
+                            c.time = own;
+                        }
+                        c
+                    })
                     .collect()
             })
             .collect();
@@ -308,6 +343,11 @@ pub async fn timetable_get(
     html(StatusCode::OK, &page)
 }
 
+/// «08:30–09:15».
+fn span(b: &Bell) -> String {
+    format!("{}–{}", b.start.strftime("%H:%M"), b.end.strftime("%H:%M"))
+}
+
 fn day_header(
     t: &crate::i18n::Tr,
     d: Date,
@@ -364,6 +404,7 @@ fn cell(
         room: l.room.clone(),
         note,
         cancelled: l.status == "cancelled",
+        time: String::new(),
     }
 }
 

@@ -17,16 +17,7 @@ async fn token_and_me(app: &TestApp) {
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 3600);
     let token = body["access_token"].as_str().unwrap();
-    let me: serde_json::Value = app
-        .client()
-        .get(app.at("/api/v1/me"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: serde_json::Value = app.api_get(&token, "/api/v1/me").await;
     assert_eq!(me["login"], "parent");
     assert!(me["id"].is_i64() && me["person_id"].is_i64());
     assert!(me["full_name"].as_str().unwrap().split(' ').count() >= 2);
@@ -44,16 +35,7 @@ async fn token_and_me(app: &TestApp) {
     );
     // The student's person is the parent's child.
     let student_token = app.token("student").await;
-    let student: serde_json::Value = app
-        .client()
-        .get(app.at("/api/v1/me"))
-        .bearer_auth(&student_token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let student: serde_json::Value = app.api_get(&student_token, "/api/v1/me").await;
     assert!(
         children
             .iter()
@@ -157,32 +139,14 @@ on_both!(openapi, the_openapi_document_is_served);
 
 async fn schools_in_scope_through_the_api(app: &TestApp) {
     let token = app.token("inspector").await;
-    let schools: serde_json::Value = app
-        .client()
-        .get(app.at("/api/v1/schools"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let schools: serde_json::Value = app.api_get(&token, "/api/v1/schools").await;
     let list = schools.as_array().unwrap();
     assert_eq!(list.len(), 2);
     assert_eq!(list[0]["time_zone"], "Asia/Vladivostok");
     assert!(list[0]["students"].as_i64().unwrap() > 600, "{}", list[0]);
     assert_eq!(list[0]["classes"], 30);
     let token = app.token("director").await;
-    let schools: serde_json::Value = app
-        .client()
-        .get(app.at("/api/v1/schools"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let schools: serde_json::Value = app.api_get(&token, "/api/v1/schools").await;
     assert_eq!(schools.as_array().unwrap().len(), 1);
 }
 on_both!(schools, schools_in_scope_through_the_api);

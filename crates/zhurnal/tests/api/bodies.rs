@@ -92,16 +92,7 @@ async fn bodies_are_kept_with_members_and_chairs(app: &TestApp) {
 
     // Through the API: the list, a member added by staff id (position by default), removed.
     let token = app.token("deputy").await;
-    let list: Value = app
-        .client()
-        .get(app.at("/api/v1/schools/1/bodies"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = app.api_get(&token, "/api/v1/schools/1/bodies").await;
     let council = list
         .as_array()
         .unwrap()

@@ -189,6 +189,19 @@ impl TestApp {
             .expect("page body")
     }
 
+    /// The JSON answer of an API GET with a bearer token (whatever its status).
+    pub async fn api_get(&self, token: &str, path: &str) -> serde_json::Value {
+        self.client()
+            .get(self.at(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("API GET")
+            .json()
+            .await
+            .expect("JSON body")
+    }
+
     /// The id of a class of the demo school's current year, by name.
     pub async fn class_id(&self, name: &str) -> i64 {
         self.store

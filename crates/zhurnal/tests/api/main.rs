@@ -10,5 +10,6 @@ mod cli;
 mod grid;
 mod permissions;
 mod security;
+mod shifts;
 mod timetable;
 mod year;

@@ -19,16 +19,7 @@ async fn every_route_for_every_role(app: &TestApp) {
         let client = app.signed_in(login).await;
         let csrf = app.csrf(&client).await;
         let token = app.token(login).await;
-        let me: serde_json::Value = app
-            .client()
-            .get(app.at("/api/v1/me"))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let me: serde_json::Value = app.api_get(&token, "/api/v1/me").await;
         let roles: Vec<Role> = me["roles"]
             .as_array()
             .unwrap()

@@ -751,8 +751,10 @@ async fn the_bells_are_checked_before_saving(app: &TestApp) {
     ])
     .await
     .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    let html = res.text().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = app
+        .page(&deputy, "/setup/bells?shift=1&weekday=0&saved=1")
+        .await;
     assert!(html.contains("Расписание звонков сохранено") && html.contains("Нет большой перемены"));
     assert_eq!(app.store.bells(1).await.unwrap().len(), 4);
     assert!(app.audit_count("setup.bells").await >= 1);
