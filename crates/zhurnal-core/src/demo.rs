@@ -88,6 +88,16 @@ pub struct Grant {
     pub edu_group_id: Option<i64>,
 }
 
+/// A subgroup of a class (a language group…) with its own teacher and students.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subgroup {
+    pub id: i64,
+    pub school_id: i64,
+    pub class_id: i64,
+    pub name: String,
+    pub study_year: i16,
+}
+
 /// A class (parallel + letter) of a school year.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Class {
@@ -173,6 +183,8 @@ pub struct Network {
     pub accounts: Vec<Account>,
     pub grants: Vec<Grant>,
     pub classes: Vec<Class>,
+    /// From grade 5 English is taught in two subgroups of each class.
+    pub subgroups: Vec<Subgroup>,
     pub memberships: Vec<Membership>,
     pub parent_links: Vec<ParentLink>,
     pub subjects: Vec<Subject>,
@@ -464,6 +476,12 @@ const LETTERS: [&str; 5] = ["А", "Б", "В", "Г", "Д"];
 
 /// The demo classes: the demo student studies in 7Б, whose class teacher is `classteacher`.
 const DEMO_PARALLEL: i16 = 7;
+/// A subject to place in a class's week: (subject, the (group, teacher) pairs that have it at
+/// the same time, weekly hours).
+type Unit = (i64, Vec<(i64, i64)>, i16);
+
+/// Taught in two subgroups from grade 5.
+const ENGLISH: &str = "Иностранный язык (английский)";
 const DEMO_LETTER: &str = "Б";
 
 struct Builder {
@@ -679,19 +697,66 @@ impl Builder {
                     .any(|x| x.id == s.0 && x.name == "Алгебра")
             })
             .map(|s| s.0);
-        for (gid, parallel, class_teacher) in classes.clone() {
+        for (k, (gid, parallel, class_teacher)) in classes.clone().into_iter().enumerate() {
+            // From grade 5 the class teacher teaches one subject in their class (and so
+            // takes it in other classes too while they have hours to spare).
+            const OWN: [&str; 5] = [
+                "Русский язык",
+                "Литература",
+                "История",
+                "География",
+                "Биология",
+            ];
+            let own = OWN[k % OWN.len()];
             for &(sid, from, to, hours) in &school_subjects {
                 if parallel < from || parallel > to {
+                    continue;
+                }
+                if parallel >= 5 && self.subject_name(sid) == own {
+                    if !specialists.contains(&(sid, class_teacher)) {
+                        specialists.insert(0, (sid, class_teacher));
+                    }
+                    self.net.assignments.push(Assignment {
+                        school_id: id,
+                        teacher_id: class_teacher,
+                        subject_id: sid,
+                        edu_group_id: gid,
+                        hours_per_week: hours,
+                    });
+                    continue;
+                }
+                if parallel >= 5 && self.subject_name(sid) == ENGLISH {
+                    // Two language groups, each with its own teacher (DOMAIN.md §3).
+                    let first = self.specialist(&mut specialists, sid, id, None);
+                    let second = self.specialist(&mut specialists, sid, id, Some(first));
+                    for (k, teacher) in [first, second].into_iter().enumerate() {
+                        let group = self.next_group;
+                        self.next_group += 1;
+                        self.net.subgroups.push(Subgroup {
+                            id: group,
+                            school_id: id,
+                            class_id: gid,
+                            name: format!("Английский, гр. {}", k + 1),
+                            study_year: y,
+                        });
+                        self.net.assignments.push(Assignment {
+                            school_id: id,
+                            teacher_id: teacher,
+                            subject_id: sid,
+                            edu_group_id: group,
+                            hours_per_week: hours,
+                        });
+                    }
                     continue;
                 }
                 let teacher = if parallel <= 4
                     && !matches!(
                         self.subject_name(sid),
-                        "Иностранный язык (английский)" | "Физическая культура" | "Музыка"
+                        ENGLISH | "Физическая культура" | "Музыка"
                     ) {
                     class_teacher
                 } else {
-                    self.specialist(&mut specialists, sid, id)
+                    self.specialist(&mut specialists, sid, id, None)
                 };
                 self.net.assignments.push(Assignment {
                     school_id: id,
@@ -752,6 +817,22 @@ impl Builder {
                     person_id: child,
                     since,
                 });
+                // Alternately into the class's language groups.
+                let groups: Vec<i64> = self
+                    .net
+                    .subgroups
+                    .iter()
+                    .filter(|g| g.class_id == gid)
+                    .map(|g| g.id)
+                    .collect();
+                if !groups.is_empty() {
+                    self.net.memberships.push(Membership {
+                        school_id: id,
+                        edu_group_id: groups[k as usize % groups.len()],
+                        person_id: child,
+                        since,
+                    });
+                }
                 // Mother almost always on file, father often.
                 let mother_age = self.rng.range(22, 38) as i16;
                 let mother = self.person(Sex::Female, surname, None, birth_year - mother_age);
@@ -826,8 +907,15 @@ impl Builder {
             .unwrap_or("")
     }
 
-    /// A subject teacher for grades 5–11: reuse one with spare capacity, else hire.
-    fn specialist(&mut self, specialists: &mut Vec<(i64, i64)>, subject: i64, school: i64) -> i64 {
+    /// A subject teacher for grades 5–11 (other than `not`, for the second group of a split
+    /// class): reuse one with spare capacity, else hire.
+    fn specialist(
+        &mut self,
+        specialists: &mut Vec<(i64, i64)>,
+        subject: i64,
+        school: i64,
+        not: Option<i64>,
+    ) -> i64 {
         let load = |t: i64, a: &[Assignment]| {
             a.iter()
                 .filter(|x| x.teacher_id == t)
@@ -835,7 +923,7 @@ impl Builder {
                 .sum::<i32>()
         };
         for &(s, t) in specialists.iter() {
-            if s == subject && load(t, &self.net.assignments) < 24 {
+            if s == subject && Some(t) != not && load(t, &self.net.assignments) < 24 {
                 return t;
             }
         }
@@ -934,23 +1022,42 @@ impl Builder {
                 5 | 6 => 6,
                 _ => 7,
             };
-            let mut units: Vec<(i64, i64, i16)> = self
+            // A unit is a subject with the (group, teacher) pairs that have it at the same
+            // time: the whole class, or its subgroups side by side.
+            let subgroups: Vec<i64> = self
+                .net
+                .subgroups
+                .iter()
+                .filter(|g| g.class_id == class_id)
+                .map(|g| g.id)
+                .collect();
+            let mut units: Vec<Unit> = Vec::new();
+            for a in self
                 .net
                 .assignments
                 .iter()
-                .filter(|a| a.edu_group_id == class_id)
-                .map(|a| (a.subject_id, a.teacher_id, a.hours_per_week))
-                .collect();
+                .filter(|a| a.edu_group_id == class_id || subgroups.contains(&a.edu_group_id))
+            {
+                match units.iter_mut().find(|u| {
+                    u.0 == a.subject_id && a.edu_group_id != class_id && u.1[0].0 != class_id
+                }) {
+                    Some(u) => u.1.push((a.edu_group_id, a.teacher_id)),
+                    None => units.push((
+                        a.subject_id,
+                        vec![(a.edu_group_id, a.teacher_id)],
+                        a.hours_per_week,
+                    )),
+                }
+            }
             units.sort_by_key(|u| std::cmp::Reverse(u.2));
             let mut class_busy: HashSet<(i8, i16)> = HashSet::new();
             let mut per_day = [0i16; 6];
             let mut entries = Vec::new();
-            for (subject_id, teacher_id, hours) in units {
-                let room_count = rooms.len();
-                let room = rooms
-                    .entry(teacher_id)
-                    .or_insert_with(|| format!("{}", 101 + room_count))
-                    .clone();
+            for (subject_id, pairs, hours) in units {
+                let teachers: Vec<i64> = pairs.iter().map(|p| p.1).collect();
+                let free = |busy: &HashSet<(i64, i8, i16)>, d: i8, n: i16| {
+                    teachers.iter().all(|t| !busy.contains(&(*t, d, n)))
+                };
                 let mut used_days: Vec<i8> = Vec::new();
                 for _ in 0..hours {
                     let mut days: Vec<i8> = (1..=5).collect();
@@ -958,10 +1065,7 @@ impl Builder {
                     days.sort_by_key(|d| (used_days.contains(d), per_day[*d as usize], *d));
                     let placed = days.iter().find_map(|&d| {
                         (1..=max_per_day)
-                            .find(|&n| {
-                                !class_busy.contains(&(d, n))
-                                    && !teacher_busy.contains(&(teacher_id, d, n))
-                            })
+                            .find(|&n| !class_busy.contains(&(d, n)) && free(&teacher_busy, d, n))
                             .map(|n| (d, n))
                     });
                     // No free place: move one of the class's lessons aside to make room.
@@ -970,16 +1074,19 @@ impl Builder {
                             .flat_map(|d| (1..=max_per_day).map(move |n| (d, n)))
                             .collect();
                         for &(d, n) in &all {
-                            if teacher_busy.contains(&(teacher_id, d, n)) {
+                            if !free(&teacher_busy, d, n) {
                                 continue;
                             }
-                            let Some(pos) = entries.iter().position(|e: &Entry| {
-                                e.slot
-                                    == Slot {
-                                        weekday: d,
-                                        number: n,
-                                    }
-                            }) else {
+                            let here = Slot {
+                                weekday: d,
+                                number: n,
+                            };
+                            // Only a whole-class lesson is moved aside, never half a split.
+                            if entries.iter().filter(|e: &&Entry| e.slot == here).count() != 1 {
+                                continue;
+                            }
+                            let Some(pos) = entries.iter().position(|e: &Entry| e.slot == here)
+                            else {
                                 continue;
                             };
                             let other = entries[pos].teacher_id;
@@ -1005,21 +1112,28 @@ impl Builder {
                     });
                     let Some((d, n)) = placed else { continue };
                     class_busy.insert((d, n));
-                    teacher_busy.insert((teacher_id, d, n));
                     per_day[d as usize] += 1;
                     used_days.push(d);
-                    entries.push(Entry {
-                        id: next_entry,
-                        group_id: class_id,
-                        subject_id,
-                        teacher_id,
-                        room: room.clone(),
-                        slot: Slot {
-                            weekday: d,
-                            number: n,
-                        },
-                    });
-                    next_entry += 1;
+                    for &(group_id, teacher_id) in &pairs {
+                        teacher_busy.insert((teacher_id, d, n));
+                        let room_count = rooms.len();
+                        let room = rooms
+                            .entry(teacher_id)
+                            .or_insert_with(|| format!("{}", 101 + room_count))
+                            .clone();
+                        entries.push(Entry {
+                            id: next_entry,
+                            group_id,
+                            subject_id,
+                            teacher_id,
+                            room,
+                            slot: Slot {
+                                weekday: d,
+                                number: n,
+                            },
+                        });
+                        next_entry += 1;
+                    }
                 }
             }
             entries.sort_by_key(|e| e.slot);
@@ -1163,7 +1277,11 @@ mod tests {
         let net = demo();
         let main_classes = net.classes.iter().filter(|c| c.school_id == 1).count();
         assert_eq!(main_classes, 30);
-        let main_students = net.memberships.iter().filter(|m| m.school_id == 1).count();
+        let main_students = net
+            .memberships
+            .iter()
+            .filter(|m| m.school_id == 1 && net.classes.iter().any(|c| c.id == m.edu_group_id))
+            .count();
         assert!(
             (600..=800).contains(&main_students),
             "{main_students} students"
@@ -1211,6 +1329,12 @@ mod tests {
         let c = net.classes.iter().find(|c| c.id == class).unwrap();
         assert_eq!(c.name(), "7Б");
         assert_eq!(c.class_teacher_id, class_teacher);
+        assert!(
+            net.assignments
+                .iter()
+                .any(|a| a.teacher_id == class_teacher && a.edu_group_id == class),
+            "the class teacher teaches in their class"
+        );
         assert!(
             net.assignments
                 .iter()
@@ -1264,11 +1388,15 @@ mod tests {
         use crate::timetable::{conflicts, hours_against_load};
         use std::collections::HashMap;
         let net = demo();
-        let groups: HashMap<i64, (i64, i16)> = net
+        let mut groups: HashMap<i64, (i64, i16)> = net
             .classes
             .iter()
             .map(|c| (c.id, (c.id, c.parallel)))
             .collect();
+        for g in &net.subgroups {
+            let parallel = groups[&g.class_id].1;
+            groups.insert(g.id, (g.class_id, parallel));
+        }
         for school in &net.schools {
             let entries: Vec<Entry> = net
                 .templates
@@ -1307,6 +1435,64 @@ mod tests {
             .unwrap();
         let days: HashSet<i8> = t.1.entries.iter().map(|e| e.slot.weekday).collect();
         assert_eq!(days, HashSet::from([1, 2, 3, 4, 5]));
+    }
+
+    #[test]
+    fn english_is_taught_in_two_groups_from_grade_five() {
+        let net = demo();
+        let class = net
+            .classes
+            .iter()
+            .find(|c| c.school_id == 1 && c.name() == "7Б")
+            .unwrap();
+        let groups: Vec<&Subgroup> = net
+            .subgroups
+            .iter()
+            .filter(|g| g.class_id == class.id)
+            .collect();
+        assert_eq!(groups.len(), 2);
+        // Every student of the class is in exactly one of the groups.
+        let in_class: HashSet<i64> = net
+            .memberships
+            .iter()
+            .filter(|m| m.edu_group_id == class.id)
+            .map(|m| m.person_id)
+            .collect();
+        let in_groups: Vec<i64> = net
+            .memberships
+            .iter()
+            .filter(|m| groups.iter().any(|g| g.id == m.edu_group_id))
+            .map(|m| m.person_id)
+            .collect();
+        assert_eq!(in_groups.len(), in_class.len());
+        assert_eq!(in_groups.iter().copied().collect::<HashSet<_>>(), in_class);
+        // The two groups have different teachers, side by side in the same slots.
+        let (_, week) = net
+            .templates
+            .iter()
+            .find(|(_, t)| t.class_id == class.id)
+            .unwrap();
+        let slots = |g: i64| -> Vec<(Slot, i64)> {
+            week.entries
+                .iter()
+                .filter(|e| e.group_id == g)
+                .map(|e| (e.slot, e.teacher_id))
+                .collect()
+        };
+        let (a, b) = (slots(groups[0].id), slots(groups[1].id));
+        assert!(!a.is_empty());
+        assert_eq!(
+            a.iter().map(|x| x.0).collect::<Vec<_>>(),
+            b.iter().map(|x| x.0).collect::<Vec<_>>()
+        );
+        assert_ne!(a[0].1, b[0].1);
+        // Primary classes are not split.
+        assert!(net.subgroups.iter().all(|g| {
+            net.classes
+                .iter()
+                .find(|c| c.id == g.class_id)
+                .is_some_and(|c| c.parallel >= 5)
+        }));
     }
 
     #[test]

@@ -56,6 +56,10 @@ impl Store {
                     .push_bind(&c.letter).push_bind(c.name()).push_bind(i32::from(c.study_year))
                     .push_bind(c.class_teacher_id).push_bind(c.capacity).push_bind(now);
             });
+            insert_rows!(tx, "edu_groups (id, school_id, kind, parent_id, name, study_year, created_at)", net.subgroups, |b, g| {
+                b.push_bind(g.id).push_bind(g.school_id).push_bind("subgroup").push_bind(g.class_id)
+                    .push_bind(&g.name).push_bind(i32::from(g.study_year)).push_bind(now);
+            });
             insert_rows!(tx, "role_grants (person_id, role, school_id, municipality_id, edu_group_id, created_at)", net.grants, |b, g| {
                 b.push_bind(g.person_id).push_bind(g.role.api_name()).push_bind(g.school_id)
                     .push_bind(g.municipality_id).push_bind(g.edu_group_id).push_bind(now);

@@ -301,10 +301,14 @@ impl Store {
     /// The teaching load of a school: who teaches what where, for how many hours a week.
     pub async fn teaching_load(&self, school_id: i64) -> Result<Vec<LoadRow>> {
         on_read!(self, pool => Ok(sqlx::query_as::<_, LoadRow>(
-            "SELECT a.id, a.edu_group_id AS group_id, g.name AS group_name, g.parallel, a.subject_id, s.name AS subject_name, \
+            "SELECT a.id, a.edu_group_id AS group_id, \
+                    CASE WHEN pg.id IS NULL THEN g.name ELSE pg.name || ' ' || g.name END AS group_name, \
+                    COALESCE(pg.parallel, g.parallel) AS parallel, a.subject_id, s.name AS subject_name, \
                     a.teacher_id, p.last_name, p.first_name, p.middle_name, a.hours_per_week \
-             FROM teaching_assignments a JOIN edu_groups g ON g.id = a.edu_group_id JOIN subjects s ON s.id = a.subject_id \
-             JOIN persons p ON p.id = a.teacher_id WHERE a.school_id = $1 ORDER BY g.parallel, g.name, s.name",
+             FROM teaching_assignments a JOIN edu_groups g ON g.id = a.edu_group_id LEFT JOIN edu_groups pg ON pg.id = g.parent_id \
+             JOIN subjects s ON s.id = a.subject_id \
+             JOIN persons p ON p.id = a.teacher_id WHERE a.school_id = $1 \
+             ORDER BY COALESCE(pg.parallel, g.parallel), COALESCE(pg.name, g.name), g.parent_id IS NOT NULL, g.name, s.name",
         )
         .bind(school_id)
         .fetch_all(pool)

@@ -165,10 +165,12 @@ pub struct NewChange {
 macro_rules! lesson_select {
     ($tail:literal) => {
         concat!(
-            "SELECT l.id, l.date, l.number, l.edu_group_id AS group_id, g.name AS group_name, l.subject_id, s.name AS subject_name, ",
+            "SELECT l.id, l.date, l.number, l.edu_group_id AS group_id, ",
+            "CASE WHEN pg.id IS NULL THEN g.name ELSE pg.name || ' ' || g.name END AS group_name, l.subject_id, s.name AS subject_name, ",
             "l.teacher_id, p.last_name AS teacher_last_name, p.first_name AS teacher_first_name, p.middle_name AS teacher_middle_name, ",
             "l.room, l.status, l.replaced_teacher_id, l.origin, l.origin_date ",
-            "FROM lessons l JOIN edu_groups g ON g.id = l.edu_group_id JOIN subjects s ON s.id = l.subject_id ",
+            "FROM lessons l JOIN edu_groups g ON g.id = l.edu_group_id LEFT JOIN edu_groups pg ON pg.id = g.parent_id ",
+            "JOIN subjects s ON s.id = l.subject_id ",
             "LEFT JOIN persons p ON p.id = l.teacher_id ",
             $tail
         )

@@ -17,7 +17,7 @@ async fn token_and_me(app: &TestApp) {
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 3600);
     let token = body["access_token"].as_str().unwrap();
-    let me: serde_json::Value = app.api_get(&token, "/api/v1/me").await;
+    let me: serde_json::Value = app.api_get(token, "/api/v1/me").await;
     assert_eq!(me["login"], "parent");
     assert!(me["id"].is_i64() && me["person_id"].is_i64());
     assert!(me["full_name"].as_str().unwrap().split(' ').count() >= 2);
