@@ -851,3 +851,102 @@ fn plan_sync(existing: Vec<ExistingLesson>, derived: &[Lesson]) -> SyncPlan<'_> 
     plan.gone = rest;
     plan
 }
+
+impl Store {
+    /// Derives the lessons of a school for `from..=to` (within one academic year) from the
+    /// calendar, the weekly templates of that year's classes and the one-off changes, and
+    /// stores them.
+    pub async fn derive_lessons(
+        &self,
+        school_id: i64,
+        from: Date,
+        to: Date,
+        now_ms: i64,
+    ) -> Result<()> {
+        let year = zhurnal_core::clock::study_year_of(from);
+        let Some(calendar) = self.calendar(school_id, year).await? else {
+            return Ok(());
+        };
+        // Only the classes of this academic year have lessons in it: last year's weekly
+        // templates stay in force for last year's classes, which end with their year.
+        let year_classes: std::collections::HashSet<i64> = self
+            .school_classes(school_id, year)
+            .await?
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        let mut templates = self.templates(school_id).await?;
+        templates.retain(|t| year_classes.contains(&t.class_id));
+        // Moves reach across dates: read the changes of the whole year so none is missed.
+        let changes = self
+            .changes(school_id, calendar.start, calendar.end)
+            .await?;
+        let groups = self.group_classes(school_id).await?;
+        let lessons =
+            zhurnal_core::timetable::derive(&calendar, &templates, &changes, &groups, from, to);
+        self.sync_lessons(school_id, from, to, &lessons, now_ms)
+            .await?;
+        Ok(())
+    }
+
+    /// Marks a school year's lessons as possibly out of date, before an edit commits.
+    pub async fn mark_lessons_stale(
+        &self,
+        school_id: i64,
+        study_year: i16,
+        now_ms: i64,
+    ) -> Result<()> {
+        on_write!(self, pool => {
+            sqlx::query(
+                "INSERT INTO lesson_repairs (school_id, study_year, marked_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (school_id, study_year) DO NOTHING",
+            )
+            .bind(school_id).bind(i32::from(study_year)).bind(now_ms)
+            .execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// Clears the mark once the lessons are derived again.
+    pub async fn clear_lessons_stale(&self, school_id: i64, study_year: i16) -> Result<()> {
+        on_write!(self, pool => {
+            sqlx::query("DELETE FROM lesson_repairs WHERE school_id = $1 AND study_year = $2")
+                .bind(school_id).bind(i32::from(study_year))
+                .execute(pool).await?;
+        });
+        Ok(())
+    }
+
+    /// (school, academic year) pairs whose lessons are marked as possibly out of date.
+    pub async fn stale_lessons(&self) -> Result<Vec<(i64, i16)>> {
+        let rows: Vec<(i64, i32)> = on_read!(self, pool => sqlx::query_as(
+            "SELECT school_id, study_year FROM lesson_repairs ORDER BY school_id, study_year",
+        )
+        .fetch_all(pool)
+        .await?);
+        Ok(rows.into_iter().map(|(s, y)| (s, y as i16)).collect())
+    }
+
+    /// Derives again the whole academic year of every marked school (or of the given ones,
+    /// marked or not) and clears the marks. Returns the (school, year) pairs repaired.
+    pub async fn repair_lessons(
+        &self,
+        only: Option<(i64, i16)>,
+        now_ms: i64,
+    ) -> Result<Vec<(i64, i16)>> {
+        let targets = match only {
+            Some(one) => vec![one],
+            None => self.stale_lessons().await?,
+        };
+        let mut done = Vec::new();
+        for (school_id, year) in targets {
+            if let Some(calendar) = self.calendar(school_id, year).await? {
+                self.derive_lessons(school_id, calendar.start, calendar.end, now_ms)
+                    .await?;
+            }
+            self.clear_lessons_stale(school_id, year).await?;
+            done.push((school_id, year));
+        }
+        Ok(done)
+    }
+}

@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::sync::Arc;
-use zhurnal_core::clock::SystemClock;
+use zhurnal_core::clock::{Clock, SystemClock};
 use zhurnal_store::{DatabaseUrl, Store};
 use zhurnal_web::AppState;
 
@@ -59,6 +59,18 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Derive the lessons again: of every school year marked as possibly out of date (an
+    /// edit whose second step did not finish), or of one school's year.
+    RepairLessons {
+        #[command(flatten)]
+        db: DbArgs,
+        /// One school's id (with --year): derive its year again even if not marked.
+        #[arg(long, requires = "year")]
+        school: Option<i64>,
+        /// The academic year by the year it starts in (2026 for 2026/2027).
+        #[arg(long, requires = "school")]
+        year: Option<i16>,
+    },
     /// Manage login accounts without the UI.
     User {
         #[command(flatten)]
@@ -104,6 +116,26 @@ async fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::RepairLessons { db, school, year } => {
+            let settings = settings(&db, None, config::DEFAULT_LISTEN)?;
+            init_logging("warn");
+            let store = open(&settings.database).await?;
+            let only = school.zip(year);
+            let done = store
+                .repair_lessons(only, SystemClock.now_ms())
+                .await
+                .context("cannot derive the lessons again")?;
+            if done.is_empty() {
+                println!("No lessons were marked as out of date.");
+            }
+            for (school, year) in done {
+                println!(
+                    "School {school}, {year}/{}: lessons derived again.",
+                    year + 1
+                );
+            }
+            Ok(())
+        }
         Command::User { db, action } => {
             let settings = settings(&db, None, config::DEFAULT_LISTEN)?;
             init_logging("warn");
@@ -136,6 +168,19 @@ pub async fn open(database: &str) -> Result<Store> {
 }
 
 async fn serve(store: Store, settings: config::Settings) -> Result<()> {
+    // An edit that committed while its lessons were not derived again (the process stopped
+    // in between) left a mark: derive those years again before serving.
+    let repaired = store
+        .repair_lessons(None, SystemClock.now_ms())
+        .await
+        .context("cannot repair the derived lessons")?;
+    for (school, year) in repaired {
+        tracing::warn!(
+            school,
+            year,
+            "lessons were out of date and are derived again"
+        );
+    }
     let listener = tokio::net::TcpListener::bind(&settings.listen)
         .await
         .with_context(|| format!("cannot listen on {}", settings.listen))?;

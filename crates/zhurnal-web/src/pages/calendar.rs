@@ -392,6 +392,9 @@ pub async fn store_calendar(
         details: serde_json::json!({ "op": op }).to_string(),
         ..ctx.audit_base(state.clock.now_ms())
     };
+    if target_year == year {
+        super::changes::mark_stale(state, school.id, cal.start).await?;
+    }
     state
         .store
         .save_calendar(school.id, target_year, cal, &audit)

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use zhurnal_core::Action;
 use zhurnal_core::calendar::DayKind;
 use zhurnal_core::clock::{study_year_of, today_in};
-use zhurnal_core::timetable::{Change, derive};
+use zhurnal_core::timetable::Change;
 use zhurnal_store::{AuditEntry, ClassRow, LessonRow, NewChange, PersonRow, SchoolRow};
 
 pub struct LessonChoice {
@@ -241,38 +241,32 @@ pub async fn changes_get(
     html(StatusCode::OK, &p)
 }
 
+/// Marks the lessons of the academic year of `date` as possibly out of date: called before
+/// an edit of the timetable or calendar commits, so that a failure between the edit and
+/// [`rederive`] is repaired at the next start (`Store::repair_lessons`).
+pub async fn mark_stale(state: &AppState, school_id: i64, date: Date) -> Result<(), AppError> {
+    state
+        .store
+        .mark_lessons_stale(school_id, study_year_of(date), state.clock.now_ms())
+        .await?;
+    Ok(())
+}
+
 /// Re-derives the lessons of a school for `from..=to` from the calendar, the templates and
-/// the changes, and stores the result.
+/// the changes, stores the result and clears the year's stale mark.
 pub async fn rederive(
     state: &AppState,
     school_id: i64,
     from: Date,
     to: Date,
 ) -> Result<(), AppError> {
-    let Some(calendar) = state.store.calendar(school_id, study_year_of(from)).await? else {
-        return Ok(());
-    };
-    // Only the classes of this academic year have lessons in it: last year's weekly
-    // templates stay in force for last year's classes, which end with their year.
-    let year_classes: std::collections::HashSet<i64> = state
-        .store
-        .school_classes(school_id, study_year_of(from))
-        .await?
-        .iter()
-        .map(|c| c.id)
-        .collect();
-    let mut templates = state.store.templates(school_id).await?;
-    templates.retain(|t| year_classes.contains(&t.class_id));
-    // Moves reach across dates: read the changes of the whole year so none is missed.
-    let changes = state
-        .store
-        .changes(school_id, calendar.start, calendar.end)
-        .await?;
-    let groups = state.store.group_classes(school_id).await?;
-    let lessons = derive(&calendar, &templates, &changes, &groups, from, to);
     state
         .store
-        .sync_lessons(school_id, from, to, &lessons, state.clock.now_ms())
+        .derive_lessons(school_id, from, to, state.clock.now_ms())
+        .await?;
+    state
+        .store
+        .clear_lessons_stale(school_id, study_year_of(from))
         .await?;
     Ok(())
 }
@@ -518,6 +512,7 @@ pub async fn apply(
         reason: reason.trim().to_owned(),
         created_by: Some(actor.person_id),
     };
+    mark_stale(state, s.school.id, lo).await?;
     let id = state.store.add_change(s.school.id, &new, &audit).await?;
     rederive(state, s.school.id, lo, hi).await?;
     Ok(id)

@@ -202,13 +202,21 @@ pub async fn save_weeks(
         ..ctx.audit_base(state.clock.now_ms())
     };
     let weeks: Vec<(i64, Vec<Entry>)> = weeks.into_iter().collect();
+    super::changes::mark_stale(state, school.id, calendar.start).await?;
     match state
         .store
         .save_templates(school.id, valid_from, &weeks, &audit)
         .await
     {
         Ok(()) => {}
-        Err(StoreError::Conflict(_)) => return Ok(Err("import.changes_refer")),
+        Err(StoreError::Conflict(_)) => {
+            // Nothing was saved: the lessons are as they were.
+            state
+                .store
+                .clear_lessons_stale(school.id, study_year_of(calendar.start))
+                .await?;
+            return Ok(Err("import.changes_refer"));
+        }
         Err(e) => return Err(e.into()),
     }
     rederive(

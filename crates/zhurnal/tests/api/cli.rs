@@ -280,3 +280,77 @@ fn bad_database_urls_are_explained() {
         text(&out)
     );
 }
+
+/// An edit that committed while its lessons were not derived again (the process stopped in
+/// between) leaves a mark; `zhurnal repair-lessons` (also run at every start) derives the
+/// year again and clears it.
+#[tokio::test]
+async fn lessons_left_out_of_date_are_repaired() {
+    let dir = std::env::temp_dir().join(format!(
+        "zhurnal_repair_{}_{}",
+        std::process::id(),
+        zhurnal_web::security::random_token()[..8].to_owned()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("repair.db");
+    let db = format!("sqlite://{}", path.display());
+    let url = DatabaseUrl::Sqlite(path.clone());
+    let clock = FixedClock::at(crate::helpers::NOW.parse().unwrap());
+    let store = zhurnal::demo::create(&url, 1, &clock).await.unwrap();
+    let class = store
+        .school_classes(1, 2026)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "7Б")
+        .unwrap()
+        .id;
+    let monday = jiff::civil::Date::constant(2026, 12, 7);
+    let before = store.class_lessons(1, class, monday, monday).await.unwrap();
+    // The first step of an edit: the mark, then the new week without Monday's first lesson.
+    store.mark_lessons_stale(1, 2026, 0).await.unwrap();
+    let templates = store.templates(1).await.unwrap();
+    let week = zhurnal_core::timetable::template_on(&templates, class, monday).unwrap();
+    let fewer: Vec<_> = week
+        .entries
+        .iter()
+        .filter(|e| !(e.slot.weekday == 1 && e.slot.number == 1))
+        .cloned()
+        .collect();
+    let audit = zhurnal_store::AuditEntry {
+        action: "setup.timetable_grid".into(),
+        outcome: "success".into(),
+        ..Default::default()
+    };
+    store
+        .save_templates(1, monday, &[(class, fewer)], &audit)
+        .await
+        .unwrap();
+    assert_eq!(
+        store
+            .class_lessons(1, class, monday, monday)
+            .await
+            .unwrap()
+            .len(),
+        before.len(),
+        "not derived yet"
+    );
+    store.close().await;
+
+    let out = zhurnal(&db, &["repair-lessons"], None);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("School 1, 2026/2027: lessons derived again."));
+    let store = Store::connect(&url).await.unwrap();
+    let after = store.class_lessons(1, class, monday, monday).await.unwrap();
+    let removed = before.len() - after.len();
+    assert!(removed >= 1 && !after.iter().any(|l| l.number == 1));
+    assert!(store.stale_lessons().await.unwrap().is_empty());
+    store.close().await;
+    let out = zhurnal(&db, &["repair-lessons"], None);
+    assert!(
+        text(&out).contains("No lessons were marked"),
+        "{}",
+        text(&out)
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
