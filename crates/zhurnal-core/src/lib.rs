@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod clock;
 pub mod curriculum;
 pub mod demo;
+pub mod grading;
 pub mod permission;
 pub mod promotion;
 pub mod role;
