@@ -47,11 +47,7 @@ impl MarkValue {
     /// Reads what a teacher types: `5`, `4+`, `3-`/`3−`, `зач`/`з`, `незач`, `н/а`/`на`,
     /// `осв`; within the school's scale.
     pub fn parse(raw: &str, scale: Scale) -> Result<MarkValue, MarkError> {
-        let s = raw
-            .trim()
-            .to_lowercase()
-            .replace('−', "-")
-            .replace('–', "-");
+        let s = raw.trim().to_lowercase().replace(['−', '–'], "-");
         let mark = match s.as_str() {
             "зач" | "з" | "зачёт" | "зачет" | "pass" => MarkValue::Pass,
             "незач" | "нз" | "незачёт" | "незачет" | "fail" => MarkValue::Fail,
