@@ -7,6 +7,7 @@ pub mod clock;
 pub mod curriculum;
 pub mod demo;
 pub mod grading;
+pub mod journal;
 pub mod permission;
 pub mod promotion;
 pub mod role;

@@ -679,7 +679,7 @@ impl Store {
             }
             let existing: Vec<ExistingLesson> = sqlx::query_as(
                 "SELECT l.id, l.edu_group_id AS group_id, l.subject_id, l.origin, l.origin_date, l.date, l.number, l.teacher_id, l.room, l.status, l.replaced_teacher_id, \
-                        (EXISTS (SELECT 1 FROM works w WHERE w.lesson_id = l.id) OR EXISTS (SELECT 1 FROM lesson_log_entries a WHERE a.lesson_id = l.id) OR l.topic <> '') AS has_data \
+                        (EXISTS (SELECT 1 FROM works w WHERE w.lesson_id = l.id) OR EXISTS (SELECT 1 FROM lesson_log_entries a WHERE a.lesson_id = l.id) OR l.topic <> '' OR l.homework <> '') AS has_data \
                  FROM lessons l WHERE l.school_id = $1 AND l.origin <> '' AND ((l.origin_date >= $2 AND l.origin_date <= $3) OR (l.date >= $2 AND l.date <= $3))",
             )
             .bind(school_id)
@@ -727,7 +727,7 @@ impl Store {
                     kept += 1;
                 } else {
                     sqlx::query(
-                        "DELETE FROM lessons WHERE id = $1 AND school_id = $2 AND topic = '' \
+                        "DELETE FROM lessons WHERE id = $1 AND school_id = $2 AND topic = '' AND homework = '' \
                          AND NOT EXISTS (SELECT 1 FROM works w WHERE w.lesson_id = lessons.id) \
                          AND NOT EXISTS (SELECT 1 FROM lesson_log_entries a WHERE a.lesson_id = lessons.id)",
                     )

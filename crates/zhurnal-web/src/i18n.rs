@@ -826,6 +826,55 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
         "classes.edit" => ("Изменить класс", "Edit a class"),
         "classes.edit_button" => ("Сохранить изменения", "Save changes"),
         "classes.class_updated" => ("Класс изменён.", "The class is changed."),
+        "journal.not_yet" => (
+            "Урок ещё не прошёл: отметки и пропуски ставятся с его дня.",
+            "The lesson has not taken place yet: marks and absences can be entered from its day.",
+        ),
+        "journal.window_closed" => (
+            "Срок исправлений истёк: изменение вносит заместитель директора с указанием причины.",
+            "The edit window has closed: the deputy director makes the change, with a reason.",
+        ),
+        "journal.reason_needed" => (
+            "Укажите причину исправления.",
+            "Give the reason for the correction.",
+        ),
+        "journal.cancelled" => (
+            "Урок отменён: заполнять нечего.",
+            "The lesson was cancelled: there is nothing to fill.",
+        ),
+        "journal.no_one" => ("В школе не ставят «1».", "The school does not give «1»."),
+        "journal.no_signs" => (
+            "В школе не ставят «+» и «−».",
+            "The school does not use «+» and «−».",
+        ),
+        "journal.bad_mark" => (
+            "Это не отметка: 5, 4, 3, 2, зач, незач, н/а, осв.",
+            "Not a mark: 5, 4, 3, 2, зач, незач, н/а, осв.",
+        ),
+        "journal.comment_long" => (
+            "Комментарий длиннее 500 знаков.",
+            "The comment is longer than 500 characters.",
+        ),
+        "journal.bad_reason" => (
+            "Причина пропуска: unknown, illness, excused или unexcused.",
+            "The absence reason is unknown, illness, excused or unexcused.",
+        ),
+        "journal.bad_status" => (
+            "Отметка о посещении: absent или late.",
+            "The attendance status is absent or late.",
+        ),
+        "journal.topic_long" => (
+            "Тема длиннее 500 знаков.",
+            "The topic is longer than 500 characters.",
+        ),
+        "journal.homework_long" => (
+            "Домашнее задание длиннее 4000 знаков.",
+            "The homework is longer than 4000 characters.",
+        ),
+        "journal.bad_due" => (
+            "Срок сдачи — дата не раньше урока.",
+            "The due date must be a date on or after the lesson.",
+        ),
         "nav.grid" => ("Сетка расписания", "Timetable grid"),
         "grid.title" => ("Расписание класса: сетка", "A class's weekly timetable"),
         "grid.intro" => (

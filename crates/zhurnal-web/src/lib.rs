@@ -6,6 +6,7 @@ mod api;
 pub mod ctx;
 mod error;
 pub mod i18n;
+pub mod journal;
 mod login;
 mod pages;
 pub mod routes;
@@ -221,6 +222,13 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/timetable/templates",
             get(api::setup::get_template).put(api::setup::put_template),
+        )
+        .route("/api/v1/journal", get(api::journal::get_journal))
+        .route("/api/v1/journal/marks", put(api::journal::put_mark))
+        .route("/api/v1/journal/absences", put(api::journal::put_absence))
+        .route(
+            "/api/v1/journal/lessons/{id}",
+            put(api::journal::put_lesson_text),
         )
         .route("/api/v1/openapi.json", get(api::openapi::openapi_json))
         .route_layer(from_fn_with_state(state.clone(), routes::guard))

@@ -388,6 +388,30 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/journal",
+        Signed(Action::ViewJournal),
+        "/api/v1/journal?group_id=1&subject_id=1&from=2026-11-23&to=2026-11-28",
+    ),
+    r(
+        "PUT",
+        "/api/v1/journal/marks",
+        Signed(Action::EditJournal),
+        "/api/v1/journal/marks",
+    ),
+    r(
+        "PUT",
+        "/api/v1/journal/absences",
+        Signed(Action::EditJournal),
+        "/api/v1/journal/absences",
+    ),
+    r(
+        "PUT",
+        "/api/v1/journal/lessons/{id}",
+        Signed(Action::EditJournal),
+        "/api/v1/journal/lessons/999999",
+    ),
+    r(
+        "GET",
         "/api/v1/openapi.json",
         Public,
         "/api/v1/openapi.json",

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod bodies;
+pub mod journal;
 pub mod me;
 pub mod openapi;
 pub mod schools;
@@ -53,4 +54,29 @@ pub struct ErrorDetail {
     /// For `bad_request`: what exactly could not be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+}
+
+/// A date in a path or query, or a structured 400 naming the field.
+pub fn parse_date(field: &str, raw: &str) -> Result<jiff::civil::Date, AppError> {
+    raw.trim().parse().map_err(|_| {
+        AppError::BadRequest(format!(
+            "{field}: expected a date as YYYY-MM-DD, got «{raw}»"
+        ))
+    })
+}
+
+/// The school asked for (default: the caller's), within the caller's reach for `action`.
+pub async fn school_of(
+    state: &crate::AppState,
+    ctx: &crate::ctx::Ctx,
+    action: zhurnal_core::Action,
+    school_id: Option<i64>,
+) -> Result<zhurnal_store::SchoolRow, AppError> {
+    let reach = ctx.actor()?.reach(action);
+    let raw = school_id.map(|s| s.to_string());
+    Ok(
+        crate::pages::timetable::pick_school(state, ctx, &reach, raw.as_deref())
+            .await?
+            .0,
+    )
 }

@@ -34,11 +34,15 @@ use utoipa::{Modify, OpenApi};
         super::bodies::get_bodies,
         super::bodies::post_body,
         super::bodies::post_body_member,
-        super::bodies::delete_body_member
+        super::bodies::delete_body_member,
+        super::journal::get_journal,
+        super::journal::put_mark,
+        super::journal::put_absence,
+        super::journal::put_lesson_text
     ),
     components(schemas(super::ErrorBody, super::ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Tokens"), (name = "account", description = "The caller"), (name = "schools", description = "Schools"), (name = "timetable", description = "Calendar, timetable and its changes (§2.6)"), (name = "setup", description = "School setup by the deputy director (§2.3–§2.6)"))
+    tags((name = "auth", description = "Tokens"), (name = "account", description = "The caller"), (name = "schools", description = "Schools"), (name = "timetable", description = "Calendar, timetable and its changes (§2.6)"), (name = "setup", description = "School setup by the deputy director (§2.3–§2.6)"), (name = "journal", description = "The class journal: topics, homework, marks, absences (§4.1)"))
 )]
 pub struct ApiDoc;
 

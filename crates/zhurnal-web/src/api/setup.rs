@@ -1,9 +1,8 @@
 //! School setup through the API (§2.3–§2.6): the same checks, messages and audit as the
 //! deputy's pages, so a script can prepare a year exactly as a person would.
 
-use super::{ApiJson, ErrorBody};
+use super::{ApiJson, ErrorBody, parse_date, school_of};
 use crate::ctx::Ctx;
-use crate::pages::timetable::pick_school;
 use crate::pages::weeks::{Weeks, calendar_for, check_weeks, save_weeks};
 use crate::{AppError, AppState};
 use axum::Json;
@@ -73,26 +72,6 @@ pub struct TemplateSaved {
     /// Things worth a look that do not stop the save (hours against the load, one-off
     /// changes that stop applying).
     pub warnings: Vec<String>,
-}
-
-fn parse_date(field: &str, raw: &str) -> Result<Date, AppError> {
-    raw.trim().parse().map_err(|_| {
-        AppError::BadRequest(format!(
-            "{field}: expected a date as YYYY-MM-DD, got «{raw}»"
-        ))
-    })
-}
-
-/// The school asked for (default: the caller's), within the caller's reach for `action`.
-async fn school_of(
-    state: &AppState,
-    ctx: &Ctx,
-    action: Action,
-    school_id: Option<i64>,
-) -> Result<SchoolRow, AppError> {
-    let reach = ctx.actor()?.reach(action);
-    let raw = school_id.map(|s| s.to_string());
-    Ok(pick_school(state, ctx, &reach, raw.as_deref()).await?.0)
 }
 
 /// One of the school's classes of the year `date` falls in, or 404 (audited).

@@ -1,6 +1,6 @@
 //! The timetable and the calendar through the API: the same data and rules as the pages.
 
-use super::{ApiJson, ErrorBody};
+use super::{ApiJson, ErrorBody, parse_date};
 use crate::ctx::Ctx;
 use crate::pages::changes::{ChangeForm, apply, setting, validate};
 use crate::pages::timetable::pick_school;
@@ -8,7 +8,6 @@ use crate::{AppError, AppState};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use zhurnal_core::Action;
@@ -74,14 +73,6 @@ fn lesson_out(l: LessonRow) -> LessonOut {
         status: l.status,
         replaced_teacher_id: l.replaced_teacher_id,
     }
-}
-
-fn parse_date(field: &str, raw: &str) -> Result<Date, AppError> {
-    raw.trim().parse().map_err(|_| {
-        AppError::BadRequest(format!(
-            "{field}: expected a date as YYYY-MM-DD, got «{raw}»"
-        ))
-    })
 }
 
 /// The lessons of a class or a teacher in a date range.

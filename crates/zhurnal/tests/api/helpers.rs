@@ -189,6 +189,34 @@ impl TestApp {
             .expect("page body")
     }
 
+    /// Asserts that `table` (which must hold rows) refuses UPDATE, DELETE and, on
+    /// PostgreSQL, TRUNCATE — even from the database user, straight past the application.
+    pub async fn assert_append_only(&self, table: &str, set: &str) {
+        let update = format!("UPDATE {table} SET {set}");
+        let delete = format!("DELETE FROM {table}");
+        let truncate = format!("TRUNCATE {table}");
+        match &self.database {
+            DatabaseUrl::Sqlite(path) => {
+                let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", path.display()))
+                    .await
+                    .unwrap();
+                for sql in [&update, &delete] {
+                    let err = sqlx::query(sql).execute(&pool).await.expect_err(sql);
+                    assert!(err.to_string().contains("append-only"), "{err}");
+                }
+                pool.close().await;
+            }
+            DatabaseUrl::Postgres(url) => {
+                let pool = sqlx::PgPool::connect(url).await.unwrap();
+                for sql in [&update, &delete, &truncate] {
+                    let err = sqlx::query(sql).execute(&pool).await.expect_err(sql);
+                    assert!(err.to_string().contains("append-only"), "{err}");
+                }
+                pool.close().await;
+            }
+        }
+    }
+
     /// The JSON answer of an API GET with a bearer token (whatever its status).
     pub async fn api_get(&self, token: &str, path: &str) -> serde_json::Value {
         self.client()

@@ -8,6 +8,7 @@ mod auth;
 mod bodies;
 mod cli;
 mod grid;
+mod journal;
 mod permissions;
 mod security;
 mod shifts;

@@ -1,0 +1,502 @@
+//! The class journal (§4.1): lessons of a group in a subject with their topic and homework,
+//! works, marks and absences; every change written with its history row and its audit row
+//! in one transaction, so a change without a trace cannot exist.
+
+use crate::audit::{AuditEntry, insert_audit};
+use crate::{Result, Store, StoreError, on_read, on_write};
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JournalLesson {
+    pub id: i64,
+    pub date: String,
+    pub number: i32,
+    pub topic: String,
+    pub homework: String,
+    pub homework_due: Option<String>,
+    pub status: String,
+    pub teacher_id: Option<i64>,
+    pub replaced_teacher_id: Option<i64>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JournalWork {
+    pub id: i64,
+    pub lesson_id: i64,
+    pub work_type_id: i64,
+    pub kind: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JournalMark {
+    pub id: i64,
+    pub work_id: i64,
+    pub lesson_id: i64,
+    pub person_id: i64,
+    pub value: String,
+    pub comment: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct JournalAbsence {
+    pub lesson_id: i64,
+    pub person_id: i64,
+    pub status: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct WorkTypeRow {
+    pub id: i64,
+    pub name: String,
+    pub abbreviation: String,
+    pub weight: i32,
+    pub is_final: bool,
+}
+
+/// A group's journal in a subject over a date range.
+#[derive(Debug, Clone, Default)]
+pub struct Journal {
+    pub lessons: Vec<JournalLesson>,
+    pub works: Vec<JournalWork>,
+    pub marks: Vec<JournalMark>,
+    pub absences: Vec<JournalAbsence>,
+}
+
+/// One lesson row as the journal's permission checks need it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LessonFacts {
+    pub id: i64,
+    pub school_id: i64,
+    pub group_id: i64,
+    pub subject_id: i64,
+    pub date: String,
+    pub teacher_id: Option<i64>,
+    pub status: String,
+}
+
+/// A mark to write: on a work of the lesson (`work_id`), or on the lesson's first work of
+/// `work_type_id` (created when missing). `value: None` removes the mark.
+#[derive(Debug, Clone)]
+pub struct MarkWrite<'a> {
+    pub lesson_id: i64,
+    pub work_id: Option<i64>,
+    pub work_type_id: i64,
+    pub person_id: i64,
+    pub value: Option<&'a str>,
+    pub comment: &'a str,
+    pub reason: &'a str,
+    pub idempotency_key: Option<&'a str>,
+}
+
+/// What a write did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    /// The mark's id (`None` after a removal).
+    pub mark_id: Option<i64>,
+    pub work_id: i64,
+    /// The same idempotency key was seen before: nothing was changed this time.
+    pub replayed: bool,
+    /// The value before this write.
+    pub old_value: Option<String>,
+}
+
+const SEL_LESSONS: &str = "SELECT l.id, l.date, l.number, l.topic, l.homework, l.homework_due, l.status, l.teacher_id, l.replaced_teacher_id \
+     FROM lessons l WHERE l.school_id = $1 AND l.edu_group_id = $2 AND l.subject_id = $3 AND l.date >= $4 AND l.date <= $5 \
+     ORDER BY l.date, l.number";
+
+impl Store {
+    /// The journal of a group (a class or a subgroup) in a subject from `from` to `to`
+    /// (YYYY-MM-DD, inclusive).
+    pub async fn journal(
+        &self,
+        school_id: i64,
+        group_id: i64,
+        subject_id: i64,
+        from: &str,
+        to: &str,
+    ) -> Result<Journal> {
+        on_read!(self, pool => {
+            let lessons: Vec<JournalLesson> = sqlx::query_as(SEL_LESSONS)
+                .bind(school_id).bind(group_id).bind(subject_id).bind(from).bind(to)
+                .fetch_all(pool).await?;
+            let works: Vec<JournalWork> = sqlx::query_as(
+                "SELECT w.id, w.lesson_id, w.work_type_id, w.kind, w.text FROM works w JOIN lessons l ON l.id = w.lesson_id \
+                 WHERE l.school_id = $1 AND l.edu_group_id = $2 AND l.subject_id = $3 AND l.date >= $4 AND l.date <= $5 ORDER BY w.id",
+            )
+            .bind(school_id).bind(group_id).bind(subject_id).bind(from).bind(to)
+            .fetch_all(pool).await?;
+            let marks: Vec<JournalMark> = sqlx::query_as(
+                "SELECT m.id, m.work_id, w.lesson_id, m.person_id, m.value, m.comment FROM marks m \
+                 JOIN works w ON w.id = m.work_id JOIN lessons l ON l.id = w.lesson_id \
+                 WHERE l.school_id = $1 AND l.edu_group_id = $2 AND l.subject_id = $3 AND l.date >= $4 AND l.date <= $5 ORDER BY m.id",
+            )
+            .bind(school_id).bind(group_id).bind(subject_id).bind(from).bind(to)
+            .fetch_all(pool).await?;
+            let absences: Vec<JournalAbsence> = sqlx::query_as(
+                "SELECT a.lesson_id, a.person_id, a.status, a.reason FROM lesson_log_entries a JOIN lessons l ON l.id = a.lesson_id \
+                 WHERE l.school_id = $1 AND l.edu_group_id = $2 AND l.subject_id = $3 AND l.date >= $4 AND l.date <= $5",
+            )
+            .bind(school_id).bind(group_id).bind(subject_id).bind(from).bind(to)
+            .fetch_all(pool).await?;
+            Ok(Journal { lessons, works, marks, absences })
+        })
+    }
+
+    /// The facts of one lesson of a school; `None` when it is not the school's.
+    pub async fn lesson_facts(
+        &self,
+        school_id: i64,
+        lesson_id: i64,
+    ) -> Result<Option<LessonFacts>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, LessonFacts>(
+            "SELECT id, school_id, edu_group_id AS group_id, subject_id, date, teacher_id, status FROM lessons \
+             WHERE id = $1 AND school_id = $2",
+        )
+        .bind(lesson_id)
+        .bind(school_id)
+        .fetch_optional(pool)
+        .await?))
+    }
+
+    pub async fn work_types(&self, school_id: i64) -> Result<Vec<WorkTypeRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, WorkTypeRow>(
+            "SELECT id, name, abbreviation, weight, is_final FROM work_types WHERE school_id = $1 ORDER BY id",
+        )
+        .bind(school_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Writes (or removes) one mark with its history row and audit row, in one transaction.
+    /// A key seen before replays: nothing changes and the earlier result is returned.
+    /// `NotFound` when the lesson, the work or the work type is not the school's.
+    pub async fn write_mark(
+        &self,
+        school_id: i64,
+        w: &MarkWrite<'_>,
+        audit: &AuditEntry,
+    ) -> Result<Written> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            if let Some(key) = w.idempotency_key {
+                let seen: Option<(i64, Option<String>, i64)> = sqlx::query_as(
+                    "SELECT target_id, old_value, school_id FROM journal_history WHERE idempotency_key = $1",
+                )
+                .bind(key).fetch_optional(&mut *tx).await?;
+                if let Some((mark_id, old_value, school)) = seen {
+                    if school != school_id {
+                        return Err(StoreError::NotFound);
+                    }
+                    let current: Option<(i64,)> = sqlx::query_as("SELECT work_id FROM marks WHERE id = $1")
+                        .bind(mark_id).fetch_optional(&mut *tx).await?;
+                    return Ok(Written {
+                        mark_id: current.map(|_| mark_id),
+                        work_id: current.map_or(0, |c| c.0),
+                        replayed: true,
+                        old_value,
+                    });
+                }
+            }
+            let lesson: Option<(i64,)> = sqlx::query_as("SELECT id FROM lessons WHERE id = $1 AND school_id = $2")
+                .bind(w.lesson_id).bind(school_id).fetch_optional(&mut *tx).await?;
+            if lesson.is_none() {
+                return Err(StoreError::NotFound);
+            }
+            let work_id: i64 = match w.work_id {
+                Some(id) => {
+                    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM works WHERE id = $1 AND lesson_id = $2 AND school_id = $3")
+                        .bind(id).bind(w.lesson_id).bind(school_id).fetch_optional(&mut *tx).await?;
+                    found.ok_or(StoreError::NotFound)?.0
+                }
+                None => {
+                    let kind: Option<(i64,)> = sqlx::query_as("SELECT id FROM work_types WHERE id = $1 AND school_id = $2")
+                        .bind(w.work_type_id).bind(school_id).fetch_optional(&mut *tx).await?;
+                    if kind.is_none() {
+                        return Err(StoreError::NotFound);
+                    }
+                    let found: Option<(i64,)> = sqlx::query_as(
+                        "SELECT id FROM works WHERE lesson_id = $1 AND work_type_id = $2 AND kind = 'lesson' ORDER BY id LIMIT 1",
+                    )
+                    .bind(w.lesson_id).bind(w.work_type_id).fetch_optional(&mut *tx).await?;
+                    match found {
+                        Some((id,)) => id,
+                        None => sqlx::query_scalar(
+                            "INSERT INTO works (school_id, lesson_id, work_type_id, kind, created_by, created_at) \
+                             VALUES ($1, $2, $3, 'lesson', $4, $5) RETURNING id",
+                        )
+                        .bind(school_id).bind(w.lesson_id).bind(w.work_type_id).bind(audit.actor_person_id).bind(audit.at)
+                        .fetch_one(&mut *tx).await?,
+                    }
+                }
+            };
+            let existing: Option<(i64, String)> = sqlx::query_as(
+                "SELECT id, value FROM marks WHERE work_id = $1 AND person_id = $2 ORDER BY id LIMIT 1",
+            )
+            .bind(work_id).bind(w.person_id).fetch_optional(&mut *tx).await?;
+            let old_value = existing.as_ref().map(|e| e.1.clone());
+            let mark_id: Option<i64> = match (&existing, w.value) {
+                (None, None) => None,
+                (Some((id, old)), Some(v)) if old == v => {
+                    sqlx::query("UPDATE marks SET comment = $1 WHERE id = $2")
+                        .bind(w.comment).bind(id).execute(&mut *tx).await?;
+                    tx.commit().await?;
+                    return Ok(Written { mark_id: Some(*id), work_id, replayed: false, old_value });
+                }
+                (Some((id, _)), Some(v)) => {
+                    sqlx::query("UPDATE marks SET value = $1, comment = $2, updated_at = $3 WHERE id = $4")
+                        .bind(v).bind(w.comment).bind(audit.at).bind(id).execute(&mut *tx).await?;
+                    Some(*id)
+                }
+                (Some((id, _)), None) => {
+                    sqlx::query("DELETE FROM marks WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                    Some(*id)
+                }
+                (None, Some(v)) => Some(sqlx::query_scalar(
+                    "INSERT INTO marks (school_id, work_id, person_id, value, comment, created_by, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+                )
+                .bind(school_id).bind(work_id).bind(w.person_id).bind(v).bind(w.comment).bind(audit.actor_person_id).bind(audit.at)
+                .fetch_one(&mut *tx).await?),
+            };
+            let Some(target) = mark_id else {
+                // Nothing there and nothing asked for.
+                tx.commit().await?;
+                return Ok(Written { mark_id: None, work_id, replayed: false, old_value });
+            };
+            sqlx::query(
+                "INSERT INTO journal_history (school_id, kind, target_id, lesson_id, person_id, old_value, new_value, reason, \
+                 actor_id, session_hash, ip, idempotency_key, at) VALUES ($1, 'mark', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+            )
+            .bind(school_id).bind(target).bind(w.lesson_id).bind(w.person_id).bind(&old_value).bind(w.value)
+            .bind(w.reason).bind(audit.actor_person_id).bind(&audit.session_hash).bind(&audit.ip).bind(w.idempotency_key).bind(audit.at)
+            .execute(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit, "mark", target)?;
+            tx.commit().await?;
+            Ok(Written {
+                mark_id: if w.value.is_some() { Some(target) } else { None },
+                work_id,
+                replayed: false,
+                old_value,
+            })
+        })
+    }
+
+    /// Sets (or clears, with `None`) a student's absence at a lesson, with history and audit.
+    pub async fn write_absence(
+        &self,
+        school_id: i64,
+        lesson_id: i64,
+        person_id: i64,
+        status: Option<(&str, &str)>,
+        reason_text: &str,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let lesson: Option<(i64,)> = sqlx::query_as("SELECT id FROM lessons WHERE id = $1 AND school_id = $2")
+                .bind(lesson_id).bind(school_id).fetch_optional(&mut *tx).await?;
+            if lesson.is_none() {
+                return Err(StoreError::NotFound);
+            }
+            let old: Option<(String, String)> = sqlx::query_as(
+                "SELECT status, reason FROM lesson_log_entries WHERE lesson_id = $1 AND person_id = $2",
+            )
+            .bind(lesson_id).bind(person_id).fetch_optional(&mut *tx).await?;
+            let old_code = old.as_ref().map(|(s, r)| format!("{s}:{r}"));
+            let new_code = status.map(|(s, r)| format!("{s}:{r}"));
+            if old_code == new_code {
+                tx.commit().await?;
+                return Ok(());
+            }
+            match status {
+                None => {
+                    sqlx::query("DELETE FROM lesson_log_entries WHERE lesson_id = $1 AND person_id = $2")
+                        .bind(lesson_id).bind(person_id).execute(&mut *tx).await?;
+                }
+                Some((s, r)) if old.is_some() => {
+                    sqlx::query("UPDATE lesson_log_entries SET status = $1, reason = $2 WHERE lesson_id = $3 AND person_id = $4")
+                        .bind(s).bind(r).bind(lesson_id).bind(person_id).execute(&mut *tx).await?;
+                }
+                Some((s, r)) => {
+                    sqlx::query(
+                        "INSERT INTO lesson_log_entries (school_id, lesson_id, person_id, status, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(school_id).bind(lesson_id).bind(person_id).bind(s).bind(r).bind(audit.at)
+                    .execute(&mut *tx).await?;
+                }
+            }
+            sqlx::query(
+                "INSERT INTO journal_history (school_id, kind, target_id, lesson_id, person_id, old_value, new_value, reason, \
+                 actor_id, session_hash, ip, at) VALUES ($1, 'absence', $2, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(school_id).bind(lesson_id).bind(person_id).bind(&old_code).bind(&new_code).bind(reason_text)
+            .bind(audit.actor_person_id).bind(&audit.session_hash).bind(&audit.ip).bind(audit.at)
+            .execute(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit, "lesson", lesson_id)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Sets a lesson's topic and homework, with history and audit.
+    pub async fn write_lesson_text(
+        &self,
+        school_id: i64,
+        lesson_id: i64,
+        topic: &str,
+        homework: &str,
+        homework_due: Option<&str>,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let old: Option<(String, String, Option<String>)> = sqlx::query_as(
+                "SELECT topic, homework, homework_due FROM lessons WHERE id = $1 AND school_id = $2",
+            )
+            .bind(lesson_id).bind(school_id).fetch_optional(&mut *tx).await?;
+            let Some(old) = old else {
+                return Err(StoreError::NotFound);
+            };
+            let as_json = |t: &str, h: &str, d: Option<&str>| serde_json::json!({ "topic": t, "homework": h, "due": d }).to_string();
+            let before = as_json(&old.0, &old.1, old.2.as_deref());
+            let after = as_json(topic, homework, homework_due);
+            if before == after {
+                tx.commit().await?;
+                return Ok(());
+            }
+            sqlx::query("UPDATE lessons SET topic = $1, homework = $2, homework_due = $3 WHERE id = $4")
+                .bind(topic).bind(homework).bind(homework_due).bind(lesson_id).execute(&mut *tx).await?;
+            sqlx::query(
+                "INSERT INTO journal_history (school_id, kind, target_id, lesson_id, old_value, new_value, \
+                 actor_id, session_hash, ip, at) VALUES ($1, 'lesson', $2, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(school_id).bind(lesson_id).bind(&before).bind(&after)
+            .bind(audit.actor_person_id).bind(&audit.session_hash).bind(&audit.ip).bind(audit.at)
+            .execute(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit, "lesson", lesson_id)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The history of a lesson's marks, absences and text, oldest first.
+    pub async fn lesson_history(&self, school_id: i64, lesson_id: i64) -> Result<Vec<HistoryRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, HistoryRow>(
+            "SELECT id, kind, target_id, person_id, old_value, new_value, reason, actor_id, ip, at FROM journal_history \
+             WHERE school_id = $1 AND lesson_id = $2 ORDER BY id",
+        )
+        .bind(school_id)
+        .bind(lesson_id)
+        .fetch_all(pool)
+        .await?))
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HistoryRow {
+    pub id: i64,
+    pub kind: String,
+    pub target_id: i64,
+    pub person_id: Option<i64>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub reason: String,
+    pub actor_id: Option<i64>,
+    pub ip: String,
+    pub at: i64,
+}
+
+/// A school's grading settings (DOMAIN.md §1), defaults when the school has set none.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GradingSettings {
+    pub rules: zhurnal_core::grading::Rules,
+    pub edit_window_days: u8,
+}
+
+impl Store {
+    pub async fn grading_settings(&self, school_id: i64) -> Result<GradingSettings> {
+        use zhurnal_core::grading::{Method, Rules, Scale};
+        type Row = (String, String, i32, i32, i32, i32, i32);
+        let row: Option<Row> = on_read!(self, pool => sqlx::query_as(
+            "SELECT method, bounds, min_marks, no_top_with_two, with_one, with_signs, edit_window_days \
+             FROM grading_settings WHERE school_id = $1",
+        )
+        .bind(school_id)
+        .fetch_optional(pool)
+        .await?);
+        let Some((method, bounds, min_marks, no_top, one, signs, window)) = row else {
+            return Ok(GradingSettings {
+                rules: Rules::default(),
+                edit_window_days: 7,
+            });
+        };
+        let bounds = bounds
+            .split(',')
+            .filter_map(|b| {
+                let (mark, lower) = b.split_once(':')?;
+                Some((mark.trim().parse().ok()?, lower.trim().parse().ok()?))
+            })
+            .collect();
+        Ok(GradingSettings {
+            rules: Rules {
+                scale: Scale {
+                    with_one: one != 0,
+                    with_signs: signs != 0,
+                },
+                method: if method == "arithmetic" {
+                    Method::Arithmetic
+                } else {
+                    Method::Weighted
+                },
+                bounds,
+                min_marks: min_marks as u16,
+                no_top_with_two: no_top != 0,
+            },
+            edit_window_days: window as u8,
+        })
+    }
+
+    /// Whether a person teaches a group in a subject: by the teaching load, or by having
+    /// given (or substituted) one of its lessons in it.
+    pub async fn teaches(
+        &self,
+        school_id: i64,
+        person_id: i64,
+        group_id: i64,
+        subject_id: i64,
+    ) -> Result<bool> {
+        let n: i64 = on_read!(self, pool => sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM teaching_assignments WHERE school_id = $1 AND teacher_id = $2 AND edu_group_id = $3 AND subject_id = $4) \
+                  + (SELECT COUNT(*) FROM lessons WHERE school_id = $1 AND teacher_id = $2 AND edu_group_id = $3 AND subject_id = $4)",
+        )
+        .bind(school_id)
+        .bind(person_id)
+        .bind(group_id)
+        .bind(subject_id)
+        .fetch_one(pool)
+        .await?);
+        Ok(n > 0)
+    }
+
+    /// Whether a person was a member of a group (class or subgroup) on a date.
+    pub async fn member_on(
+        &self,
+        school_id: i64,
+        group_id: i64,
+        person_id: i64,
+        date: &str,
+    ) -> Result<bool> {
+        let n: i64 = on_read!(self, pool => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM edu_group_members WHERE school_id = $1 AND edu_group_id = $2 AND person_id = $3 \
+             AND since <= $4 AND (until IS NULL OR until > $4)",
+        )
+        .bind(school_id)
+        .bind(group_id)
+        .bind(person_id)
+        .bind(date)
+        .fetch_one(pool)
+        .await?);
+        Ok(n > 0)
+    }
+}

@@ -1,0 +1,564 @@
+//! The class journal through the API (§4.1): a group's lessons in a subject with their
+//! topics, homework, works, marks and absences; marks, absences and lesson texts written one
+//! at a time, each with its history and audit row. A mark write carries an idempotency key,
+//! so a client that retries after a lost answer never writes twice.
+
+use super::{ApiJson, ErrorBody, parse_date, school_of};
+use crate::ctx::Ctx;
+use crate::journal::{may_change, may_view, parse_mark};
+use crate::pages::timetable::pick_school;
+use crate::{AppError, AppState};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use zhurnal_core::Action;
+use zhurnal_core::journal::Change;
+use zhurnal_store::{MarkWrite, SchoolRow};
+
+/// The longest range one request may ask for: a half-year and a bit.
+const MAX_DAYS: i32 = 200;
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct JournalQuery {
+    /// School id; default: the caller's school.
+    pub school_id: Option<i64>,
+    /// A class or a subgroup.
+    pub group_id: i64,
+    pub subject_id: i64,
+    /// First date, YYYY-MM-DD.
+    pub from: String,
+    /// Last date, YYYY-MM-DD; at most 200 days after `from`.
+    pub to: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct StudentOut {
+    pub id: i64,
+    pub name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct JournalLessonOut {
+    pub id: i64,
+    pub date: String,
+    pub number: i32,
+    pub topic: String,
+    pub homework: String,
+    pub homework_due: Option<String>,
+    /// `planned` or `cancelled`.
+    pub status: String,
+    pub teacher_id: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WorkOut {
+    pub id: i64,
+    pub lesson_id: i64,
+    pub work_type_id: i64,
+    /// `lesson` or `homework`.
+    pub kind: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MarkOut {
+    pub id: i64,
+    pub work_id: i64,
+    pub lesson_id: i64,
+    pub person_id: i64,
+    /// `5`, `4+`, `зач`, `н/а`, `осв`…
+    pub value: String,
+    pub comment: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AbsenceOut {
+    pub lesson_id: i64,
+    pub person_id: i64,
+    /// `absent` or `late`.
+    pub status: String,
+    /// `unknown`, `illness`, `excused` or `unexcused`.
+    pub reason: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct WorkTypeOut {
+    pub id: i64,
+    pub name: String,
+    pub abbreviation: String,
+    pub weight: i32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct JournalOut {
+    pub group_id: i64,
+    pub subject_id: i64,
+    pub students: Vec<StudentOut>,
+    pub lessons: Vec<JournalLessonOut>,
+    pub works: Vec<WorkOut>,
+    pub marks: Vec<MarkOut>,
+    pub absences: Vec<AbsenceOut>,
+    pub work_types: Vec<WorkTypeOut>,
+}
+
+/// The school a journal write is for: in reach of filling journals or of approving
+/// corrections.
+async fn writing_school(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Option<i64>,
+) -> Result<SchoolRow, AppError> {
+    let actor = ctx.actor()?;
+    let mut reach = actor.reach(Action::EditJournal);
+    let approve = actor.reach(Action::ApproveJournalCorrections);
+    reach.schools.extend(approve.schools);
+    reach.municipalities.extend(approve.municipalities);
+    let raw = id.map(|s| s.to_string());
+    Ok(pick_school(state, ctx, &reach, raw.as_deref()).await?.0)
+}
+
+/// A write concerns a student of the lesson's group on its date; anyone else answers as if
+/// they did not exist (audited).
+async fn require_member(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    allowed: &crate::journal::Allowed,
+    person_id: i64,
+) -> Result<(), AppError> {
+    if state
+        .store
+        .member_on(
+            school.id,
+            allowed.lesson.group_id,
+            person_id,
+            &allowed.lesson.date,
+        )
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(crate::routes::deny_object(state, ctx, "student", &person_id.to_string()).await)
+    }
+}
+
+/// A group's journal in a subject over a date range.
+#[utoipa::path(
+    get,
+    path = "/api/v1/journal",
+    tag = "journal",
+    params(JournalQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The journal", body = JournalOut),
+        (status = 400, description = "Bad dates or a range over 200 days", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller may not see journals", body = ErrorBody),
+        (status = 404, description = "No such school, group or subject in the caller's reach", body = ErrorBody),
+    )
+)]
+pub async fn get_journal(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<JournalQuery>,
+) -> Result<Json<JournalOut>, AppError> {
+    let school = school_of(&state, &ctx, Action::ViewJournal, q.school_id).await?;
+    let (from, to) = (parse_date("from", &q.from)?, parse_date("to", &q.to)?);
+    if !(0..=MAX_DAYS).contains(&(to - from).get_days()) {
+        return Err(AppError::BadRequest(format!(
+            "to must be on or after from, at most {MAX_DAYS} days later"
+        )));
+    }
+    if !may_view(&state, &ctx, &school, q.group_id, q.subject_id).await? {
+        return Err(crate::routes::deny_object(
+            &state,
+            &ctx,
+            "journal",
+            &format!("{}:{}", q.group_id, q.subject_id),
+        )
+        .await);
+    }
+    let j = state
+        .store
+        .journal(
+            school.id,
+            q.group_id,
+            q.subject_id,
+            &from.to_string(),
+            &to.to_string(),
+        )
+        .await?;
+    let students = state.store.group_members(school.id, q.group_id).await?;
+    Ok(Json(JournalOut {
+        group_id: q.group_id,
+        subject_id: q.subject_id,
+        students: students
+            .iter()
+            .map(|p| StudentOut {
+                id: p.id,
+                name: p.full_name(),
+            })
+            .collect(),
+        lessons: j
+            .lessons
+            .into_iter()
+            .map(|l| JournalLessonOut {
+                id: l.id,
+                date: l.date,
+                number: l.number,
+                topic: l.topic,
+                homework: l.homework,
+                homework_due: l.homework_due,
+                status: l.status,
+                teacher_id: l.teacher_id,
+            })
+            .collect(),
+        works: j
+            .works
+            .into_iter()
+            .map(|w| WorkOut {
+                id: w.id,
+                lesson_id: w.lesson_id,
+                work_type_id: w.work_type_id,
+                kind: w.kind,
+            })
+            .collect(),
+        marks: j
+            .marks
+            .into_iter()
+            .map(|m| MarkOut {
+                id: m.id,
+                work_id: m.work_id,
+                lesson_id: m.lesson_id,
+                person_id: m.person_id,
+                value: m.value,
+                comment: m.comment,
+            })
+            .collect(),
+        absences: j
+            .absences
+            .into_iter()
+            .map(|a| AbsenceOut {
+                lesson_id: a.lesson_id,
+                person_id: a.person_id,
+                status: a.status,
+                reason: a.reason,
+            })
+            .collect(),
+        work_types: state
+            .store
+            .work_types(school.id)
+            .await?
+            .into_iter()
+            .filter(|w| !w.is_final)
+            .map(|w| WorkTypeOut {
+                id: w.id,
+                name: w.name,
+                abbreviation: w.abbreviation,
+                weight: w.weight,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkIn {
+    pub school_id: Option<i64>,
+    pub lesson_id: i64,
+    /// The student.
+    pub person_id: i64,
+    /// `5`, `4`, `3`, `2` (and `1`, `4+`, `3−` where the school allows), `зач`, `незач`,
+    /// `н/а`, `осв`; `null` removes the mark.
+    pub value: Option<String>,
+    /// A work of the lesson; or…
+    pub work_id: Option<i64>,
+    /// …the kind of work: the lesson's first work of this type is used (made when missing).
+    /// Default: the school's first work type («Ответ на уроке»).
+    pub work_type_id: Option<i64>,
+    #[serde(default)]
+    pub comment: String,
+    /// Why, for a correction after the edit window (the deputy director).
+    #[serde(default)]
+    pub reason: String,
+    /// Any unique string per intended write (a UUID): a retried request with the same key
+    /// changes nothing and answers as the first did.
+    pub idempotency_key: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MarkWritten {
+    /// Absent after a removal.
+    pub mark_id: Option<i64>,
+    pub work_id: i64,
+    pub value: Option<String>,
+    /// The value before this write.
+    pub old_value: Option<String>,
+    /// The key was seen before: nothing was changed this time.
+    pub replayed: bool,
+}
+
+/// Writes (or removes) one mark.
+#[utoipa::path(
+    put,
+    path = "/api/v1/journal/marks",
+    tag = "journal",
+    request_body = MarkIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Written, or replayed", body = MarkWritten),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller may not fill journals", body = ErrorBody),
+        (status = 404, description = "No such lesson, work or student in the caller's reach", body = ErrorBody),
+        (status = 422, description = "Not on the school's scale, before the lesson, after the edit window, or a correction without a reason", body = ErrorBody),
+    )
+)]
+pub async fn put_mark(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(m): ApiJson<MarkIn>,
+) -> Result<Json<MarkWritten>, AppError> {
+    let school = writing_school(&state, &ctx, m.school_id).await?;
+    let allowed = may_change(
+        &state,
+        &ctx,
+        &school,
+        m.lesson_id,
+        Change::Result,
+        &m.reason,
+        "lesson_id",
+    )
+    .await?;
+    let t = ctx.t();
+    let value = match m.value.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(raw) => Some(
+            parse_mark(&allowed.settings, raw)
+                .map_err(|key| AppError::Validation(vec![("value".into(), t.s(key).to_owned())]))?
+                .code(),
+        ),
+    };
+    if m.comment.chars().count() > 500 {
+        return Err(AppError::Validation(vec![(
+            "comment".into(),
+            t.s("journal.comment_long").to_owned(),
+        )]));
+    }
+    require_member(&state, &ctx, &school, &allowed, m.person_id).await?;
+    let work_type_id = match m.work_type_id {
+        Some(id) => id,
+        None => state
+            .store
+            .work_types(school.id)
+            .await?
+            .first()
+            .map(|w| w.id)
+            .ok_or(AppError::NotFound)?,
+    };
+    let audit = zhurnal_store::AuditEntry {
+        school_id: Some(school.id),
+        action: "journal.mark".into(),
+        details: serde_json::json!({ "lesson_id": m.lesson_id, "person_id": m.person_id, "value": value, "reason": m.reason }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    let write = MarkWrite {
+        lesson_id: m.lesson_id,
+        work_id: m.work_id,
+        work_type_id,
+        person_id: m.person_id,
+        value: value.as_deref(),
+        comment: m.comment.trim(),
+        reason: m.reason.trim(),
+        idempotency_key: m.idempotency_key.as_deref(),
+    };
+    let written = match state.store.write_mark(school.id, &write, &audit).await {
+        Ok(w) => w,
+        Err(zhurnal_store::StoreError::NotFound) => {
+            return Err(crate::routes::deny_object(
+                &state,
+                &ctx,
+                "work",
+                &format!("{:?}", m.work_id),
+            )
+            .await);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(Json(MarkWritten {
+        mark_id: written.mark_id,
+        work_id: written.work_id,
+        value: if written.replayed { None } else { value },
+        old_value: written.old_value,
+        replayed: written.replayed,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AbsenceIn {
+    pub school_id: Option<i64>,
+    pub lesson_id: i64,
+    pub person_id: i64,
+    /// `absent`, `late`, or `null` to clear.
+    pub status: Option<String>,
+    /// `unknown` (default), `illness`, `excused` or `unexcused`.
+    pub reason_code: Option<String>,
+    /// Why, for a correction after the edit window.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Marks a student absent or late at a lesson (or clears it).
+#[utoipa::path(
+    put,
+    path = "/api/v1/journal/absences",
+    tag = "journal",
+    request_body = AbsenceIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Written"),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller may not fill journals", body = ErrorBody),
+        (status = 404, description = "No such lesson or student in the caller's reach", body = ErrorBody),
+        (status = 422, description = "Unknown status or reason, before the lesson, or after the edit window", body = ErrorBody),
+    )
+)]
+pub async fn put_absence(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(a): ApiJson<AbsenceIn>,
+) -> Result<axum::http::StatusCode, AppError> {
+    let school = writing_school(&state, &ctx, a.school_id).await?;
+    let allowed = may_change(
+        &state,
+        &ctx,
+        &school,
+        a.lesson_id,
+        Change::Result,
+        &a.reason,
+        "lesson_id",
+    )
+    .await?;
+    let t = ctx.t();
+    let status = match a.status.as_deref() {
+        None => None,
+        Some(s @ ("absent" | "late")) => {
+            let reason = a.reason_code.as_deref().unwrap_or("unknown");
+            if !matches!(reason, "unknown" | "illness" | "excused" | "unexcused") {
+                return Err(AppError::Validation(vec![(
+                    "reason_code".into(),
+                    t.s("journal.bad_reason").to_owned(),
+                )]));
+            }
+            Some((s, reason))
+        }
+        Some(_) => {
+            return Err(AppError::Validation(vec![(
+                "status".into(),
+                t.s("journal.bad_status").to_owned(),
+            )]));
+        }
+    };
+    require_member(&state, &ctx, &school, &allowed, a.person_id).await?;
+    let audit = zhurnal_store::AuditEntry {
+        school_id: Some(school.id),
+        action: "journal.absence".into(),
+        details: serde_json::json!({ "lesson_id": a.lesson_id, "person_id": a.person_id, "status": status }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    state
+        .store
+        .write_absence(
+            school.id,
+            a.lesson_id,
+            a.person_id,
+            status,
+            a.reason.trim(),
+            &audit,
+        )
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LessonTextIn {
+    pub school_id: Option<i64>,
+    #[serde(default)]
+    pub topic: String,
+    #[serde(default)]
+    pub homework: String,
+    /// YYYY-MM-DD; default: none.
+    pub homework_due: Option<String>,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// Sets a lesson's topic and homework.
+#[utoipa::path(
+    put,
+    path = "/api/v1/journal/lessons/{id}",
+    tag = "journal",
+    params(("id" = i64, Path, description = "Lesson id")),
+    request_body = LessonTextIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Written"),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller may not fill journals", body = ErrorBody),
+        (status = 404, description = "No such lesson in the caller's reach", body = ErrorBody),
+        (status = 422, description = "Too long, a bad due date, or after the edit window", body = ErrorBody),
+    )
+)]
+pub async fn put_lesson_text(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    ApiJson(l): ApiJson<LessonTextIn>,
+) -> Result<axum::http::StatusCode, AppError> {
+    let school = writing_school(&state, &ctx, l.school_id).await?;
+    let allowed = may_change(&state, &ctx, &school, id, Change::Text, &l.reason, "id").await?;
+    let t = ctx.t();
+    let bad =
+        |field: &str, key: &str| AppError::Validation(vec![(field.into(), t.s(key).to_owned())]);
+    if l.topic.chars().count() > 500 {
+        return Err(bad("topic", "journal.topic_long"));
+    }
+    if l.homework.chars().count() > 4000 {
+        return Err(bad("homework", "journal.homework_long"));
+    }
+    let due = match l
+        .homework_due
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        None => None,
+        Some(raw) => match raw.parse::<Date>() {
+            Ok(d) if d.to_string() >= allowed.lesson.date => Some(d.to_string()),
+            _ => return Err(bad("homework_due", "journal.bad_due")),
+        },
+    };
+    let audit = zhurnal_store::AuditEntry {
+        school_id: Some(school.id),
+        action: "journal.lesson".into(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    state
+        .store
+        .write_lesson_text(
+            school.id,
+            id,
+            l.topic.trim(),
+            l.homework.trim(),
+            due.as_deref(),
+            &audit,
+        )
+        .await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,116 @@
+//! The journal's rules applied to a request (§4.1), shared by the journal page and the API:
+//! who may see a group's journal in a subject, and whether a change to a lesson is allowed
+//! now — the teacher who gives it, within the school's edit window; the deputy after it,
+//! with a reason. Anything out of reach answers as if it did not exist, and is audited.
+
+use crate::ctx::Ctx;
+use crate::routes::deny_object;
+use crate::{AppError, AppState};
+use zhurnal_core::clock::today_in;
+use zhurnal_core::grading::MarkValue;
+use zhurnal_core::journal::{Asker, Change, Verdict, decide};
+use zhurnal_core::{Action, Scope, permission};
+use zhurnal_store::{GradingSettings, LessonFacts, SchoolRow};
+
+/// Whether the actor may see the journal of a group in a subject at a school.
+pub async fn may_view(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    group_id: i64,
+    subject_id: i64,
+) -> Result<bool, AppError> {
+    let actor = ctx.actor()?;
+    let groups = state.store.group_classes(school.id).await?;
+    let Some((class_id, _)) = groups.get(&group_id).copied() else {
+        return Ok(false);
+    };
+    for g in &actor.grants {
+        let here = g.school_id == Some(school.id);
+        let allowed = match permission::scope_of(g.role, Action::ViewJournal) {
+            None => false,
+            Some(Scope::Municipality) => g.municipality_id == Some(school.municipality_id),
+            Some(Scope::School) => here,
+            Some(Scope::OwnClass) => here && g.edu_group_id == Some(class_id),
+            Some(Scope::OwnSubjectGroups) => {
+                here && state
+                    .store
+                    .teaches(school.id, actor.person_id, group_id, subject_id)
+                    .await?
+            }
+            Some(Scope::OwnChild | Scope::SelfOnly) => false,
+        };
+        if allowed {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// A lesson the actor may change now, with the school's grading settings.
+pub struct Allowed {
+    pub lesson: LessonFacts,
+    pub settings: GradingSettings,
+}
+
+/// Checks a change to a lesson. A lesson out of the actor's reach answers 404 (audited);
+/// a rule that stops the change answers 422 on `field` with the reason in the user's words.
+pub async fn may_change(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    lesson_id: i64,
+    change: Change,
+    reason: &str,
+    field: &str,
+) -> Result<Allowed, AppError> {
+    let actor = ctx.actor()?;
+    let Some(lesson) = state.store.lesson_facts(school.id, lesson_id).await? else {
+        return Err(deny_object(state, ctx, "lesson", &lesson_id.to_string()).await);
+    };
+    let asker = Asker {
+        gives_lesson: lesson.teacher_id == Some(actor.person_id)
+            && actor.reach(Action::EditJournal).covers(school),
+        approves: actor
+            .reach(Action::ApproveJournalCorrections)
+            .covers(school),
+    };
+    let settings = state.store.grading_settings(school.id).await?;
+    let date = lesson
+        .date
+        .parse()
+        .map_err(|_| AppError::Internal(format!("lesson {} has a bad date", lesson.id)))?;
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let verdict = decide(
+        asker,
+        change,
+        date,
+        lesson.status == "cancelled",
+        today,
+        settings.edit_window_days,
+        reason,
+    );
+    let key = match verdict {
+        Verdict::Allowed => return Ok(Allowed { lesson, settings }),
+        Verdict::NotTheirs => {
+            return Err(deny_object(state, ctx, "lesson", &lesson_id.to_string()).await);
+        }
+        Verdict::NotYet => "journal.not_yet",
+        Verdict::WindowClosed => "journal.window_closed",
+        Verdict::ReasonNeeded => "journal.reason_needed",
+        Verdict::Cancelled => "journal.cancelled",
+    };
+    Err(AppError::Validation(vec![(
+        field.to_owned(),
+        ctx.t().s(key).to_owned(),
+    )]))
+}
+
+/// Reads a typed mark by the school's scale; the message names what is wrong.
+pub fn parse_mark(settings: &GradingSettings, raw: &str) -> Result<MarkValue, &'static str> {
+    MarkValue::parse(raw, settings.rules.scale).map_err(|e| match e {
+        zhurnal_core::grading::MarkError::NoOne => "journal.no_one",
+        zhurnal_core::grading::MarkError::NoSigns => "journal.no_signs",
+        zhurnal_core::grading::MarkError::Unknown(_) => "journal.bad_mark",
+    })
+}

@@ -1,0 +1,252 @@
+//! The class journal through the API (§4.1): marks, absences and lesson texts written by the
+//! teacher who gives the lesson, within the edit window, with history that cannot be edited.
+
+use crate::helpers::TestApp;
+use crate::on_both;
+use jiff::civil::Date;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use zhurnal_store::LessonRow;
+
+/// A 7Б lesson of `subject` on `date`.
+async fn lesson(app: &TestApp, subject: &str, date: Date) -> Option<LessonRow> {
+    let class = app.class_id("7Б").await;
+    app.store
+        .class_lessons(1, class, date, date)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.subject_name == subject)
+}
+
+/// The first date from `from` going back on which 7Б has a lesson of `subject`.
+async fn lesson_before(app: &TestApp, subject: &str, from: Date) -> LessonRow {
+    let mut d = from;
+    for _ in 0..30 {
+        if let Some(l) = lesson(app, subject, d).await {
+            return l;
+        }
+        d = d.yesterday().unwrap();
+    }
+    panic!("no {subject} lesson before {from}");
+}
+
+async fn call(
+    app: &TestApp,
+    token: &str,
+    method: Method,
+    path: &str,
+    body: Value,
+) -> (StatusCode, Value) {
+    let res = app
+        .client()
+        .request(method, app.at(path))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let text = res.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn marks_are_written_once_and_kept_forever(app: &TestApp) {
+    let teacher = app.token("teacher").await;
+    // Today is Saturday 28 November 2026 in the school's zone.
+    let algebra = lesson_before(app, "Алгебра", Date::constant(2026, 11, 27)).await;
+    let class = app.class_id("7Б").await;
+    let students = app.store.group_members(1, class).await.unwrap();
+    let pupil = students[0].id;
+    let put = |body: Value| call(app, &teacher, Method::PUT, "/api/v1/journal/marks", body);
+
+    // A mark, then the same request again (a retry after a lost answer): one mark.
+    let body = json!({"lesson_id": algebra.id, "person_id": pupil, "value": "5", "idempotency_key": "k-1"});
+    let (status, first) = put(body.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!(first["replayed"], false);
+    let (status, again) = put(body).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(again["replayed"], true);
+    assert_eq!(again["mark_id"], first["mark_id"]);
+    // Changed to 4: the old value is reported and kept in the history.
+    let (status, changed) = put(json!({"lesson_id": algebra.id, "person_id": pupil, "value": "4", "idempotency_key": "k-2"})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(changed["old_value"], "5");
+    let history = app.store.lesson_history(1, algebra.id).await.unwrap();
+    let values: Vec<(Option<&str>, Option<&str>)> = history
+        .iter()
+        .filter(|h| h.kind == "mark")
+        .map(|h| (h.old_value.as_deref(), h.new_value.as_deref()))
+        .collect();
+    assert_eq!(values, vec![(None, Some("5")), (Some("5"), Some("4"))]);
+    assert_eq!(app.audit_count("journal.mark").await, 2);
+
+    // Not on the scale, signs the school does not use, a removal.
+    let (status, err) =
+        put(json!({"lesson_id": algebra.id, "person_id": pupil, "value": "6"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        err["error"]["fields"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("Это не отметка"),
+        "{err}"
+    );
+    let (status, err) =
+        put(json!({"lesson_id": algebra.id, "person_id": pupil, "value": "4+"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        err["error"]["fields"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("«+»")
+    );
+
+    // The journal shows it to the teacher and to the class teacher; not to another class's.
+    let subject = algebra.subject_id;
+    let path = format!(
+        "/api/v1/journal?group_id={class}&subject_id={subject}&from=2026-11-01&to=2026-11-30"
+    );
+    let got = app.api_get(&teacher, &path).await;
+    assert!(
+        got["marks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["person_id"] == pupil && m["value"] == "4"),
+        "{got}"
+    );
+    assert_eq!(got["students"].as_array().unwrap().len(), students.len());
+    let class_teacher = app.token("classteacher").await;
+    let got = app.api_get(&class_teacher, &path).await;
+    assert!(got["lessons"].as_array().unwrap().len() > 5);
+    let other = app.class_id("5А").await;
+    let res = app
+        .client()
+        .get(app.at(&format!(
+            "/api/v1/journal?group_id={other}&subject_id={subject}&from=2026-11-01&to=2026-11-30"
+        )))
+        .bearer_auth(&class_teacher)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let parent = app.token("parent").await;
+    let res = app
+        .client()
+        .get(app.at(&path))
+        .bearer_auth(&parent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "parents read the diary, not the journal"
+    );
+
+    // Someone else's lesson answers as if it did not exist, and is audited.
+    let russian = lesson_before(app, "Русский язык", Date::constant(2026, 11, 27)).await;
+    let denied = app.audit_count("authz.denied").await;
+    let (status, _) = put(json!({"lesson_id": russian.id, "person_id": pupil, "value": "5"})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(app.audit_count("authz.denied").await, denied + 1);
+    // A student of another class: the same.
+    let stranger = app.store.group_members(1, other).await.unwrap()[0].id;
+    let (status, _) =
+        put(json!({"lesson_id": algebra.id, "person_id": stranger, "value": "5"})).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // Before the lesson: no marks yet, but the topic and homework may be planned.
+    let mut future = Date::constant(2026, 11, 30);
+    let next = loop {
+        if let Some(l) = lesson(app, "Алгебра", future).await {
+            break l;
+        }
+        future = future.tomorrow().unwrap();
+    };
+    let (status, err) = put(json!({"lesson_id": next.id, "person_id": pupil, "value": "5"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        err["error"]["fields"]["lesson_id"]
+            .as_str()
+            .unwrap()
+            .contains("ещё не прошёл")
+    );
+    let (status, _) = call(
+        app,
+        &teacher,
+        Method::PUT,
+        &format!("/api/v1/journal/lessons/{}", next.id),
+        json!({"topic": "Линейная функция", "homework": "№ 312, 315", "homework_due": next.date}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, err) = call(
+        app,
+        &teacher,
+        Method::PUT,
+        &format!("/api/v1/journal/lessons/{}", next.id),
+        json!({"topic": "x", "homework_due": "2026-01-01"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(err["error"]["fields"]["homework_due"].is_string());
+
+    // After the edit window (7 days by default) the teacher can no longer change it.
+    let old = lesson_before(app, "Алгебра", Date::constant(2026, 11, 18)).await;
+    let (status, err) = put(json!({"lesson_id": old.id, "person_id": pupil, "value": "5"})).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        err["error"]["fields"]["lesson_id"]
+            .as_str()
+            .unwrap()
+            .contains("Срок исправлений истёк")
+    );
+
+    // Absences: ill, then cleared; the journal shows the first.
+    let absence = |status: Value| json!({"lesson_id": algebra.id, "person_id": students[1].id, "status": status, "reason_code": "illness"});
+    let (status, _) = call(
+        app,
+        &teacher,
+        Method::PUT,
+        "/api/v1/journal/absences",
+        absence(json!("absent")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let got = app.api_get(&teacher, &path).await;
+    assert!(
+        got["absences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["person_id"] == students[1].id && a["reason"] == "illness")
+    );
+    let (status, _) = call(
+        app,
+        &teacher,
+        Method::PUT,
+        "/api/v1/journal/absences",
+        absence(json!("gone")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _) = call(
+        app,
+        &teacher,
+        Method::PUT,
+        "/api/v1/journal/absences",
+        absence(Value::Null),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let history = app.store.lesson_history(1, algebra.id).await.unwrap();
+    assert_eq!(history.iter().filter(|h| h.kind == "absence").count(), 2);
+
+    // The history cannot be rewritten, not even by the database user.
+    app.assert_append_only("journal_history", "new_value = '5'")
+        .await;
+}
+on_both!(marks, marks_are_written_once_and_kept_forever);
