@@ -875,6 +875,32 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "Срок сдачи — дата не раньше урока.",
             "The due date must be a date on or after the lesson.",
         ),
+        "nav.journal" => ("Журнал", "Journal"),
+        "journal.title" => ("Классный журнал", "Class journal"),
+        "journal.none" => (
+            "Нет журналов, которые вам доступны.",
+            "There are no journals you may open.",
+        ),
+        "journal.which" => ("Класс и предмет", "Class and subject"),
+        "journal.period" => ("Период", "Period"),
+        "journal.saved" => ("Сохранено ячеек", "Cells saved"),
+        "journal.cells_refused" => (
+            "Не сохранено ячеек (причина — в самой ячейке)",
+            "Cells not saved (the reason is in the cell)",
+        ),
+        "journal.how" => (
+            "В ячейку урока впишите отметку (5, 4, 3, 2, зач, н/а, осв), «н» — отсутствовал, «оп» — опоздал; пустая ячейка снимает отметку. Сохраняются только изменённые ячейки.",
+            "Type a mark into a lesson's cell (5, 4, 3, 2, зач, н/а, осв), «н» for absent, «оп» for late; an empty cell removes the mark. Only changed cells are saved.",
+        ),
+        "journal.no_lessons" => (
+            "В этом периоде уроков нет.",
+            "There are no lessons in this period.",
+        ),
+        "journal.student" => ("Ученик", "Student"),
+        "journal.average" => ("Средний балл", "Average"),
+        "journal.proposed" => ("Отметка за период (предложение)", "Period mark (proposed)"),
+        "journal.below_minimum" => ("мало отметок", "too few marks"),
+        "journal.save" => ("Сохранить изменения", "Save changes"),
         "nav.grid" => ("Сетка расписания", "Timetable grid"),
         "grid.title" => ("Расписание класса: сетка", "A class's weekly timetable"),
         "grid.intro" => (

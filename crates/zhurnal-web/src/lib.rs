@@ -135,6 +135,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::classes::classes_get).post(pages::classes::classes_post),
         )
         .route(
+            "/journal",
+            get(pages::journal::journal_get).post(pages::journal::journal_post),
+        )
+        .route(
             "/setup/bodies",
             get(pages::bodies::bodies_get).post(pages::bodies::bodies_post),
         )

@@ -126,6 +126,8 @@ pub const ROUTES: &[RouteSpec] = &[
         Signed(Action::ViewTimetable),
         "/setup/load",
     ),
+    r("GET", "/journal", Signed(Action::ViewJournal), "/journal"),
+    r("POST", "/journal", Signed(Action::EditJournal), "/journal"),
     r(
         "GET",
         "/setup/bodies",

@@ -49,6 +49,7 @@ pub fn page_of(action: Action) -> Option<&'static str> {
         Action::ManageStaff => Some("/setup/staff"),
         Action::TransferStudents => Some("/setup/promotion"),
         Action::ViewAudit => Some("/audit"),
+        Action::ViewJournal | Action::EditJournal => Some("/journal"),
         _ => None,
     }
 }

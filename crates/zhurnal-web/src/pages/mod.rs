@@ -13,6 +13,7 @@ pub mod curriculum;
 pub mod grid;
 pub mod home;
 pub mod import;
+pub mod journal;
 pub mod load;
 pub mod periods;
 pub mod profile;
@@ -64,9 +65,10 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 18] = [
+            let items: [(&'static str, &'static str, Action); 19] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
+                ("/journal", "nav.journal", Action::ViewJournal),
                 ("/timetable/changes", "nav.changes", Action::EditSchoolSetup),
                 ("/setup/calendar", "nav.calendar", Action::EditSchoolSetup),
                 ("/setup/profile", "nav.profile", Action::EditSchoolSetup),

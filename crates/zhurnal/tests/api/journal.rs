@@ -250,3 +250,96 @@ async fn marks_are_written_once_and_kept_forever(app: &TestApp) {
         .await;
 }
 on_both!(marks, marks_are_written_once_and_kept_forever);
+
+async fn the_journal_page_saves_changed_cells(app: &TestApp) {
+    let teacher = app.signed_in("teacher").await;
+    let class = app.class_id("7Б").await;
+    let algebra = lesson_before(app, "Алгебра", Date::constant(2026, 11, 27)).await;
+    // The lesson before it, still inside the 7-day window.
+    let day: Date = algebra.date.parse().unwrap();
+    let earlier = lesson_before(app, "Алгебра", day.yesterday().unwrap()).await;
+    let journal = format!("{class}-{}", algebra.subject_id);
+    let path = format!("/journal?journal={journal}");
+    let html = app.page(&teacher, &path).await;
+    assert!(html.contains("Классный журнал: 7Б · Алгебра"), "{html}");
+    let students = app.store.group_members(1, class).await.unwrap();
+    let (a, b) = (students[0].id, students[1].id);
+    let cell = |lesson: i64, person: i64| format!("c-{lesson}-{person}");
+    let was = |lesson: i64, person: i64| format!("o-{lesson}-{person}");
+    assert!(
+        html.contains(&format!("name=\"{}\"", cell(algebra.id, a))),
+        "the lesson's cells are open"
+    );
+    // Two marks and an absence; a cell left as it was is not written.
+    let fields = vec![
+        ("journal".to_owned(), journal.clone()),
+        (cell(algebra.id, a), "5".to_owned()),
+        (was(algebra.id, a), String::new()),
+        (cell(earlier.id, a), "4".to_owned()),
+        (was(earlier.id, a), String::new()),
+        (cell(algebra.id, b), "н".to_owned()),
+        (was(algebra.id, b), String::new()),
+        (cell(earlier.id, b), String::new()),
+        (was(earlier.id, b), String::new()),
+    ];
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let res = app.submit(&teacher, &path, &form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .contains("saved=3")
+    );
+    assert_eq!(app.audit_count("journal.mark").await, 2);
+    assert_eq!(app.audit_count("journal.absence").await, 1);
+    // The average is explained and the period mark proposed (too few marks yet).
+    let html = app.page(&teacher, &path).await;
+    assert!(html.contains("(5×1 + 4×1) / 2 = 4.50"), "{html}");
+    assert!(html.contains("мало отметок"));
+    // A bad value is refused in its cell, with what was typed kept; the rest is saved.
+    let fields = [
+        ("journal".to_owned(), journal.clone()),
+        (cell(algebra.id, a), "7".to_owned()),
+        (was(algebra.id, a), "5".to_owned()),
+        (cell(algebra.id, b), String::new()),
+        (was(algebra.id, b), "н".to_owned()),
+    ];
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let res = app.submit(&teacher, &path, &form).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Это не отметка") && html.contains("value=\"7\""),
+        "{html}"
+    );
+    assert!(
+        html.contains("Сохранено ячеек: 1"),
+        "the absence was cleared"
+    );
+    // A lesson out of the window cannot be changed from the page either.
+    let old = lesson_before(app, "Алгебра", Date::constant(2026, 11, 18)).await;
+    let fields = [
+        ("journal".to_owned(), journal.clone()),
+        (cell(old.id, a), "5".to_owned()),
+        (was(old.id, a), String::new()),
+    ];
+    let form: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let res = app.submit(&teacher, &path, &form).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Срок исправлений истёк"));
+    // The class teacher sees the journal of their class, read-only.
+    let class_teacher = app.signed_in("classteacher").await;
+    let html = app.page(&class_teacher, &path).await;
+    assert!(html.contains("4.50") && !html.contains(&format!("name=\"{}\"", cell(algebra.id, a))));
+}
+on_both!(page, the_journal_page_saves_changed_cells);

@@ -1,0 +1,592 @@
+//! The class journal page (§4.1): students down, the period's lessons across, a mark or «н»
+//! in each cell, and at the end the average by the school's rule with its computation and
+//! the period mark Zhurnal proposes. The teacher who gives a lesson types into its cells and
+//! saves; only the cells that changed are written, each with its history. Works without
+//! JavaScript.
+
+use super::auth::check_csrf;
+use super::timetable::{Choice, pick_school};
+use super::{Chrome, FormPairs, html};
+use crate::ctx::Ctx;
+use crate::journal::{may_change, may_view, parse_mark};
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::collections::HashMap;
+use zhurnal_core::calendar::default_scheme;
+use zhurnal_core::clock::{study_year_of, today_in};
+use zhurnal_core::grading::{Counted, MarkValue, propose};
+use zhurnal_core::journal::Change;
+use zhurnal_core::{Action, Scope, permission};
+use zhurnal_store::{Journal, MarkWrite, SchoolRow};
+
+pub struct Column {
+    pub lesson_id: i64,
+    /// «27.11».
+    pub day: String,
+    pub title: String,
+    pub cancelled: bool,
+    pub editable: bool,
+}
+
+pub struct GridCell {
+    pub name: String,
+    pub value: String,
+    pub label: String,
+    pub editable: bool,
+    pub error: Option<String>,
+    /// Marks on the lesson's other works («КР 5»), read-only here.
+    pub other: String,
+}
+
+pub struct StudentRow {
+    pub number: usize,
+    pub name: String,
+    pub cells: Vec<GridCell>,
+    pub average: String,
+    pub explanation: String,
+    pub proposed: String,
+    pub below_minimum: bool,
+}
+
+#[derive(Template)]
+#[template(path = "journal.html")]
+pub struct JournalPage {
+    pub c: Chrome,
+    pub school_id: i64,
+    pub journals: Vec<Choice>,
+    pub periods: Vec<Choice>,
+    pub heading: String,
+    pub selected: String,
+    pub period: String,
+    pub columns: Vec<Column>,
+    pub rows: Vec<StudentRow>,
+    pub any_editable: bool,
+    pub saved: Option<usize>,
+    pub errors: usize,
+    pub empty: bool,
+}
+
+#[derive(Deserialize, Default)]
+pub struct JournalQuery {
+    school: Option<String>,
+    journal: Option<String>,
+    period: Option<String>,
+    saved: Option<usize>,
+}
+
+/// The (group, subject) journals the actor may open, with their labels.
+async fn journals_of(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    year: i16,
+) -> Result<Vec<((i64, i64), String)>, AppError> {
+    let actor = ctx.actor()?;
+    let groups = state.store.group_classes(school.id).await?;
+    let classes: Vec<i64> = state
+        .store
+        .school_classes(school.id, year)
+        .await?
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    let mut out: Vec<((i64, i64), String)> = Vec::new();
+    for l in state.store.teaching_load(school.id).await? {
+        let Some((class, _)) = groups.get(&l.group_id).copied() else {
+            continue;
+        };
+        if !classes.contains(&class) || out.iter().any(|o| o.0 == (l.group_id, l.subject_id)) {
+            continue;
+        }
+        let visible = actor.grants.iter().any(|g| {
+            let here = g.school_id == Some(school.id);
+            match permission::scope_of(g.role, Action::ViewJournal) {
+                Some(Scope::Municipality) => g.municipality_id == Some(school.municipality_id),
+                Some(Scope::School) => here,
+                Some(Scope::OwnClass) => here && g.edu_group_id == Some(class),
+                Some(Scope::OwnSubjectGroups) => here && l.teacher_id == actor.person_id,
+                _ => false,
+            }
+        });
+        if visible {
+            out.push((
+                (l.group_id, l.subject_id),
+                format!("{} · {}", l.group_name, l.subject_name),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// A cell's text: the mark on the lesson's first work of the default type («Ответ на
+/// уроке»), or «н» / «оп» for an absence.
+fn cell_text(j: &Journal, lesson: i64, person: i64, default_type: i64) -> String {
+    let first_work = j
+        .works
+        .iter()
+        .find(|w| w.lesson_id == lesson && w.work_type_id == default_type && w.kind == "lesson")
+        .map(|w| w.id);
+    let mark = j
+        .marks
+        .iter()
+        .find(|m| Some(m.work_id) == first_work && m.person_id == person)
+        .map(|m| m.value.clone());
+    let absence = j
+        .absences
+        .iter()
+        .find(|a| a.lesson_id == lesson && a.person_id == person)
+        .map(|a| if a.status == "late" { "оп" } else { "н" });
+    match (mark, absence) {
+        (Some(m), _) => m,
+        (None, Some(a)) => a.to_owned(),
+        (None, None) => String::new(),
+    }
+}
+
+async fn build(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    journal: Option<&str>,
+    period: Option<&str>,
+    errors: &HashMap<String, (String, String)>,
+) -> Result<JournalPage, AppError> {
+    let t = ctx.t();
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let year = study_year_of(today);
+    let journals = journals_of(state, ctx, school, year).await?;
+    let picked = journal
+        .and_then(|raw| {
+            let (g, s) = raw.split_once('-')?;
+            Some((g.parse::<i64>().ok()?, s.parse::<i64>().ok()?))
+        })
+        .or(journals.first().map(|j| j.0));
+    let mut page = JournalPage {
+        c: Chrome::new(ctx, t.s("journal.title"), "/journal"),
+        school_id: school.id,
+        journals: journals
+            .iter()
+            .map(|((g, s), label)| Choice {
+                value: format!("{g}-{s}"),
+                label: label.clone(),
+                selected: Some((*g, *s)) == picked,
+            })
+            .collect(),
+        periods: Vec::new(),
+        heading: t.s("journal.title").to_owned(),
+        selected: String::new(),
+        period: String::new(),
+        columns: Vec::new(),
+        rows: Vec::new(),
+        any_editable: false,
+        saved: None,
+        errors: errors.len(),
+        empty: journals.is_empty(),
+    };
+    let Some((group, subject)) = picked else {
+        return Ok(page);
+    };
+    if !may_view(state, ctx, school, group, subject).await? {
+        return Err(crate::routes::deny_object(
+            state,
+            ctx,
+            "journal",
+            &format!("{group}:{subject}"),
+        )
+        .await);
+    }
+    page.selected = format!("{group}-{subject}");
+    if let Some((_, label)) = journals.iter().find(|j| j.0 == (group, subject)) {
+        page.heading = format!("{}: {label}", t.s("journal.title"));
+    }
+    // The periods of the group's grade.
+    let parallel = state
+        .store
+        .group_classes(school.id)
+        .await?
+        .get(&group)
+        .map_or(5, |g| g.1);
+    let schemes = state.store.period_schemes(school.id, year).await?;
+    let scheme = schemes
+        .iter()
+        .find(|(p, _)| i32::from(parallel) == *p)
+        .map_or(default_scheme(parallel).to_owned(), |(_, s)| s.clone());
+    let periods: Vec<_> = state
+        .store
+        .periods(school.id, year)
+        .await?
+        .into_iter()
+        .filter(|p| p.scheme == scheme)
+        .collect();
+    let today_s = today.to_string();
+    let current = period
+        .and_then(|raw| raw.parse::<i64>().ok())
+        .and_then(|id| periods.iter().find(|p| p.id == id))
+        .or_else(|| {
+            periods
+                .iter()
+                .find(|p| p.start_date <= today_s && today_s <= p.end_date)
+        })
+        .or_else(|| periods.iter().rev().find(|p| p.start_date <= today_s))
+        .or(periods.first());
+    page.periods = periods
+        .iter()
+        .map(|p| Choice {
+            value: p.id.to_string(),
+            label: p.name.clone(),
+            selected: Some(p.id) == current.map(|c| c.id),
+        })
+        .collect();
+    let Some(current) = current else {
+        return Ok(page);
+    };
+    page.period = current.id.to_string();
+    let j = state
+        .store
+        .journal(
+            school.id,
+            group,
+            subject,
+            &current.start_date,
+            &current.end_date,
+        )
+        .await?;
+    let students = state.store.group_members(school.id, group).await?;
+    let actor = ctx.actor()?;
+    let settings = state.store.grading_settings(school.id).await?;
+    let types = state.store.work_types(school.id).await?;
+    let weights: HashMap<i64, u8> = types
+        .iter()
+        .map(|w| (w.id, w.weight.clamp(0, 10) as u8))
+        .collect();
+    let abbreviations: &HashMap<i64, String> = &types
+        .iter()
+        .map(|w| (w.id, w.abbreviation.clone()))
+        .collect::<HashMap<_, _>>();
+    let default_type = types.first().map_or(0, |w| w.id);
+    let edits = actor.reach(Action::EditJournal).covers(school);
+    let window = settings.edit_window_days;
+    for l in &j.lessons {
+        let date: jiff::civil::Date = l.date.parse().unwrap_or(today);
+        let open = zhurnal_core::journal::decide(
+            zhurnal_core::journal::Asker {
+                gives_lesson: edits && l.teacher_id == Some(actor.person_id),
+                approves: false,
+            },
+            Change::Result,
+            date,
+            l.status == "cancelled",
+            today,
+            window,
+            "",
+        ) == zhurnal_core::journal::Verdict::Allowed;
+        page.any_editable |= open;
+        page.columns.push(Column {
+            lesson_id: l.id,
+            day: date.strftime("%d.%m").to_string(),
+            title: format!(
+                "{}, {} {}{}",
+                t.weekday_date(date),
+                l.number,
+                t.s("grid.lesson"),
+                if l.topic.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", l.topic)
+                }
+            ),
+            cancelled: l.status == "cancelled",
+            editable: open,
+        });
+    }
+    for (i, s) in students.iter().enumerate() {
+        let cells = page
+            .columns
+            .iter()
+            .map(|c| {
+                let name = format!("c-{}-{}", c.lesson_id, s.id);
+                let (value, error) = match errors.get(&name) {
+                    Some((typed, message)) => (typed.clone(), Some(message.clone())),
+                    None => (cell_text(&j, c.lesson_id, s.id, default_type), None),
+                };
+                // Marks on the lesson's other works, shown beside the cell.
+                let other: Vec<String> = j
+                    .works
+                    .iter()
+                    .filter(|w| {
+                        w.lesson_id == c.lesson_id
+                            && !(w.work_type_id == default_type && w.kind == "lesson")
+                    })
+                    .flat_map(|w| {
+                        j.marks
+                            .iter()
+                            .filter(move |m| m.work_id == w.id && m.person_id == s.id)
+                            .map(move |m| {
+                                format!(
+                                    "{} {}",
+                                    abbreviations
+                                        .get(&w.work_type_id)
+                                        .cloned()
+                                        .unwrap_or_default(),
+                                    m.value
+                                )
+                            })
+                    })
+                    .collect();
+                GridCell {
+                    label: format!("{}, {}", s.short_name(), c.title),
+                    name,
+                    value,
+                    editable: c.editable,
+                    error,
+                    other: other.join(", "),
+                }
+            })
+            .collect();
+        let counted: Vec<Counted> = j
+            .marks
+            .iter()
+            .filter(|m| m.person_id == s.id)
+            .filter_map(|m| {
+                let value = MarkValue::parse(&m.value, settings.rules.scale).ok()?;
+                let work = j.works.iter().find(|w| w.id == m.work_id)?;
+                Some(Counted {
+                    value,
+                    weight: weights.get(&work.work_type_id).copied().unwrap_or(1),
+                })
+            })
+            .collect();
+        let proposal = propose(&counted, &settings.rules);
+        page.rows.push(StudentRow {
+            number: i + 1,
+            name: s.full_name(),
+            cells,
+            average: proposal
+                .average
+                .as_ref()
+                .map_or("—".into(), |a| a.display()),
+            explanation: proposal
+                .average
+                .as_ref()
+                .map_or(String::new(), |a| a.explanation.clone()),
+            proposed: proposal.mark.map_or("—".into(), |m| m.code()),
+            below_minimum: proposal.below_minimum,
+        });
+    }
+    Ok(page)
+}
+
+pub async fn journal_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<JournalQuery>,
+) -> Result<Response, AppError> {
+    let reach = ctx.actor()?.reach(Action::ViewJournal);
+    let (school, _) = pick_school(&state, &ctx, &reach, q.school.as_deref()).await?;
+    let mut p = build(
+        &state,
+        &ctx,
+        &school,
+        q.journal.as_deref(),
+        q.period.as_deref(),
+        &HashMap::new(),
+    )
+    .await?;
+    p.saved = q.saved;
+    html(StatusCode::OK, &p)
+}
+
+/// Saves the cells that changed: a mark on the lesson's first work («Ответ на уроке» by
+/// default), «н» for absent, «оп» for late, empty to clear. Every cell is checked on its own;
+/// a refused cell keeps what was typed and says why, the others are saved.
+pub async fn journal_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let form = FormPairs(pairs);
+    check_csrf(&ctx, form.one("csrf"))?;
+    let reach = ctx.actor()?.reach(Action::EditJournal);
+    let (school, _) = pick_school(&state, &ctx, &reach, Some(form.one("school"))).await?;
+    let t = ctx.t();
+    let default_type = state
+        .store
+        .work_types(school.id)
+        .await?
+        .first()
+        .map(|w| w.id)
+        .ok_or(AppError::NotFound)?;
+    let mut saved = 0;
+    let mut errors: HashMap<String, (String, String)> = HashMap::new();
+    for (name, value) in &form.0 {
+        let Some(rest) = name.strip_prefix("c-") else {
+            continue;
+        };
+        let was = form.one(&format!("o-{rest}"));
+        let typed = value.trim();
+        if typed == was.trim() {
+            continue;
+        }
+        let mut ids = rest.split('-').map(|p| p.parse::<i64>().ok());
+        let (Some(Some(lesson)), Some(Some(person)), None) = (ids.next(), ids.next(), ids.next())
+        else {
+            return Err(AppError::BadRequest(format!("unknown field {name}")));
+        };
+        let refuse = |errors: &mut HashMap<String, (String, String)>, key: &str| {
+            errors.insert(name.clone(), (typed.to_owned(), t.s(key).to_owned()));
+        };
+        let allowed =
+            match may_change(&state, &ctx, &school, lesson, Change::Result, "", name).await {
+                Ok(a) => a,
+                Err(AppError::Validation(fields)) => {
+                    let message = fields.into_iter().next().map_or(String::new(), |f| f.1);
+                    errors.insert(name.clone(), (typed.to_owned(), message));
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
+        if !state
+            .store
+            .member_on(
+                school.id,
+                allowed.lesson.group_id,
+                person,
+                &allowed.lesson.date,
+            )
+            .await?
+        {
+            return Err(
+                crate::routes::deny_object(&state, &ctx, "student", &person.to_string()).await,
+            );
+        }
+        let audit = |action: &str| zhurnal_store::AuditEntry {
+            school_id: Some(school.id),
+            action: action.into(),
+            details:
+                serde_json::json!({ "lesson_id": lesson, "person_id": person, "value": typed })
+                    .to_string(),
+            ..ctx.audit_base(state.clock.now_ms())
+        };
+        let absence = match typed.to_lowercase().as_str() {
+            "н" | "n" => Some(Some(("absent", "unknown"))),
+            "оп" | "op" => Some(Some(("late", "unknown"))),
+            _ => None,
+        };
+        // What the cell held before: a mark to remove, or an absence to clear.
+        let was_absence = matches!(was.trim(), "н" | "оп");
+        if let Some(status) = absence {
+            if !was_absence && !was.trim().is_empty() {
+                remove_mark(
+                    &state,
+                    &school,
+                    lesson,
+                    person,
+                    default_type,
+                    &audit("journal.mark"),
+                )
+                .await?;
+            }
+            state
+                .store
+                .write_absence(
+                    school.id,
+                    lesson,
+                    person,
+                    status,
+                    "",
+                    &audit("journal.absence"),
+                )
+                .await?;
+            saved += 1;
+            continue;
+        }
+        let value = if typed.is_empty() {
+            None
+        } else {
+            match parse_mark(&allowed.settings, typed) {
+                Ok(v) => Some(v.code()),
+                Err(key) => {
+                    refuse(&mut errors, key);
+                    continue;
+                }
+            }
+        };
+        if was_absence {
+            state
+                .store
+                .write_absence(
+                    school.id,
+                    lesson,
+                    person,
+                    None,
+                    "",
+                    &audit("journal.absence"),
+                )
+                .await?;
+        }
+        if value.is_some() || !was_absence {
+            let write = MarkWrite {
+                lesson_id: lesson,
+                work_id: None,
+                work_type_id: default_type,
+                person_id: person,
+                value: value.as_deref(),
+                comment: "",
+                reason: "",
+                idempotency_key: None,
+            };
+            state
+                .store
+                .write_mark(school.id, &write, &audit("journal.mark"))
+                .await?;
+        }
+        saved += 1;
+    }
+    if errors.is_empty() {
+        return Ok(Redirect::to(&format!(
+            "/journal?school={}&journal={}&period={}&saved={saved}",
+            school.id,
+            form.one("journal"),
+            form.one("period")
+        ))
+        .into_response());
+    }
+    let mut p = build(
+        &state,
+        &ctx,
+        &school,
+        Some(form.one("journal")),
+        Some(form.one("period")),
+        &errors,
+    )
+    .await?;
+    p.saved = Some(saved);
+    html(StatusCode::UNPROCESSABLE_ENTITY, &p)
+}
+
+/// Removes the mark a cell showed (on the lesson's first work of the default type).
+async fn remove_mark(
+    state: &AppState,
+    school: &SchoolRow,
+    lesson: i64,
+    person: i64,
+    work_type: i64,
+    audit: &zhurnal_store::AuditEntry,
+) -> Result<(), AppError> {
+    let write = MarkWrite {
+        lesson_id: lesson,
+        work_id: None,
+        work_type_id: work_type,
+        person_id: person,
+        value: None,
+        comment: "",
+        reason: "",
+        idempotency_key: None,
+    };
+    state.store.write_mark(school.id, &write, audit).await?;
+    Ok(())
+}
