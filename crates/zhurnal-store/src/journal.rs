@@ -500,3 +500,56 @@ impl Store {
         Ok(n > 0)
     }
 }
+
+impl Store {
+    /// Adds a work (a test, a dictation, homework to be marked…) to a lesson; `NotFound`
+    /// when the lesson or the work type is not the school's.
+    pub async fn add_work(
+        &self,
+        school_id: i64,
+        lesson_id: i64,
+        work_type_id: i64,
+        kind: &str,
+        text: &str,
+        audit: &AuditEntry,
+    ) -> Result<i64> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let ok: i64 = sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM lessons WHERE id = $1 AND school_id = $3) \
+                      + (SELECT COUNT(*) FROM work_types WHERE id = $2 AND school_id = $3)",
+            )
+            .bind(lesson_id).bind(work_type_id).bind(school_id)
+            .fetch_one(&mut *tx).await?;
+            if ok < 2 {
+                return Err(StoreError::NotFound);
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO works (school_id, lesson_id, work_type_id, kind, text, created_by, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(school_id).bind(lesson_id).bind(work_type_id).bind(kind).bind(text).bind(audit.actor_person_id).bind(audit.at)
+            .fetch_one(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit, "work", id)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// One lesson with its group, subject and teacher names, for its page.
+    pub async fn lesson_row(
+        &self,
+        school_id: i64,
+        lesson_id: i64,
+    ) -> Result<Option<crate::LessonRow>> {
+        let d = self.lesson_facts(school_id, lesson_id).await?;
+        let Some(d) = d else { return Ok(None) };
+        let Ok(date) = d.date.parse::<jiff::civil::Date>() else {
+            return Ok(None);
+        };
+        let rows = self
+            .class_lessons(school_id, d.group_id, date, date)
+            .await?;
+        Ok(rows.into_iter().find(|l| l.id == lesson_id))
+    }
+}

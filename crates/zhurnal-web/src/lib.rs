@@ -139,6 +139,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::journal::journal_get).post(pages::journal::journal_post),
         )
         .route(
+            "/journal/lesson",
+            get(pages::lesson::lesson_get).post(pages::lesson::lesson_post),
+        )
+        .route(
             "/setup/bodies",
             get(pages::bodies::bodies_get).post(pages::bodies::bodies_post),
         )

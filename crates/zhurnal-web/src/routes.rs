@@ -130,6 +130,18 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/journal", Signed(Action::EditJournal), "/journal"),
     r(
         "GET",
+        "/journal/lesson",
+        Signed(Action::ViewJournal),
+        "/journal/lesson?id=1",
+    ),
+    r(
+        "POST",
+        "/journal/lesson",
+        Signed(Action::EditJournal),
+        "/journal/lesson",
+    ),
+    r(
+        "GET",
         "/setup/bodies",
         Signed(Action::ManageStaff),
         "/setup/bodies",

@@ -14,6 +14,7 @@ pub mod grid;
 pub mod home;
 pub mod import;
 pub mod journal;
+pub mod lesson;
 pub mod load;
 pub mod periods;
 pub mod profile;

@@ -343,3 +343,107 @@ async fn the_journal_page_saves_changed_cells(app: &TestApp) {
     assert!(html.contains("4.50") && !html.contains(&format!("name=\"{}\"", cell(algebra.id, a))));
 }
 on_both!(page, the_journal_page_saves_changed_cells);
+
+async fn a_lesson_holds_its_topic_works_and_history(app: &TestApp) {
+    let teacher = app.signed_in("teacher").await;
+    let class = app.class_id("7Б").await;
+    let algebra = lesson_before(app, "Алгебра", Date::constant(2026, 11, 27)).await;
+    let path = format!("/journal/lesson?id={}", algebra.id);
+    let html = app.page(&teacher, &path).await;
+    assert!(
+        html.contains("7Б · Алгебра") && html.contains("На уроке пока нет работ"),
+        "{html}"
+    );
+    let id = algebra.id.to_string();
+    let res = app
+        .submit(
+            &teacher,
+            &path,
+            &[
+                ("id", &id),
+                ("op", "text"),
+                ("topic", "Графики <функций>"),
+                ("homework", "№ 301"),
+                ("due", "2026-12-01"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let test_type = app
+        .store
+        .work_types(1)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|w| w.name == "Контрольная работа")
+        .unwrap();
+    let res = app
+        .submit(
+            &teacher,
+            &path,
+            &[
+                ("id", &id),
+                ("op", "add_work"),
+                ("work_type", &test_type.id.to_string()),
+                ("kind", "lesson"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let journal = app
+        .store
+        .journal(1, class, algebra.subject_id, &algebra.date, &algebra.date)
+        .await
+        .unwrap();
+    let work = journal
+        .works
+        .iter()
+        .find(|w| w.work_type_id == test_type.id)
+        .unwrap()
+        .id;
+    let students = app.store.group_members(1, class).await.unwrap();
+    let cell = |p: i64| format!("w-{work}-{p}");
+    let was = |p: i64| format!("o-{work}-{p}");
+    let fields = [
+        (cell(students[0].id), "5".to_owned()),
+        (was(students[0].id), String::new()),
+        (cell(students[1].id), "x".to_owned()),
+        (was(students[1].id), String::new()),
+    ];
+    let mut form: Vec<(&str, &str)> = vec![("id", &id), ("op", "marks")];
+    form.extend(fields.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    let res = app.submit(&teacher, &path, &form).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Это не отметка") && html.contains("value=\"x\""));
+    // The page shows the topic escaped, the work with its weight, the history.
+    let html = app.page(&teacher, &path).await;
+    assert!(
+        html.contains("Графики &#60;функций&#62;") || html.contains("Графики &lt;функций&gt;"),
+        "{html}"
+    );
+    assert!(html.contains("Контрольная работа (×3)"));
+    assert!(
+        html.contains("— → 5") && html.contains("тема и задание"),
+        "{html}"
+    );
+    // The journal's average weighs the test: (5×3) / 3.
+    let grid = app
+        .page(
+            &teacher,
+            &format!("/journal?journal={class}-{}", algebra.subject_id),
+        )
+        .await;
+    assert!(grid.contains("(5×3) / 3 = 5.00"), "{grid}");
+    // The class teacher reads the lesson and its history but cannot change it.
+    let class_teacher = app.signed_in("classteacher").await;
+    let html = app.page(&class_teacher, &path).await;
+    assert!(html.contains("— → 5") && !html.contains("name=\"op\" value=\"marks\""));
+    let res = class_teacher
+        .get(app.at("/journal/lesson?id=99999999"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+on_both!(lesson_page, a_lesson_holds_its_topic_works_and_history);

@@ -1,0 +1,541 @@
+//! One lesson of the journal (§4.1): its topic and homework, its works (an answer in class,
+//! a test, marked homework…) with a mark per student for each, and the history of every
+//! change — who, when, from where, old → new, why — which no one can edit.
+
+use super::auth::check_csrf;
+use super::timetable::{Choice, pick_school};
+use super::{Chrome, FormPairs, html};
+use crate::ctx::Ctx;
+use crate::journal::{may_change, may_view, parse_mark};
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use std::collections::HashMap;
+use zhurnal_core::Action;
+use zhurnal_core::clock::today_in;
+use zhurnal_core::journal::{Asker, Change, Verdict, decide};
+use zhurnal_store::{MarkWrite, SchoolRow};
+
+pub struct WorkColumn {
+    pub id: i64,
+    pub title: String,
+}
+
+pub struct MarkCell {
+    pub name: String,
+    pub value: String,
+    pub label: String,
+    pub error: Option<String>,
+}
+
+pub struct StudentLine {
+    pub name: String,
+    pub cells: Vec<MarkCell>,
+}
+
+pub struct HistoryLine {
+    pub at: String,
+    pub who: String,
+    pub what: String,
+    pub change: String,
+    pub reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "lesson.html")]
+pub struct LessonPage {
+    pub c: Chrome,
+    pub school_id: i64,
+    pub lesson_id: i64,
+    pub heading: String,
+    pub back: String,
+    pub topic: String,
+    pub homework: String,
+    pub due: String,
+    pub text_editable: bool,
+    pub marks_editable: bool,
+    pub note: Option<&'static str>,
+    pub works: Vec<WorkColumn>,
+    pub students: Vec<StudentLine>,
+    pub work_types: Vec<Choice>,
+    pub history: Vec<HistoryLine>,
+    pub done: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct LessonQuery {
+    school: Option<String>,
+    id: Option<i64>,
+    done: Option<String>,
+}
+
+async fn build(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    lesson_id: i64,
+    errors: &HashMap<String, (String, String)>,
+) -> Result<LessonPage, AppError> {
+    let t = ctx.t();
+    let actor = ctx.actor()?;
+    let id_s = lesson_id.to_string();
+    let Some(lesson) = state.store.lesson_row(school.id, lesson_id).await? else {
+        return Err(crate::routes::deny_object(state, ctx, "lesson", &id_s).await);
+    };
+    if !may_view(state, ctx, school, lesson.group_id, lesson.subject_id).await? {
+        return Err(crate::routes::deny_object(state, ctx, "lesson", &id_s).await);
+    }
+    let facts = state
+        .store
+        .lesson_facts(school.id, lesson_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let settings = state.store.grading_settings(school.id).await?;
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let date: jiff::civil::Date = lesson
+        .date
+        .parse()
+        .map_err(|_| AppError::Internal("lesson date".into()))?;
+    let asker = Asker {
+        gives_lesson: actor.reach(Action::EditJournal).covers(school)
+            && facts.teacher_id == Some(actor.person_id),
+        approves: false,
+    };
+    let verdict = |change| {
+        decide(
+            asker,
+            change,
+            date,
+            lesson.status == "cancelled",
+            today,
+            settings.edit_window_days,
+            "",
+        )
+    };
+    let (text_v, marks_v) = (verdict(Change::Text), verdict(Change::Result));
+    let note = match marks_v {
+        Verdict::Allowed | Verdict::NotTheirs => None,
+        Verdict::NotYet => Some("journal.not_yet"),
+        Verdict::WindowClosed | Verdict::ReasonNeeded => Some("journal.window_closed"),
+        Verdict::Cancelled => Some("journal.cancelled"),
+    };
+    let journal = state
+        .store
+        .journal(
+            school.id,
+            lesson.group_id,
+            lesson.subject_id,
+            &lesson.date,
+            &lesson.date,
+        )
+        .await?;
+    let text = journal.lessons.iter().find(|l| l.id == lesson_id);
+    let types = state.store.work_types(school.id).await?;
+    let type_name = |id: i64| {
+        types
+            .iter()
+            .find(|w| w.id == id)
+            .map_or(String::new(), |w| format!("{} (×{})", w.name, w.weight))
+    };
+    let works: Vec<WorkColumn> = journal
+        .works
+        .iter()
+        .filter(|w| w.lesson_id == lesson_id)
+        .map(|w| WorkColumn {
+            id: w.id,
+            title: if w.kind == "homework" {
+                format!(
+                    "{}, {}",
+                    type_name(w.work_type_id),
+                    t.s("lesson.homework_kind")
+                )
+            } else {
+                type_name(w.work_type_id)
+            },
+        })
+        .collect();
+    let members = state
+        .store
+        .group_members(school.id, lesson.group_id)
+        .await?;
+    let students = members
+        .iter()
+        .map(|p| StudentLine {
+            name: p.full_name(),
+            cells: works
+                .iter()
+                .map(|w| {
+                    let name = format!("w-{}-{}", w.id, p.id);
+                    let (value, error) = match errors.get(&name) {
+                        Some((typed, message)) => (typed.clone(), Some(message.clone())),
+                        None => (
+                            journal
+                                .marks
+                                .iter()
+                                .find(|m| m.work_id == w.id && m.person_id == p.id)
+                                .map_or(String::new(), |m| m.value.clone()),
+                            None,
+                        ),
+                    };
+                    MarkCell {
+                        label: format!("{}, {}", p.short_name(), w.title),
+                        name,
+                        value,
+                        error,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    // The history: for the lesson's teacher, the class teacher and the administration
+    // (whoever may see this journal).
+    let people: HashMap<i64, String> = state
+        .store
+        .school_teachers(school.id)
+        .await?
+        .into_iter()
+        .chain(members.iter().cloned())
+        .map(|p| (p.id, p.short_name()))
+        .collect();
+    let history = state
+        .store
+        .lesson_history(school.id, lesson_id)
+        .await?
+        .into_iter()
+        .map(|h| {
+            let whom = h
+                .person_id
+                .and_then(|p| people.get(&p).cloned())
+                .unwrap_or_default();
+            HistoryLine {
+                at: t.datetime(h.at, &school.time_zone),
+                who: h
+                    .actor_id
+                    .and_then(|p| people.get(&p).cloned())
+                    .unwrap_or_else(|| "—".into()),
+                what: match h.kind.as_str() {
+                    "mark" => format!("{}: {whom}", t.s("lesson.h_mark")),
+                    "absence" => format!("{}: {whom}", t.s("lesson.h_absence")),
+                    _ => t.s("lesson.h_text").to_owned(),
+                },
+                change: format!(
+                    "{} → {}",
+                    h.old_value.as_deref().unwrap_or("—"),
+                    h.new_value.as_deref().unwrap_or("—")
+                ),
+                reason: h.reason,
+            }
+        })
+        .collect();
+    Ok(LessonPage {
+        c: Chrome::new(ctx, t.s("lesson.title"), "/journal"),
+        school_id: school.id,
+        lesson_id,
+        heading: format!(
+            "{} · {}, {}, {} {}",
+            lesson.group_name,
+            lesson.subject_name,
+            t.weekday_date(date),
+            lesson.number,
+            t.s("grid.lesson")
+        ),
+        back: format!(
+            "/journal?school={}&journal={}-{}",
+            school.id, lesson.group_id, lesson.subject_id
+        ),
+        topic: text.map_or(String::new(), |l| l.topic.clone()),
+        homework: text.map_or(String::new(), |l| l.homework.clone()),
+        due: text
+            .and_then(|l| l.homework_due.clone())
+            .unwrap_or_default(),
+        text_editable: text_v == Verdict::Allowed,
+        marks_editable: marks_v == Verdict::Allowed,
+        note,
+        works,
+        students,
+        work_types: types
+            .iter()
+            .filter(|w| !w.is_final)
+            .map(|w| Choice {
+                value: w.id.to_string(),
+                label: format!("{} (×{})", w.name, w.weight),
+                selected: false,
+            })
+            .collect(),
+        history,
+        done: false,
+        error: None,
+    })
+}
+
+pub async fn lesson_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<LessonQuery>,
+) -> Result<Response, AppError> {
+    let reach = ctx.actor()?.reach(Action::ViewJournal);
+    let (school, _) = pick_school(&state, &ctx, &reach, q.school.as_deref()).await?;
+    let id = q.id.ok_or(AppError::NotFound)?;
+    let mut p = build(&state, &ctx, &school, id, &HashMap::new()).await?;
+    p.done = q.done.is_some();
+    html(StatusCode::OK, &p)
+}
+
+pub async fn lesson_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let form = FormPairs(pairs);
+    check_csrf(&ctx, form.one("csrf"))?;
+    let reach = ctx.actor()?.reach(Action::EditJournal);
+    let (school, _) = pick_school(&state, &ctx, &reach, Some(form.one("school"))).await?;
+    let lesson_id: i64 = form.one("id").parse().map_err(|_| AppError::NotFound)?;
+    let t = ctx.t();
+    let back = format!("/journal/lesson?school={}&id={lesson_id}&done=1", school.id);
+    let audit = |action: &str| zhurnal_store::AuditEntry {
+        school_id: Some(school.id),
+        action: action.into(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    match form.one("op") {
+        "text" => {
+            let allowed =
+                match may_change(&state, &ctx, &school, lesson_id, Change::Text, "", "topic").await
+                {
+                    Ok(a) => a,
+                    Err(AppError::Validation(f)) => {
+                        return refuse(
+                            &state,
+                            &ctx,
+                            &school,
+                            lesson_id,
+                            f.into_iter().next().map_or(String::new(), |x| x.1),
+                        )
+                        .await;
+                    }
+                    Err(e) => return Err(e),
+                };
+            let (topic, homework) = (form.one("topic").trim(), form.one("homework").trim());
+            if topic.chars().count() > 500 {
+                return refuse(
+                    &state,
+                    &ctx,
+                    &school,
+                    lesson_id,
+                    t.s("journal.topic_long").to_owned(),
+                )
+                .await;
+            }
+            if homework.chars().count() > 4000 {
+                return refuse(
+                    &state,
+                    &ctx,
+                    &school,
+                    lesson_id,
+                    t.s("journal.homework_long").to_owned(),
+                )
+                .await;
+            }
+            let due = match form.one("due").trim() {
+                "" => None,
+                raw => match raw.parse::<jiff::civil::Date>() {
+                    Ok(d) if d.to_string() >= allowed.lesson.date => Some(d.to_string()),
+                    _ => {
+                        return refuse(
+                            &state,
+                            &ctx,
+                            &school,
+                            lesson_id,
+                            t.s("journal.bad_due").to_owned(),
+                        )
+                        .await;
+                    }
+                },
+            };
+            state
+                .store
+                .write_lesson_text(
+                    school.id,
+                    lesson_id,
+                    topic,
+                    homework,
+                    due.as_deref(),
+                    &audit("journal.lesson"),
+                )
+                .await?;
+        }
+        "add_work" => {
+            if let Err(e) =
+                may_change(&state, &ctx, &school, lesson_id, Change::Result, "", "work").await
+            {
+                return match e {
+                    AppError::Validation(f) => {
+                        refuse(
+                            &state,
+                            &ctx,
+                            &school,
+                            lesson_id,
+                            f.into_iter().next().map_or(String::new(), |x| x.1),
+                        )
+                        .await
+                    }
+                    other => Err(other),
+                };
+            }
+            let work_type: i64 = form
+                .one("work_type")
+                .parse()
+                .map_err(|_| AppError::BadRequest("work_type".into()))?;
+            let kind = if form.one("kind") == "homework" {
+                "homework"
+            } else {
+                "lesson"
+            };
+            match state
+                .store
+                .add_work(
+                    school.id,
+                    lesson_id,
+                    work_type,
+                    kind,
+                    "",
+                    &audit("journal.work"),
+                )
+                .await
+            {
+                Ok(_) => {}
+                Err(zhurnal_store::StoreError::NotFound) => {
+                    return Err(crate::routes::deny_object(
+                        &state,
+                        &ctx,
+                        "work_type",
+                        &work_type.to_string(),
+                    )
+                    .await);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        "marks" => {
+            let allowed = match may_change(
+                &state,
+                &ctx,
+                &school,
+                lesson_id,
+                Change::Result,
+                "",
+                "marks",
+            )
+            .await
+            {
+                Ok(a) => a,
+                Err(AppError::Validation(f)) => {
+                    return refuse(
+                        &state,
+                        &ctx,
+                        &school,
+                        lesson_id,
+                        f.into_iter().next().map_or(String::new(), |x| x.1),
+                    )
+                    .await;
+                }
+                Err(e) => return Err(e),
+            };
+            let members: Vec<i64> = state
+                .store
+                .group_members(school.id, allowed.lesson.group_id)
+                .await?
+                .iter()
+                .map(|p| p.id)
+                .collect();
+            let mut errors: HashMap<String, (String, String)> = HashMap::new();
+            for (name, value) in &form.0 {
+                let Some(rest) = name.strip_prefix("w-") else {
+                    continue;
+                };
+                let typed = value.trim();
+                if typed == form.one(&format!("o-{rest}")).trim() {
+                    continue;
+                }
+                let mut ids = rest.split('-').map(|p| p.parse::<i64>().ok());
+                let (Some(Some(work)), Some(Some(person)), None) =
+                    (ids.next(), ids.next(), ids.next())
+                else {
+                    return Err(AppError::BadRequest(format!("unknown field {name}")));
+                };
+                if !members.contains(&person) {
+                    return Err(crate::routes::deny_object(
+                        &state,
+                        &ctx,
+                        "student",
+                        &person.to_string(),
+                    )
+                    .await);
+                }
+                let value = if typed.is_empty() {
+                    None
+                } else {
+                    match parse_mark(&allowed.settings, typed) {
+                        Ok(v) => Some(v.code()),
+                        Err(key) => {
+                            errors.insert(name.clone(), (typed.to_owned(), t.s(key).to_owned()));
+                            continue;
+                        }
+                    }
+                };
+                let write = MarkWrite {
+                    lesson_id,
+                    work_id: Some(work),
+                    work_type_id: 0,
+                    person_id: person,
+                    value: value.as_deref(),
+                    comment: "",
+                    reason: "",
+                    idempotency_key: None,
+                };
+                match state
+                    .store
+                    .write_mark(school.id, &write, &audit("journal.mark"))
+                    .await
+                {
+                    Ok(_) => {}
+                    Err(zhurnal_store::StoreError::NotFound) => {
+                        return Err(crate::routes::deny_object(
+                            &state,
+                            &ctx,
+                            "work",
+                            &work.to_string(),
+                        )
+                        .await);
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            if !errors.is_empty() {
+                let mut p = build(&state, &ctx, &school, lesson_id, &errors).await?;
+                p.error = Some(t.s("journal.cells_refused").to_owned());
+                return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
+            }
+        }
+        _ => return Err(AppError::BadRequest("unknown operation".into())),
+    }
+    Ok(Redirect::to(&back).into_response())
+}
+
+/// A refusal, shown on the lesson's page above its forms.
+async fn refuse(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    lesson_id: i64,
+    message: String,
+) -> Result<Response, AppError> {
+    let mut p = build(state, ctx, school, lesson_id, &HashMap::new()).await?;
+    p.error = Some(message);
+    html(StatusCode::UNPROCESSABLE_ENTITY, &p)
+}
