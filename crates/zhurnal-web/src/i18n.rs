@@ -119,6 +119,14 @@ impl Tr {
         }
     }
 
+    /// «2-й урок»; "lesson 2".
+    pub fn lesson_number(&self, n: i32) -> String {
+        match self.lang {
+            Lang::Ru => format!("{n}-й урок"),
+            Lang::En => format!("lesson {n}"),
+        }
+    }
+
     /// «Пн»; "Mon" — 1 = Monday … 7 = Sunday.
     pub fn weekday_short(&self, weekday: i8) -> &'static str {
         let w = usize::try_from(weekday.clamp(1, 7) - 1).unwrap_or(0);

@@ -289,10 +289,9 @@ async fn build(
             lesson_id: l.id,
             day: date.strftime("%d.%m").to_string(),
             title: format!(
-                "{}, {} {}{}",
+                "{}, {}{}",
                 t.weekday_date(date),
-                l.number,
-                t.s("grid.lesson"),
+                t.lesson_number(l.number),
                 if l.topic.is_empty() {
                     String::new()
                 } else {

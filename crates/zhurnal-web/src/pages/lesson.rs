@@ -236,12 +236,11 @@ async fn build(
         school_id: school.id,
         lesson_id,
         heading: format!(
-            "{} · {}, {}, {} {}",
+            "{} · {}, {}, {}",
             lesson.group_name,
             lesson.subject_name,
             t.weekday_date(date),
-            lesson.number,
-            t.s("grid.lesson")
+            t.lesson_number(lesson.number)
         ),
         back: format!(
             "/journal?school={}&journal={}-{}",
