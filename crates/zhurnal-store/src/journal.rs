@@ -553,3 +553,109 @@ impl Store {
         Ok(rows.into_iter().find(|l| l.id == lesson_id))
     }
 }
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PeriodMarkRow {
+    pub person_id: i64,
+    pub value: String,
+    pub proposed: Option<String>,
+    pub average_hundredths: Option<i32>,
+}
+
+/// A period mark to set (or remove, with `value: None`).
+#[derive(Debug, Clone)]
+pub struct PeriodMarkWrite<'a> {
+    pub period_id: i64,
+    pub subject_id: i64,
+    pub person_id: i64,
+    pub value: Option<&'a str>,
+    /// What Zhurnal proposed, and the average it came from.
+    pub proposed: Option<&'a str>,
+    pub average_hundredths: Option<i32>,
+    pub reason: &'a str,
+}
+
+impl Store {
+    /// The period marks of a subject in a period.
+    pub async fn period_marks(
+        &self,
+        school_id: i64,
+        period_id: i64,
+        subject_id: i64,
+    ) -> Result<Vec<PeriodMarkRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, PeriodMarkRow>(
+            "SELECT person_id, value, proposed, average_hundredths FROM period_marks \
+             WHERE school_id = $1 AND period_id = $2 AND subject_id = $3",
+        )
+        .bind(school_id)
+        .bind(period_id)
+        .bind(subject_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Sets a period mark with its history and audit rows, in one transaction; `NotFound`
+    /// when the period or the subject is not the school's.
+    pub async fn write_period_mark(
+        &self,
+        school_id: i64,
+        w: &PeriodMarkWrite<'_>,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let ok: i64 = sqlx::query_scalar(
+                "SELECT (SELECT COUNT(*) FROM reporting_periods WHERE id = $1 AND school_id = $3) \
+                      + (SELECT COUNT(*) FROM subjects WHERE id = $2 AND school_id = $3)",
+            )
+            .bind(w.period_id).bind(w.subject_id).bind(school_id)
+            .fetch_one(&mut *tx).await?;
+            if ok < 2 {
+                return Err(StoreError::NotFound);
+            }
+            let old: Option<(i64, String)> = sqlx::query_as(
+                "SELECT id, value FROM period_marks WHERE period_id = $1 AND subject_id = $2 AND person_id = $3",
+            )
+            .bind(w.period_id).bind(w.subject_id).bind(w.person_id)
+            .fetch_optional(&mut *tx).await?;
+            let old_value = old.as_ref().map(|o| o.1.clone());
+            if old_value.as_deref() == w.value {
+                tx.commit().await?;
+                return Ok(());
+            }
+            let target: i64 = match (&old, w.value) {
+                (Some((id, _)), Some(v)) => {
+                    sqlx::query("UPDATE period_marks SET value = $1, proposed = $2, average_hundredths = $3, set_by = $4, set_at = $5 WHERE id = $6")
+                        .bind(v).bind(w.proposed).bind(w.average_hundredths).bind(audit.actor_person_id).bind(audit.at).bind(id)
+                        .execute(&mut *tx).await?;
+                    *id
+                }
+                (Some((id, _)), None) => {
+                    sqlx::query("DELETE FROM period_marks WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                    *id
+                }
+                (None, Some(v)) => sqlx::query_scalar(
+                    "INSERT INTO period_marks (school_id, period_id, subject_id, person_id, value, proposed, average_hundredths, set_by, set_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                )
+                .bind(school_id).bind(w.period_id).bind(w.subject_id).bind(w.person_id).bind(v).bind(w.proposed)
+                .bind(w.average_hundredths).bind(audit.actor_person_id).bind(audit.at)
+                .fetch_one(&mut *tx).await?,
+                (None, None) => {
+                    tx.commit().await?;
+                    return Ok(());
+                }
+            };
+            sqlx::query(
+                "INSERT INTO journal_history (school_id, kind, target_id, person_id, old_value, new_value, reason, \
+                 actor_id, session_hash, ip, at) VALUES ($1, 'period_mark', $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(school_id).bind(target).bind(w.person_id).bind(&old_value).bind(w.value).bind(w.reason)
+            .bind(audit.actor_person_id).bind(&audit.session_hash).bind(&audit.ip).bind(audit.at)
+            .execute(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit, "period_mark", target)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+}

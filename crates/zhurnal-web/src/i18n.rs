@@ -908,6 +908,11 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
         "journal.average" => ("Средний балл", "Average"),
         "journal.proposed" => ("Отметка за период (предложение)", "Period mark (proposed)"),
         "journal.below_minimum" => ("мало отметок", "too few marks"),
+        "journal.period_mark" => ("Отметка за период", "Period mark"),
+        "journal.accept" => (
+            "Выставить предложенные отметки за период",
+            "Set the proposed period marks",
+        ),
         "journal.save" => ("Сохранить изменения", "Save changes"),
         "lesson.title" => ("Урок в журнале", "A lesson in the journal"),
         "lesson.back" => ("к журналу", "back to the journal"),

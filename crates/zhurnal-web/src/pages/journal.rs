@@ -50,6 +50,10 @@ pub struct StudentRow {
     pub explanation: String,
     pub proposed: String,
     pub below_minimum: bool,
+    /// The period mark's field, its value, and why a typed one was refused.
+    pub period_field: String,
+    pub period_value: String,
+    pub period_error: Option<String>,
 }
 
 #[derive(Template)]
@@ -65,6 +69,8 @@ pub struct JournalPage {
     pub columns: Vec<Column>,
     pub rows: Vec<StudentRow>,
     pub any_editable: bool,
+    /// The actor teaches this group in this subject: they set its period marks.
+    pub period_editable: bool,
     pub saved: Option<usize>,
     pub errors: usize,
     pub empty: bool,
@@ -183,6 +189,7 @@ async fn build(
         columns: Vec::new(),
         rows: Vec::new(),
         any_editable: false,
+        period_editable: false,
         saved: None,
         errors: errors.len(),
         empty: journals.is_empty(),
@@ -259,16 +266,23 @@ async fn build(
     let actor = ctx.actor()?;
     let settings = state.store.grading_settings(school.id).await?;
     let types = state.store.work_types(school.id).await?;
-    let weights: HashMap<i64, u8> = types
-        .iter()
-        .map(|w| (w.id, w.weight.clamp(0, 10) as u8))
-        .collect();
+    let weights = weights_of(&types);
     let abbreviations: &HashMap<i64, String> = &types
         .iter()
         .map(|w| (w.id, w.abbreviation.clone()))
         .collect::<HashMap<_, _>>();
     let default_type = types.first().map_or(0, |w| w.id);
     let edits = actor.reach(Action::EditJournal).covers(school);
+    let period_marks = state
+        .store
+        .period_marks(school.id, current.id, subject)
+        .await?;
+    page.period_editable = edits
+        && today_s >= current.start_date
+        && state
+            .store
+            .teaches(school.id, actor.person_id, group, subject)
+            .await?;
     let window = settings.edit_window_days;
     for l in &j.lessons {
         let date: jiff::civil::Date = l.date.parse().unwrap_or(today);
@@ -346,20 +360,18 @@ async fn build(
                 }
             })
             .collect();
-        let counted: Vec<Counted> = j
-            .marks
-            .iter()
-            .filter(|m| m.person_id == s.id)
-            .filter_map(|m| {
-                let value = MarkValue::parse(&m.value, settings.rules.scale).ok()?;
-                let work = j.works.iter().find(|w| w.id == m.work_id)?;
-                Some(Counted {
-                    value,
-                    weight: weights.get(&work.work_type_id).copied().unwrap_or(1),
-                })
-            })
-            .collect();
-        let proposal = propose(&counted, &settings.rules);
+        let proposal = proposal_for(&j, s.id, &settings.rules, &weights);
+        let period_field = format!("p-{}", s.id);
+        let (period_value, period_error) = match errors.get(&period_field) {
+            Some((typed, message)) => (typed.clone(), Some(message.clone())),
+            None => (
+                period_marks
+                    .iter()
+                    .find(|m| m.person_id == s.id)
+                    .map_or(String::new(), |m| m.value.clone()),
+                None,
+            ),
+        };
         page.rows.push(StudentRow {
             number: i + 1,
             name: s.full_name(),
@@ -374,6 +386,9 @@ async fn build(
                 .map_or(String::new(), |a| a.explanation.clone()),
             proposed: proposal.mark.map_or("—".into(), |m| m.code()),
             below_minimum: proposal.below_minimum,
+            period_field,
+            period_value,
+            period_error,
         });
     }
     Ok(page)
@@ -421,6 +436,7 @@ pub async fn journal_post(
         .ok_or(AppError::NotFound)?;
     let mut saved = 0;
     let mut errors: HashMap<String, (String, String)> = HashMap::new();
+    saved += period_marks_post(&state, &ctx, &school, &form, &mut errors).await?;
     for (name, value) in &form.0 {
         let Some(rest) = name.strip_prefix("c-") else {
             continue;
@@ -588,4 +604,169 @@ async fn remove_mark(
     };
     state.store.write_mark(school.id, &write, audit).await?;
     Ok(())
+}
+
+/// What Zhurnal proposes for a student from the period's marks, weighted by work type.
+fn proposal_for(
+    j: &Journal,
+    person: i64,
+    rules: &zhurnal_core::grading::Rules,
+    weights: &HashMap<i64, u8>,
+) -> zhurnal_core::grading::Proposal {
+    let counted: Vec<Counted> = j
+        .marks
+        .iter()
+        .filter(|m| m.person_id == person)
+        .filter_map(|m| {
+            let value = MarkValue::parse(&m.value, rules.scale).ok()?;
+            let work = j.works.iter().find(|w| w.id == m.work_id)?;
+            Some(Counted {
+                value,
+                weight: weights.get(&work.work_type_id).copied().unwrap_or(1),
+            })
+        })
+        .collect();
+    propose(&counted, rules)
+}
+
+/// Period marks typed in the journal's last column (`p-{student}`, with the shown value in
+/// `q-{student}`), or all proposals accepted at once (`op=accept`: every student still
+/// without a period mark gets the proposed one, «н/а» excepted — that one is the teacher's
+/// own decision). Only the teacher of the group in the subject sets them.
+async fn period_marks_post(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    form: &FormPairs,
+    errors: &mut HashMap<String, (String, String)>,
+) -> Result<usize, AppError> {
+    let accept = form.one("op") == "accept";
+    let changed: Vec<(i64, String)> = form
+        .0
+        .iter()
+        .filter_map(|(name, value)| {
+            let person = name.strip_prefix("p-")?.parse::<i64>().ok()?;
+            let was = form.one(&format!("q-{person}"));
+            (value.trim() != was.trim()).then(|| (person, value.trim().to_owned()))
+        })
+        .collect();
+    if changed.is_empty() && !accept {
+        return Ok(0);
+    }
+    let actor = ctx.actor()?;
+    let (group, subject) = form
+        .one("journal")
+        .split_once('-')
+        .and_then(|(g, s)| Some((g.parse::<i64>().ok()?, s.parse::<i64>().ok()?)))
+        .ok_or(AppError::NotFound)?;
+    let period_id: i64 = form.one("period").parse().map_err(|_| AppError::NotFound)?;
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let period = state
+        .store
+        .periods(school.id, study_year_of(today))
+        .await?
+        .into_iter()
+        .find(|p| p.id == period_id);
+    let teaches = state
+        .store
+        .teaches(school.id, actor.person_id, group, subject)
+        .await?;
+    let Some(period) = period.filter(|_| teaches) else {
+        return Err(crate::routes::deny_object(
+            state,
+            ctx,
+            "journal",
+            &format!("{group}:{subject}:{period_id}"),
+        )
+        .await);
+    };
+    let settings = state.store.grading_settings(school.id).await?;
+    let j = state
+        .store
+        .journal(
+            school.id,
+            group,
+            subject,
+            &period.start_date,
+            &period.end_date,
+        )
+        .await?;
+    let weights = weights_of(&state.store.work_types(school.id).await?);
+    let members: Vec<i64> = state
+        .store
+        .group_members(school.id, group)
+        .await?
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    let existing: Vec<i64> = state
+        .store
+        .period_marks(school.id, period_id, subject)
+        .await?
+        .iter()
+        .map(|m| m.person_id)
+        .collect();
+    let mut writes: Vec<(i64, Option<String>)> = Vec::new();
+    for (person, typed) in changed {
+        if !members.contains(&person) {
+            return Err(
+                crate::routes::deny_object(state, ctx, "student", &person.to_string()).await,
+            );
+        }
+        if typed.is_empty() {
+            writes.push((person, None));
+            continue;
+        }
+        match parse_mark(&settings, &typed) {
+            Ok(v) => writes.push((person, Some(v.code()))),
+            Err(key) => {
+                errors.insert(format!("p-{person}"), (typed, ctx.t().s(key).to_owned()));
+            }
+        }
+    }
+    if accept {
+        for &person in &members {
+            if existing.contains(&person) || writes.iter().any(|w| w.0 == person) {
+                continue;
+            }
+            let proposal = proposal_for(&j, person, &settings.rules, &weights);
+            if let Some(mark) = proposal.mark.filter(|m| *m != MarkValue::NotAssessed) {
+                writes.push((person, Some(mark.code())));
+            }
+        }
+    }
+    let mut saved = 0;
+    for (person, value) in writes {
+        let proposal = proposal_for(&j, person, &settings.rules, &weights);
+        let proposed = proposal.mark.map(|m| m.code());
+        let audit = zhurnal_store::AuditEntry {
+            school_id: Some(school.id),
+            action: "journal.period_mark".into(),
+            details: serde_json::json!({ "period_id": period_id, "subject_id": subject, "person_id": person, "value": value, "proposed": proposed }).to_string(),
+            ..ctx.audit_base(state.clock.now_ms())
+        };
+        let write = zhurnal_store::PeriodMarkWrite {
+            period_id,
+            subject_id: subject,
+            person_id: person,
+            value: value.as_deref(),
+            proposed: proposed.as_deref(),
+            average_hundredths: proposal.average.as_ref().map(|a| i32::from(a.hundredths)),
+            reason: "",
+        };
+        state
+            .store
+            .write_period_mark(school.id, &write, &audit)
+            .await?;
+        saved += 1;
+    }
+    Ok(saved)
+}
+
+/// Work type → its weight in averages.
+fn weights_of(types: &[zhurnal_store::WorkTypeRow]) -> HashMap<i64, u8> {
+    types
+        .iter()
+        .map(|w| (w.id, w.weight.clamp(0, 10) as u8))
+        .collect()
 }

@@ -31,6 +31,14 @@ async fn lesson_before(app: &TestApp, subject: &str, from: Date) -> LessonRow {
     panic!("no {subject} lesson before {from}");
 }
 
+/// Form fields as `submit` takes them.
+fn borrowed(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect()
+}
+
 async fn call(
     app: &TestApp,
     token: &str,
@@ -282,10 +290,7 @@ async fn the_journal_page_saves_changed_cells(app: &TestApp) {
         (cell(earlier.id, b), String::new()),
         (was(earlier.id, b), String::new()),
     ];
-    let form: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let form = borrowed(&fields);
     let res = app.submit(&teacher, &path, &form).await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(
@@ -308,10 +313,7 @@ async fn the_journal_page_saves_changed_cells(app: &TestApp) {
         (cell(algebra.id, b), String::new()),
         (was(algebra.id, b), "н".to_owned()),
     ];
-    let form: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let form = borrowed(&fields);
     let res = app.submit(&teacher, &path, &form).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
@@ -330,17 +332,66 @@ async fn the_journal_page_saves_changed_cells(app: &TestApp) {
         (cell(old.id, a), "5".to_owned()),
         (was(old.id, a), String::new()),
     ];
-    let form: Vec<(&str, &str)> = fields
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
+    let form = borrowed(&fields);
     let res = app.submit(&teacher, &path, &form).await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(res.text().await.unwrap().contains("Срок исправлений истёк"));
+    // Period marks: one typed (a bad one refused), then the proposals accepted for the rest.
+    let html = app.page(&teacher, &path).await;
+    let period = crate::helpers::hidden_value(&html, "period").unwrap();
+    let fields = [
+        ("journal".to_owned(), journal.clone()),
+        ("period".to_owned(), period.clone()),
+        (format!("p-{a}"), "4".to_owned()),
+        (format!("q-{a}"), String::new()),
+        (format!("p-{b}"), "отл".to_owned()),
+        (format!("q-{b}"), String::new()),
+    ];
+    let form = borrowed(&fields);
+    let res = app.submit(&teacher, &path, &form).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Это не отметка"));
+    let period_id: i64 = period.parse().unwrap();
+    let marks = app
+        .store
+        .period_marks(1, period_id, algebra.subject_id)
+        .await
+        .unwrap();
+    assert_eq!(marks.len(), 1);
+    assert_eq!((marks[0].person_id, marks[0].value.as_str()), (a, "4"));
+    assert_eq!(
+        marks[0].proposed.as_deref(),
+        Some("4"),
+        "what was proposed is kept: 4.50 is a 4 (a 5 from 4.65)"
+    );
+    let fields = [
+        ("journal".to_owned(), journal.clone()),
+        ("period".to_owned(), period.clone()),
+        ("op".to_owned(), "accept".to_owned()),
+    ];
+    let form = borrowed(&fields);
+    let res = app.submit(&teacher, &path, &form).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let marks = app
+        .store
+        .period_marks(1, period_id, algebra.subject_id)
+        .await
+        .unwrap();
+    assert_eq!(
+        marks.iter().find(|m| m.person_id == a).unwrap().value,
+        "4",
+        "a set mark stays"
+    );
+    assert!(
+        marks.iter().all(|m| m.value != "н/а"),
+        "н/а is never set for the teacher"
+    );
+    assert!(app.audit_count("journal.period_mark").await >= 1);
     // The class teacher sees the journal of their class, read-only.
     let class_teacher = app.signed_in("classteacher").await;
     let html = app.page(&class_teacher, &path).await;
     assert!(html.contains("4.50") && !html.contains(&format!("name=\"{}\"", cell(algebra.id, a))));
+    assert!(!html.contains(&format!("name=\"p-{a}\"")));
 }
 on_both!(page, the_journal_page_saves_changed_cells);
 
