@@ -390,6 +390,46 @@ async function keyboard() {
   });
 }
 
+// The teacher fills the journal from the keyboard: a mark typed into a cell is saved when
+// Enter moves on (no Save button), survives a reload, and Ctrl+Z takes it back.
+async function journalByKeyboard() {
+  const who = 'journal';
+  await scenario(who, async (ctx) => {
+    const page = await newPage(ctx, who);
+    await goto(page, abs('/login'));
+    await submitLogin(page, 'teacher', PASSWORD);
+    await goto(page, abs('/journal'));
+    await axe(page, who);
+    const cells = page.locator('table[data-autosave] input.mark[name^="c-"]');
+    check((await cells.count()) > 0, 'the teacher\'s journal has no open cells');
+    const first = cells.first();
+    const name = await first.getAttribute('name');
+    await first.focus();
+    await first.fill('4');
+    await page.keyboard.press('Enter');
+    await page.locator(`input[name="${name}"].saved`).waitFor({ timeout: ACTION_TIMEOUT_MS });
+    const focusedName = await page.evaluate(() => document.activeElement && document.activeElement.name);
+    check(focusedName && focusedName !== name, 'Enter did not move to the next cell');
+    await page.reload({ waitUntil: 'load' });
+    check((await page.locator(`input[name="${name}"]`).inputValue()) === '4', 'the typed mark is not there after a reload');
+    // Undo: type 5 over it, then Ctrl+Z brings the 4 back.
+    const again = page.locator(`input[name="${name}"]`);
+    await again.focus();
+    await again.fill('5');
+    await page.keyboard.press('Enter');
+    await page.locator(`input[name="${name}"].saved`).waitFor({ timeout: ACTION_TIMEOUT_MS });
+    await again.focus();
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction((n) => {
+      const el = document.querySelector(`input[name="${n}"]`);
+      return el && el.value === '4' && !el.classList.contains('saving');
+    }, name, { timeout: ACTION_TIMEOUT_MS });
+    await page.reload({ waitUntil: 'load' });
+    check((await page.locator(`input[name="${name}"]`).inputValue()) === '4', 'Ctrl+Z did not restore the mark');
+    console.log(`ok   ${who.padEnd(12)} a mark saved on Enter, kept after reload, undone with Ctrl+Z`);
+  });
+}
+
 // --------------------------------------------------------------------- main
 
 console.log(`Zhurnal browser checks against ${ORIGIN} with ${chromiumPath} (${browser.version()})`);
@@ -398,6 +438,7 @@ try {
   await wrongPassword();
   await language();
   await keyboard();
+  await journalByKeyboard();
 } catch (e) {
   fail('run', e.stack || String(e));
 } finally {

@@ -95,6 +95,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
         .route("/static/app.css", get(pages::stylesheet))
+        .route("/static/journal.js", get(pages::journal_script))
         .route("/favicon.svg", get(pages::favicon))
         .route("/lang/{code}", get(pages::lang_get))
         .route("/lang", post(pages::lang_post))
@@ -138,6 +139,7 @@ pub fn router(state: AppState) -> Router {
             "/journal",
             get(pages::journal::journal_get).post(pages::journal::journal_post),
         )
+        .route("/journal/cell", post(pages::journal::cell_post))
         .route(
             "/journal/lesson",
             get(pages::lesson::lesson_get).post(pages::lesson::lesson_post),

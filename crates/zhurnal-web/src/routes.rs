@@ -51,6 +51,7 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/healthz", Public, "/healthz"),
     r("GET", "/readyz", Public, "/readyz"),
     r("GET", "/static/app.css", Public, "/static/app.css"),
+    r("GET", "/static/journal.js", Public, "/static/journal.js"),
     r("GET", "/favicon.svg", Public, "/favicon.svg"),
     r("GET", "/lang/{code}", Public, "/lang/en"),
     r("POST", "/lang", Signed(Action::ViewHome), "/lang"),
@@ -128,6 +129,12 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r("GET", "/journal", Signed(Action::ViewJournal), "/journal"),
     r("POST", "/journal", Signed(Action::EditJournal), "/journal"),
+    r(
+        "POST",
+        "/journal/cell",
+        Signed(Action::EditJournal),
+        "/journal/cell",
+    ),
     r(
         "GET",
         "/journal/lesson",

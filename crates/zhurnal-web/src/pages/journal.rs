@@ -14,7 +14,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use zhurnal_core::calendar::default_scheme;
 use zhurnal_core::clock::{study_year_of, today_in};
@@ -69,6 +69,8 @@ pub struct JournalPage {
     pub columns: Vec<Column>,
     pub rows: Vec<StudentRow>,
     pub any_editable: bool,
+    /// The script's messages, as JSON, in the person's language.
+    pub words: String,
     /// The actor teaches this group in this subject: they set its period marks.
     pub period_editable: bool,
     pub saved: Option<usize>,
@@ -189,6 +191,14 @@ async fn build(
         columns: Vec::new(),
         rows: Vec::new(),
         any_editable: false,
+        words: serde_json::json!({
+            "saving": t.s("journal.js_saving"),
+            "saved": t.s("journal.js_saved"),
+            "offline": t.s("journal.js_offline"),
+            "failed": t.s("journal.js_failed"),
+            "undone": t.s("journal.js_undone"),
+        })
+        .to_string(),
         period_editable: false,
         saved: None,
         errors: errors.len(),
@@ -426,7 +436,6 @@ pub async fn journal_post(
     check_csrf(&ctx, form.one("csrf"))?;
     let reach = ctx.actor()?.reach(Action::EditJournal);
     let (school, _) = pick_school(&state, &ctx, &reach, Some(form.one("school"))).await?;
-    let t = ctx.t();
     let default_type = state
         .store
         .work_types(school.id)
@@ -442,124 +451,27 @@ pub async fn journal_post(
             continue;
         };
         let was = form.one(&format!("o-{rest}"));
-        let typed = value.trim();
-        if typed == was.trim() {
+        if value.trim() == was.trim() {
             continue;
         }
-        let mut ids = rest.split('-').map(|p| p.parse::<i64>().ok());
-        let (Some(Some(lesson)), Some(Some(person)), None) = (ids.next(), ids.next(), ids.next())
-        else {
-            return Err(AppError::BadRequest(format!("unknown field {name}")));
-        };
-        let refuse = |errors: &mut HashMap<String, (String, String)>, key: &str| {
-            errors.insert(name.clone(), (typed.to_owned(), t.s(key).to_owned()));
-        };
-        let allowed =
-            match may_change(&state, &ctx, &school, lesson, Change::Result, "", name).await {
-                Ok(a) => a,
-                Err(AppError::Validation(fields)) => {
-                    let message = fields.into_iter().next().map_or(String::new(), |f| f.1);
-                    errors.insert(name.clone(), (typed.to_owned(), message));
-                    continue;
-                }
-                Err(e) => return Err(e),
-            };
-        if !state
-            .store
-            .member_on(
-                school.id,
-                allowed.lesson.group_id,
-                person,
-                &allowed.lesson.date,
-            )
-            .await?
+        let (lesson, person) = cell_ids(rest)?;
+        match save_cell(
+            &state,
+            &ctx,
+            &school,
+            default_type,
+            (lesson, person),
+            value,
+            was,
+            None,
+        )
+        .await?
         {
-            return Err(
-                crate::routes::deny_object(&state, &ctx, "student", &person.to_string()).await,
-            );
-        }
-        let audit = |action: &str| zhurnal_store::AuditEntry {
-            school_id: Some(school.id),
-            action: action.into(),
-            details:
-                serde_json::json!({ "lesson_id": lesson, "person_id": person, "value": typed })
-                    .to_string(),
-            ..ctx.audit_base(state.clock.now_ms())
-        };
-        let absence = match typed.to_lowercase().as_str() {
-            "н" | "n" => Some(Some(("absent", "unknown"))),
-            "оп" | "op" => Some(Some(("late", "unknown"))),
-            _ => None,
-        };
-        // What the cell held before: a mark to remove, or an absence to clear.
-        let was_absence = matches!(was.trim(), "н" | "оп");
-        if let Some(status) = absence {
-            if !was_absence && !was.trim().is_empty() {
-                remove_mark(
-                    &state,
-                    &school,
-                    lesson,
-                    person,
-                    default_type,
-                    &audit("journal.mark"),
-                )
-                .await?;
+            Ok(_) => saved += 1,
+            Err(message) => {
+                errors.insert(name.clone(), (value.trim().to_owned(), message));
             }
-            state
-                .store
-                .write_absence(
-                    school.id,
-                    lesson,
-                    person,
-                    status,
-                    "",
-                    &audit("journal.absence"),
-                )
-                .await?;
-            saved += 1;
-            continue;
         }
-        let value = if typed.is_empty() {
-            None
-        } else {
-            match parse_mark(&allowed.settings, typed) {
-                Ok(v) => Some(v.code()),
-                Err(key) => {
-                    refuse(&mut errors, key);
-                    continue;
-                }
-            }
-        };
-        if was_absence {
-            state
-                .store
-                .write_absence(
-                    school.id,
-                    lesson,
-                    person,
-                    None,
-                    "",
-                    &audit("journal.absence"),
-                )
-                .await?;
-        }
-        if value.is_some() || !was_absence {
-            let write = MarkWrite {
-                lesson_id: lesson,
-                work_id: None,
-                work_type_id: default_type,
-                person_id: person,
-                value: value.as_deref(),
-                comment: "",
-                reason: "",
-                idempotency_key: None,
-            };
-            state
-                .store
-                .write_mark(school.id, &write, &audit("journal.mark"))
-                .await?;
-        }
-        saved += 1;
     }
     if errors.is_empty() {
         return Ok(Redirect::to(&format!(
@@ -769,4 +681,203 @@ fn weights_of(types: &[zhurnal_store::WorkTypeRow]) -> HashMap<i64, u8> {
         .iter()
         .map(|w| (w.id, w.weight.clamp(0, 10) as u8))
         .collect()
+}
+
+fn cell_ids(rest: &str) -> Result<(i64, i64), AppError> {
+    let mut ids = rest.split('-').map(|p| p.parse::<i64>().ok());
+    match (ids.next(), ids.next(), ids.next()) {
+        (Some(Some(lesson)), Some(Some(person)), None) => Ok((lesson, person)),
+        _ => Err(AppError::BadRequest(format!("unknown cell {rest}"))),
+    }
+}
+
+/// Saves one journal cell: a mark on the lesson's first work of the default type, «н»
+/// (absent), «оп» (late) or nothing. `was` is what the person saw: if the cell holds
+/// something else now (someone else changed it meanwhile), nothing is written and the
+/// message says so — no one silently overwrites anyone. `Ok(Ok(shown))` is the cell's new
+/// text; `Ok(Err(message))` a refusal in the person's language.
+#[allow(clippy::too_many_arguments)]
+async fn save_cell(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    default_type: i64,
+    (lesson, person): (i64, i64),
+    typed: &str,
+    was: &str,
+    key: Option<&str>,
+) -> Result<Result<String, String>, AppError> {
+    let t = ctx.t();
+    let typed = typed.trim();
+    let name = format!("c-{lesson}-{person}");
+    let allowed = match may_change(state, ctx, school, lesson, Change::Result, "", &name).await {
+        Ok(a) => a,
+        Err(AppError::Validation(fields)) => {
+            return Ok(Err(fields
+                .into_iter()
+                .next()
+                .map_or(String::new(), |f| f.1)));
+        }
+        Err(e) => return Err(e),
+    };
+    if !state
+        .store
+        .member_on(
+            school.id,
+            allowed.lesson.group_id,
+            person,
+            &allowed.lesson.date,
+        )
+        .await?
+    {
+        return Err(crate::routes::deny_object(state, ctx, "student", &person.to_string()).await);
+    }
+    let j = state
+        .store
+        .journal(
+            school.id,
+            allowed.lesson.group_id,
+            allowed.lesson.subject_id,
+            &allowed.lesson.date,
+            &allowed.lesson.date,
+        )
+        .await?;
+    let current = cell_text(&j, lesson, person, default_type);
+    if current == typed {
+        return Ok(Ok(current));
+    }
+    if current != was.trim() {
+        return Ok(Err(format!(
+            "{} «{current}»",
+            t.s("journal.changed_meanwhile")
+        )));
+    }
+    let audit = |action: &str| zhurnal_store::AuditEntry {
+        school_id: Some(school.id),
+        action: action.into(),
+        details: serde_json::json!({ "lesson_id": lesson, "person_id": person, "value": typed })
+            .to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    let absence = match typed.to_lowercase().as_str() {
+        "н" | "n" => Some(("absent", "unknown")),
+        "оп" | "op" => Some(("late", "unknown")),
+        _ => None,
+    };
+    let was_absence = matches!(current.as_str(), "н" | "оп");
+    if let Some(status) = absence {
+        if !was_absence && !current.is_empty() {
+            remove_mark(
+                state,
+                school,
+                lesson,
+                person,
+                default_type,
+                &audit("journal.mark"),
+            )
+            .await?;
+        }
+        state
+            .store
+            .write_absence(
+                school.id,
+                lesson,
+                person,
+                Some(status),
+                "",
+                &audit("journal.absence"),
+            )
+            .await?;
+        return Ok(Ok(if status.0 == "late" { "оп" } else { "н" }.to_owned()));
+    }
+    let value = if typed.is_empty() {
+        None
+    } else {
+        match parse_mark(&allowed.settings, typed) {
+            Ok(v) => Some(v.code()),
+            Err(key) => return Ok(Err(t.s(key).to_owned())),
+        }
+    };
+    if was_absence {
+        state
+            .store
+            .write_absence(
+                school.id,
+                lesson,
+                person,
+                None,
+                "",
+                &audit("journal.absence"),
+            )
+            .await?;
+    }
+    if value.is_some() || !was_absence {
+        let write = MarkWrite {
+            lesson_id: lesson,
+            work_id: None,
+            work_type_id: default_type,
+            person_id: person,
+            value: value.as_deref(),
+            comment: "",
+            reason: "",
+            idempotency_key: key,
+        };
+        state
+            .store
+            .write_mark(school.id, &write, &audit("journal.mark"))
+            .await?;
+    }
+    Ok(Ok(value.unwrap_or_default()))
+}
+
+#[derive(Serialize)]
+struct CellAnswer {
+    /// What the cell shows now.
+    value: String,
+    /// Why nothing was written, in the person's language.
+    error: Option<String>,
+}
+
+/// One cell saved as it is typed (the journal's script): the same rules as the form.
+/// Answers JSON: 200 with the cell's text, or 422 with the reason (and nothing written).
+pub async fn cell_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let form = FormPairs(pairs);
+    check_csrf(&ctx, form.one("csrf"))?;
+    let reach = ctx.actor()?.reach(Action::EditJournal);
+    let (school, _) = pick_school(&state, &ctx, &reach, Some(form.one("school"))).await?;
+    let default_type = state
+        .store
+        .work_types(school.id)
+        .await?
+        .first()
+        .map(|w| w.id)
+        .ok_or(AppError::NotFound)?;
+    let (lesson, person) = cell_ids(form.one("cell").trim_start_matches("c-"))?;
+    let key = Some(form.one("key")).filter(|k| !k.is_empty() && k.len() <= 100);
+    let answer = save_cell(
+        &state,
+        &ctx,
+        &school,
+        default_type,
+        (lesson, person),
+        form.one("value"),
+        form.one("was"),
+        key,
+    )
+    .await?;
+    let (status, body) = match answer {
+        Ok(value) => (StatusCode::OK, CellAnswer { value, error: None }),
+        Err(message) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            CellAnswer {
+                value: form.one("value").trim().to_owned(),
+                error: Some(message),
+            },
+        ),
+    };
+    Ok((status, axum::Json(body)).into_response())
 }

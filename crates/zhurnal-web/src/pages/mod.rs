@@ -213,6 +213,19 @@ pub async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// The journal grid's script: saves a cell as it is typed, moves with the arrow keys,
+/// undoes the last change. The page works without it.
+pub async fn journal_script() -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/javascript; charset=utf-8"),
+        )],
+        include_str!("../../static/journal.js"),
+    )
+        .into_response()
+}
+
 pub async fn favicon() -> Response {
     (
         [(

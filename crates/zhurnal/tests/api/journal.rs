@@ -498,3 +498,72 @@ async fn a_lesson_holds_its_topic_works_and_history(app: &TestApp) {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
 on_both!(lesson_page, a_lesson_holds_its_topic_works_and_history);
+
+async fn a_cell_is_saved_as_it_is_typed(app: &TestApp) {
+    let teacher = app.signed_in("teacher").await;
+    let class = app.class_id("7Б").await;
+    let algebra = lesson_before(app, "Алгебра", Date::constant(2026, 11, 27)).await;
+    let path = format!("/journal?journal={class}-{}", algebra.subject_id);
+    let html = app.page(&teacher, &path).await;
+    assert!(html.contains("data-autosave") && html.contains("/static/journal.js"));
+    let csrf = crate::helpers::hidden_value(&html, "csrf").unwrap();
+    let pupil = app.store.group_members(1, class).await.unwrap()[2].id;
+    let cell = format!("c-{}-{pupil}", algebra.id);
+    let post = |value: &str, was: &str, key: &str| {
+        let form = [
+            ("csrf", csrf.as_str()),
+            ("school", "1"),
+            ("cell", cell.as_str()),
+            ("value", value),
+            ("was", was),
+            ("key", key),
+        ];
+        let req = teacher.post(app.at("/journal/cell")).form(&form);
+        async move { req.send().await.unwrap() }
+    };
+    let res = post("5", "", "cell-key-1").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.json::<Value>().await.unwrap()["value"], "5");
+    // The same request again (the answer was lost): nothing new is written.
+    let res = post("5", "", "cell-key-1").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(app.audit_count("journal.mark").await, 1);
+    // Someone who still sees an empty cell cannot overwrite the 5 unknowingly.
+    let res = post("3", "", "cell-key-2").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("другой пользователь"),
+        "{body}"
+    );
+    assert_eq!(app.audit_count("journal.mark").await, 1);
+    // Undo: back to empty from what is there.
+    let res = post("", "5", "cell-key-3").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.json::<Value>().await.unwrap()["value"], "");
+    // Without the CSRF token nothing happens.
+    let res = teacher
+        .post(app.at("/journal/cell"))
+        .form(&[("school", "1"), ("cell", cell.as_str()), ("value", "2")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // The script itself is served, as JavaScript, from this origin.
+    let res = app
+        .client()
+        .get(app.at("/static/journal.js"))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/javascript")
+    );
+}
+on_both!(autosave, a_cell_is_saved_as_it_is_typed);
