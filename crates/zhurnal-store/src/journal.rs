@@ -659,3 +659,44 @@ impl Store {
         })
     }
 }
+
+impl Store {
+    /// Saves a school's grading settings, audited.
+    pub async fn save_grading_settings(
+        &self,
+        school_id: i64,
+        g: &GradingSettings,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        use zhurnal_core::grading::Method;
+        let bounds = g
+            .rules
+            .bounds
+            .iter()
+            .map(|(m, b)| format!("{m}:{b}"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let method = if g.rules.method == Method::Arithmetic {
+            "arithmetic"
+        } else {
+            "weighted"
+        };
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "INSERT INTO grading_settings (school_id, method, bounds, min_marks, no_top_with_two, with_one, with_signs, edit_window_days) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (school_id) DO UPDATE SET method = EXCLUDED.method, bounds = EXCLUDED.bounds, min_marks = EXCLUDED.min_marks, \
+                 no_top_with_two = EXCLUDED.no_top_with_two, with_one = EXCLUDED.with_one, with_signs = EXCLUDED.with_signs, \
+                 edit_window_days = EXCLUDED.edit_window_days",
+            )
+            .bind(school_id).bind(method).bind(&bounds).bind(i32::from(g.rules.min_marks))
+            .bind(i32::from(g.rules.no_top_with_two)).bind(i32::from(g.rules.scale.with_one))
+            .bind(i32::from(g.rules.scale.with_signs)).bind(i32::from(g.edit_window_days))
+            .execute(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit, "school", school_id)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+}

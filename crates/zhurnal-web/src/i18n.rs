@@ -954,6 +954,62 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
         "lesson.h_mark" => ("отметка", "mark"),
         "lesson.h_absence" => ("посещение", "attendance"),
         "lesson.h_text" => ("тема и задание", "topic and homework"),
+        "nav.grading" => ("Правила оценивания", "Grading rules"),
+        "grading.title" => ("Правила оценивания", "Grading rules"),
+        "grading.intro" => (
+            "По положению о текущем контроле школы: как Журнал предлагает отметку за период и сколько дней учитель может исправлять урок.",
+            "As the school's assessment regulations say: how Zhurnal proposes the period mark and for how many days a teacher may correct a lesson.",
+        ),
+        "grading.saved" => ("Правила сохранены.", "The rules are saved."),
+        "grading.method" => ("Средний балл", "The average"),
+        "grading.weighted" => (
+            "средневзвешенный: Σ(отметка × вес вида работы) / Σ весов",
+            "weighted: Σ(mark × the work type's weight) / Σ weights",
+        ),
+        "grading.arithmetic" => ("среднее арифметическое", "arithmetic mean"),
+        "grading.bounds" => (
+            "С какого среднего балла ставится отметка",
+            "The lowest average for each mark",
+        ),
+        "grading.from" => ("с", "from"),
+        "grading.bounds_hint" => (
+            "Например, «5» с 4.65, «4» с 3.65, «3» с 2.65; ниже — «2».",
+            "For example «5» from 4.65, «4» from 3.65, «3» from 2.65; below, «2».",
+        ),
+        "grading.min_marks" => (
+            "Наименьшее число отметок за период",
+            "The fewest marks in a period",
+        ),
+        "grading.window" => (
+            "Сколько дней после урока учитель может исправлять его",
+            "Days after a lesson its teacher may correct it",
+        ),
+        "grading.window_hint" => (
+            "Позже исправления вносит заместитель директора с указанием причины.",
+            "Later, the deputy director makes corrections, with a reason.",
+        ),
+        "grading.options" => ("Дополнительно", "Options"),
+        "grading.no_top" => (
+            "При «2» за период нельзя получить высшую отметку",
+            "With a «2» in the period the top mark cannot be given",
+        ),
+        "grading.with_one" => ("Ставится отметка «1»", "The mark «1» is used"),
+        "grading.with_signs" => (
+            "Ставятся «+» и «−» (например, «4+»)",
+            "«+» and «−» are used (e.g. «4+»)",
+        ),
+        "grading.save" => ("Сохранить правила", "Save the rules"),
+        "grading.bad_method" => ("Выберите способ.", "Choose a method."),
+        "grading.bad_bound" => (
+            "Число от 1.00 до 5.00, например 4.65.",
+            "A number from 1.00 to 5.00, e.g. 4.65.",
+        ),
+        "grading.bounds_order" => (
+            "Границы должны убывать: для «5» выше, чем для «4», для «4» выше, чем для «3».",
+            "The bounds must fall: «5» above «4», «4» above «3».",
+        ),
+        "grading.bad_min" => ("Число от 0 до 20.", "A number from 0 to 20."),
+        "grading.bad_window" => ("Число дней от 0 до 60.", "A number of days from 0 to 60."),
         "nav.grid" => ("Сетка расписания", "Timetable grid"),
         "grid.title" => ("Расписание класса: сетка", "A class's weekly timetable"),
         "grid.intro" => (

@@ -145,6 +145,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::lesson::lesson_get).post(pages::lesson::lesson_post),
         )
         .route(
+            "/setup/grading",
+            get(pages::grading::grading_get).post(pages::grading::grading_post),
+        )
+        .route(
             "/setup/bodies",
             get(pages::bodies::bodies_get).post(pages::bodies::bodies_post),
         )

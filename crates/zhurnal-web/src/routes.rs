@@ -149,6 +149,18 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/setup/grading",
+        Signed(Action::EditSchoolSetup),
+        "/setup/grading",
+    ),
+    r(
+        "POST",
+        "/setup/grading",
+        Signed(Action::EditSchoolSetup),
+        "/setup/grading",
+    ),
+    r(
+        "GET",
         "/setup/bodies",
         Signed(Action::ManageStaff),
         "/setup/bodies",

@@ -10,6 +10,7 @@ pub mod calendar;
 pub mod changes;
 pub mod classes;
 pub mod curriculum;
+pub mod grading;
 pub mod grid;
 pub mod home;
 pub mod import;
@@ -66,7 +67,7 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 19] = [
+            let items: [(&'static str, &'static str, Action); 20] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
                 ("/journal", "nav.journal", Action::ViewJournal),
@@ -87,6 +88,7 @@ impl Chrome {
                     Action::EditSchoolSetup,
                 ),
                 ("/setup/periods", "nav.periods", Action::EditSchoolSetup),
+                ("/setup/grading", "nav.grading", Action::EditSchoolSetup),
                 ("/setup/bells", "nav.bells", Action::EditSchoolSetup),
                 ("/setup/timetable/grid", "nav.grid", Action::EditSchoolSetup),
                 (

@@ -567,3 +567,54 @@ async fn a_cell_is_saved_as_it_is_typed(app: &TestApp) {
     );
 }
 on_both!(autosave, a_cell_is_saved_as_it_is_typed);
+
+async fn the_school_sets_its_grading_rules(app: &TestApp) {
+    let deputy = app.signed_in("deputy").await;
+    let html = app.page(&deputy, "/setup/grading").await;
+    assert!(
+        html.contains("value=\"4.65\"") && html.contains("value=\"7\""),
+        "{html}"
+    );
+    let mut fields = vec![
+        ("method", "weighted"),
+        ("five", "4.5"),
+        ("four", "4.70"),
+        ("three", "2.5"),
+        ("min_marks", "3"),
+        ("window", "30"),
+        ("with_signs", "1"),
+    ];
+    let res = app.submit(&deputy, "/setup/grading", &fields).await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("id=\"four-error\""));
+    fields[2].1 = "3.5";
+    let res = app.submit(&deputy, "/setup/grading", &fields).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.audit_count("setup.grading").await, 1);
+    let settings = app.store.grading_settings(1).await.unwrap();
+    assert_eq!(settings.edit_window_days, 30);
+    assert_eq!(settings.rules.bounds, vec![(5, 450), (4, 350), (3, 250)]);
+    // The teacher now may correct a lesson three weeks old, and give «4+».
+    let teacher = app.token("teacher").await;
+    let old = lesson_before(app, "Алгебра", Date::constant(2026, 11, 9)).await;
+    let class = app.class_id("7Б").await;
+    let pupil = app.store.group_members(1, class).await.unwrap()[0].id;
+    let (status, body) = call(
+        app,
+        &teacher,
+        Method::PUT,
+        "/api/v1/journal/marks",
+        json!({"lesson_id": old.id, "person_id": pupil, "value": "4+"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // Teachers do not change the rules.
+    let teacher_web = app.signed_in("teacher").await;
+    let res = teacher_web
+        .get(app.at("/setup/grading"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+on_both!(grading, the_school_sets_its_grading_rules);
