@@ -951,6 +951,17 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
         "lesson.what" => ("Что", "What"),
         "lesson.change" => ("Было → стало", "Before → after"),
         "lesson.reason" => ("Причина", "Reason"),
+        "lesson.correct" => ("Исправление отметки", "Correcting a mark"),
+        "lesson.correct_hint" => (
+            "Срок исправлений для учителя истёк. Исправление вносится с причиной; прежняя отметка остаётся в истории.",
+            "The teacher's edit window has closed. A correction needs a reason; the earlier mark stays in the history.",
+        ),
+        "lesson.answer_in_class" => ("Ответ на уроке", "Answer in class"),
+        "lesson.new_value" => (
+            "Новая отметка (пусто — снять)",
+            "New mark (empty removes it)",
+        ),
+        "lesson.correct_button" => ("Исправить", "Correct"),
         "lesson.h_mark" => ("отметка", "mark"),
         "lesson.h_absence" => ("посещение", "attendance"),
         "lesson.h_text" => ("тема и задание", "topic and homework"),

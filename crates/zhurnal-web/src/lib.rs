@@ -140,6 +140,7 @@ pub fn router(state: AppState) -> Router {
             get(pages::journal::journal_get).post(pages::journal::journal_post),
         )
         .route("/journal/cell", post(pages::journal::cell_post))
+        .route("/journal/correction", post(pages::lesson::correction_post))
         .route(
             "/journal/lesson",
             get(pages::lesson::lesson_get).post(pages::lesson::lesson_post),
@@ -239,6 +240,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/journal", get(api::journal::get_journal))
         .route("/api/v1/journal/marks", put(api::journal::put_mark))
+        .route(
+            "/api/v1/journal/corrections",
+            put(api::journal::put_correction),
+        )
         .route("/api/v1/journal/absences", put(api::journal::put_absence))
         .route(
             "/api/v1/journal/lessons/{id}",

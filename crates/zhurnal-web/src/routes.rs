@@ -131,6 +131,12 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/journal", Signed(Action::EditJournal), "/journal"),
     r(
         "POST",
+        "/journal/correction",
+        Signed(Action::ApproveJournalCorrections),
+        "/journal/correction",
+    ),
+    r(
+        "POST",
         "/journal/cell",
         Signed(Action::EditJournal),
         "/journal/cell",
@@ -430,6 +436,12 @@ pub const ROUTES: &[RouteSpec] = &[
         "/api/v1/journal/marks",
         Signed(Action::EditJournal),
         "/api/v1/journal/marks",
+    ),
+    r(
+        "PUT",
+        "/api/v1/journal/corrections",
+        Signed(Action::ApproveJournalCorrections),
+        "/api/v1/journal/corrections",
     ),
     r(
         "PUT",

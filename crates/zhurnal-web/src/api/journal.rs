@@ -321,6 +321,36 @@ pub async fn put_mark(
     ctx: Ctx,
     ApiJson(m): ApiJson<MarkIn>,
 ) -> Result<Json<MarkWritten>, AppError> {
+    write_mark(&state, &ctx, m).await
+}
+
+/// A correction by the deputy director: any lesson of the school, also after the edit
+/// window, always with a reason (kept in the history beside the change).
+#[utoipa::path(
+    put,
+    path = "/api/v1/journal/corrections",
+    tag = "journal",
+    request_body = MarkIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Corrected, or replayed", body = MarkWritten),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Only the deputy director corrects the journal", body = ErrorBody),
+        (status = 404, description = "No such lesson, work or student in the caller's reach", body = ErrorBody),
+        (status = 422, description = "No reason, not on the school's scale, or before the lesson", body = ErrorBody),
+    )
+)]
+pub async fn put_correction(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(m): ApiJson<MarkIn>,
+) -> Result<Json<MarkWritten>, AppError> {
+    write_mark(&state, &ctx, m).await
+}
+
+async fn write_mark(state: &AppState, ctx: &Ctx, m: MarkIn) -> Result<Json<MarkWritten>, AppError> {
+    let (state, ctx) = (state.clone(), ctx.clone());
     let school = writing_school(&state, &ctx, m.school_id).await?;
     let allowed = may_change(
         &state,

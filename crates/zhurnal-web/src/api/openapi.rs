@@ -37,6 +37,7 @@ use utoipa::{Modify, OpenApi};
         super::bodies::delete_body_member,
         super::journal::get_journal,
         super::journal::put_mark,
+        super::journal::put_correction,
         super::journal::put_absence,
         super::journal::put_lesson_text
     ),

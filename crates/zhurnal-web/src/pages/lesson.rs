@@ -62,6 +62,10 @@ pub struct LessonPage {
     pub students: Vec<StudentLine>,
     pub work_types: Vec<Choice>,
     pub history: Vec<HistoryLine>,
+    /// The deputy may correct this lesson (with a reason).
+    pub can_correct: bool,
+    pub student_choices: Vec<Choice>,
+    pub work_choices: Vec<Choice>,
     pub done: bool,
     pub error: Option<String>,
 }
@@ -156,6 +160,14 @@ async fn build(
             } else {
                 type_name(w.work_type_id)
             },
+        })
+        .collect();
+    let work_choices: Vec<Choice> = works
+        .iter()
+        .map(|w| Choice {
+            value: w.id.to_string(),
+            label: w.title.clone(),
+            selected: false,
         })
         .collect();
     let members = state
@@ -266,6 +278,21 @@ async fn build(
             })
             .collect(),
         history,
+        can_correct: actor
+            .reach(Action::ApproveJournalCorrections)
+            .covers(school)
+            && marks_v != Verdict::Allowed
+            && marks_v != Verdict::NotYet
+            && lesson.status != "cancelled",
+        student_choices: members
+            .iter()
+            .map(|p| Choice {
+                value: p.id.to_string(),
+                label: p.full_name(),
+                selected: false,
+            })
+            .collect(),
+        work_choices,
         done: false,
         error: None,
     })
@@ -537,4 +564,95 @@ async fn refuse(
     let mut p = build(state, ctx, school, lesson_id, &HashMap::new()).await?;
     p.error = Some(message);
     html(StatusCode::UNPROCESSABLE_ENTITY, &p)
+}
+
+/// A correction by the deputy director, from the lesson's page: one student's mark on one
+/// work (or on the lesson's answer in class), always with a reason.
+pub async fn correction_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let form = FormPairs(pairs);
+    check_csrf(&ctx, form.one("csrf"))?;
+    let reach = ctx.actor()?.reach(Action::ApproveJournalCorrections);
+    let (school, _) = pick_school(&state, &ctx, &reach, Some(form.one("school"))).await?;
+    let lesson_id: i64 = form.one("id").parse().map_err(|_| AppError::NotFound)?;
+    let reason = form.one("reason").trim();
+    let allowed = match may_change(
+        &state,
+        &ctx,
+        &school,
+        lesson_id,
+        Change::Result,
+        reason,
+        "reason",
+    )
+    .await
+    {
+        Ok(a) => a,
+        Err(AppError::Validation(f)) => {
+            let message = f.into_iter().next().map_or(String::new(), |x| x.1);
+            return refuse(&state, &ctx, &school, lesson_id, message).await;
+        }
+        Err(e) => return Err(e),
+    };
+    let person: i64 = form.one("person").parse().map_err(|_| AppError::NotFound)?;
+    if !state
+        .store
+        .member_on(
+            school.id,
+            allowed.lesson.group_id,
+            person,
+            &allowed.lesson.date,
+        )
+        .await?
+    {
+        return Err(crate::routes::deny_object(&state, &ctx, "student", &person.to_string()).await);
+    }
+    let t = ctx.t();
+    let typed = form.one("value").trim();
+    let value = if typed.is_empty() {
+        None
+    } else {
+        match parse_mark(&allowed.settings, typed) {
+            Ok(v) => Some(v.code()),
+            Err(key) => return refuse(&state, &ctx, &school, lesson_id, t.s(key).to_owned()).await,
+        }
+    };
+    let default_type = state
+        .store
+        .work_types(school.id)
+        .await?
+        .first()
+        .map(|w| w.id)
+        .ok_or(AppError::NotFound)?;
+    let write = MarkWrite {
+        lesson_id,
+        work_id: form.one("work").parse().ok(),
+        work_type_id: default_type,
+        person_id: person,
+        value: value.as_deref(),
+        comment: "",
+        reason,
+        idempotency_key: None,
+    };
+    let audit = zhurnal_store::AuditEntry {
+        school_id: Some(school.id),
+        action: "journal.correction".into(),
+        details: serde_json::json!({ "lesson_id": lesson_id, "person_id": person, "value": value, "reason": reason }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    match state.store.write_mark(school.id, &write, &audit).await {
+        Ok(_) => {}
+        Err(zhurnal_store::StoreError::NotFound) => {
+            return Err(crate::routes::deny_object(&state, &ctx, "work", form.one("work")).await);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Redirect::to(&format!(
+        "/journal/lesson?school={}&id={lesson_id}&done=1",
+        school.id
+    ))
+    .into_response())
 }

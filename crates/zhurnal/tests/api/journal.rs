@@ -618,3 +618,71 @@ async fn the_school_sets_its_grading_rules(app: &TestApp) {
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
 on_both!(grading, the_school_sets_its_grading_rules);
+
+async fn the_deputy_corrects_with_a_reason(app: &TestApp) {
+    let class = app.class_id("7Б").await;
+    let old = lesson_before(app, "Алгебра", Date::constant(2026, 11, 12)).await;
+    let pupil = app.store.group_members(1, class).await.unwrap()[3].id;
+    let deputy = app.signed_in("deputy").await;
+    let path = format!("/journal/lesson?id={}", old.id);
+    let html = app.page(&deputy, &path).await;
+    assert!(html.contains("Исправление отметки"), "{html}");
+    let (id, person) = (old.id.to_string(), pupil.to_string());
+    let form = [
+        ("id", id.as_str()),
+        ("person", person.as_str()),
+        ("work", ""),
+        ("value", "4"),
+    ];
+    let page = app.page(&deputy, &path).await;
+    let csrf = crate::helpers::hidden_value(&page, "csrf").unwrap();
+    let post = |reason: &str| {
+        let mut f = vec![("csrf", csrf.as_str()), ("school", "1")];
+        f.extend(form);
+        f.push(("reason", reason));
+        let req = deputy.post(app.at("/journal/correction")).form(&f);
+        async move { req.send().await.unwrap() }
+    };
+    let res = post("  ").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("Укажите причину"));
+    let res = post("заявление учителя от 27.11").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let history = app.store.lesson_history(1, old.id).await.unwrap();
+    let last = history.last().unwrap();
+    assert_eq!(
+        (last.new_value.as_deref(), last.reason.as_str()),
+        (Some("4"), "заявление учителя от 27.11")
+    );
+    assert!(
+        app.page(&deputy, &path)
+            .await
+            .contains("заявление учителя от 27.11")
+    );
+    // Through the API: the corrections route, with a reason; teachers may not use it.
+    let token = app.token("deputy").await;
+    let body =
+        json!({"lesson_id": old.id, "person_id": pupil, "value": "5", "reason": "апелляция"});
+    let (status, out) = call(
+        app,
+        &token,
+        Method::PUT,
+        "/api/v1/journal/corrections",
+        body.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    assert_eq!(out["old_value"], "4");
+    let teacher = app.token("teacher").await;
+    let (status, _) = call(
+        app,
+        &teacher,
+        Method::PUT,
+        "/api/v1/journal/corrections",
+        body,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(app.audit_count("journal.correction").await, 1);
+}
+on_both!(correction, the_deputy_corrects_with_a_reason);
