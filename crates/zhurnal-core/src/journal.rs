@@ -37,6 +37,16 @@ pub enum Verdict {
     ReasonNeeded,
     /// The lesson was cancelled: nothing to fill.
     Cancelled,
+    /// The lesson's period is closed: its marks are locked (the deputy corrects, with a reason).
+    PeriodClosed,
+}
+
+/// Where the lesson stands, besides its date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Lock {
+    pub cancelled: bool,
+    /// The reporting period the lesson falls in is closed.
+    pub period_closed: bool,
 }
 
 /// The last day a lesson of `date` can be changed by its teacher.
@@ -50,7 +60,7 @@ pub fn decide(
     asker: Asker,
     change: Change,
     date: Date,
-    cancelled: bool,
+    lock: Lock,
     today: Date,
     window_days: u8,
     reason: &str,
@@ -58,13 +68,16 @@ pub fn decide(
     if !asker.gives_lesson && !asker.approves {
         return Verdict::NotTheirs;
     }
-    if cancelled {
+    if lock.cancelled {
         return Verdict::Cancelled;
     }
     if change == Change::Result && date > today {
         return Verdict::NotYet;
     }
-    let open = today <= window_end(date, window_days);
+    if lock.period_closed && change == Change::Result && !asker.approves {
+        return Verdict::PeriodClosed;
+    }
+    let open = !lock.period_closed && today <= window_end(date, window_days);
     if open && asker.gives_lesson {
         return Verdict::Allowed;
     }
@@ -96,6 +109,40 @@ mod tests {
         approves: false,
     };
 
+    const OPEN: Lock = Lock {
+        cancelled: false,
+        period_closed: false,
+    };
+    const CANCELLED: Lock = Lock {
+        cancelled: true,
+        period_closed: false,
+    };
+
+    #[test]
+    fn a_closed_period_locks_marks_for_teachers_only() {
+        let closed = Lock {
+            cancelled: false,
+            period_closed: true,
+        };
+        assert_eq!(
+            decide(TEACHER, Change::Result, d(27), closed, d(28), 7, ""),
+            Verdict::PeriodClosed
+        );
+        assert_eq!(
+            decide(DEPUTY, Change::Result, d(27), closed, d(28), 7, ""),
+            Verdict::ReasonNeeded
+        );
+        assert_eq!(
+            decide(DEPUTY, Change::Result, d(27), closed, d(28), 7, "ошибка"),
+            Verdict::Allowed
+        );
+        // The whole journal of a closed period is locked: topics too.
+        assert_eq!(
+            decide(TEACHER, Change::Text, d(27), closed, d(28), 7, ""),
+            Verdict::WindowClosed
+        );
+    }
+
     fn d(day: i8) -> Date {
         Date::constant(2026, 11, day)
     }
@@ -104,25 +151,25 @@ mod tests {
     fn the_teacher_fills_their_lesson_within_the_window() {
         let lesson = d(20);
         assert_eq!(
-            decide(TEACHER, Change::Result, lesson, false, d(20), 7, ""),
+            decide(TEACHER, Change::Result, lesson, OPEN, d(20), 7, ""),
             Verdict::Allowed
         );
         assert_eq!(
-            decide(TEACHER, Change::Result, lesson, false, d(27), 7, ""),
+            decide(TEACHER, Change::Result, lesson, OPEN, d(27), 7, ""),
             Verdict::Allowed,
             "the 7th day after"
         );
         assert_eq!(
-            decide(TEACHER, Change::Result, lesson, false, d(28), 7, ""),
+            decide(TEACHER, Change::Result, lesson, OPEN, d(28), 7, ""),
             Verdict::WindowClosed
         );
         assert_eq!(
-            decide(TEACHER, Change::Result, lesson, false, d(28), 7, "forgot"),
+            decide(TEACHER, Change::Result, lesson, OPEN, d(28), 7, "forgot"),
             Verdict::WindowClosed,
             "a reason does not help a teacher"
         );
         assert_eq!(
-            decide(OTHER, Change::Result, lesson, false, d(20), 7, ""),
+            decide(OTHER, Change::Result, lesson, OPEN, d(20), 7, ""),
             Verdict::NotTheirs
         );
     }
@@ -131,15 +178,15 @@ mod tests {
     fn marks_wait_for_the_lesson_but_topics_may_be_planned() {
         let lesson = d(30);
         assert_eq!(
-            decide(TEACHER, Change::Result, lesson, false, d(28), 7, ""),
+            decide(TEACHER, Change::Result, lesson, OPEN, d(28), 7, ""),
             Verdict::NotYet
         );
         assert_eq!(
-            decide(TEACHER, Change::Text, lesson, false, d(28), 7, ""),
+            decide(TEACHER, Change::Text, lesson, OPEN, d(28), 7, ""),
             Verdict::Allowed
         );
         assert_eq!(
-            decide(TEACHER, Change::Text, lesson, true, d(28), 7, ""),
+            decide(TEACHER, Change::Text, lesson, CANCELLED, d(28), 7, ""),
             Verdict::Cancelled
         );
     }
@@ -148,7 +195,7 @@ mod tests {
     fn the_deputy_corrects_only_with_a_reason() {
         let lesson = d(2);
         assert_eq!(
-            decide(DEPUTY, Change::Result, lesson, false, d(28), 7, ""),
+            decide(DEPUTY, Change::Result, lesson, OPEN, d(28), 7, ""),
             Verdict::ReasonNeeded
         );
         assert_eq!(
@@ -156,7 +203,7 @@ mod tests {
                 DEPUTY,
                 Change::Result,
                 lesson,
-                false,
+                OPEN,
                 d(28),
                 7,
                 "заявление учителя"
@@ -165,16 +212,16 @@ mod tests {
         );
         // Even inside the window, changing someone else's lesson needs a reason.
         assert_eq!(
-            decide(DEPUTY, Change::Result, d(27), false, d(28), 7, " "),
+            decide(DEPUTY, Change::Result, d(27), OPEN, d(28), 7, " "),
             Verdict::ReasonNeeded
         );
         // A window of 0 days: the lesson's own day only.
         assert_eq!(
-            decide(TEACHER, Change::Result, d(27), false, d(27), 0, ""),
+            decide(TEACHER, Change::Result, d(27), OPEN, d(27), 0, ""),
             Verdict::Allowed
         );
         assert_eq!(
-            decide(TEACHER, Change::Result, d(27), false, d(28), 0, ""),
+            decide(TEACHER, Change::Result, d(27), OPEN, d(28), 0, ""),
             Verdict::WindowClosed
         );
     }

@@ -12,6 +12,8 @@ pub struct PeriodRow {
     pub name: String,
     pub start_date: String,
     pub end_date: String,
+    /// When the period was closed (its marks locked); `None` while open.
+    pub closed_at: Option<i64>,
 }
 
 /// A period to save; it keeps its id when its scheme and number stay.
@@ -28,13 +30,39 @@ pub struct NewPeriod {
 impl Store {
     pub async fn periods(&self, school_id: i64, study_year: i16) -> Result<Vec<PeriodRow>> {
         on_read!(self, pool => Ok(sqlx::query_as::<_, PeriodRow>(
-            "SELECT id, scheme, kind, number, name, start_date, end_date FROM reporting_periods \
+            "SELECT id, scheme, kind, number, name, start_date, end_date, closed_at FROM reporting_periods \
              WHERE school_id = $1 AND study_year = $2 ORDER BY scheme, number",
         )
         .bind(school_id)
         .bind(i32::from(study_year))
         .fetch_all(pool)
         .await?))
+    }
+
+    /// Closes (or reopens) a period of the school, audited; `NotFound` when it is not the
+    /// school's.
+    pub async fn set_period_closed(
+        &self,
+        school_id: i64,
+        period_id: i64,
+        closed: bool,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let n = sqlx::query(
+                "UPDATE reporting_periods SET closed_at = $1, closed_by = $2 WHERE id = $3 AND school_id = $4",
+            )
+            .bind(closed.then_some(audit.at)).bind(if closed { audit.actor_person_id } else { None })
+            .bind(period_id).bind(school_id)
+            .execute(&mut *tx).await?.rows_affected();
+            if n == 0 {
+                return Err(crate::StoreError::NotFound);
+            }
+            insert_audit!(&mut *tx, audit, "reporting_period", period_id)?;
+            tx.commit().await?;
+            Ok(())
+        })
     }
 
     /// (parallel, scheme) for the grades that have one set.

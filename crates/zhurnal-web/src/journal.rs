@@ -8,7 +8,7 @@ use crate::routes::deny_object;
 use crate::{AppError, AppState};
 use zhurnal_core::clock::today_in;
 use zhurnal_core::grading::MarkValue;
-use zhurnal_core::journal::{Asker, Change, Verdict, decide};
+use zhurnal_core::journal::{Asker, Change, Lock, Verdict, decide};
 use zhurnal_core::{Action, Scope, permission};
 use zhurnal_store::{GradingSettings, LessonFacts, SchoolRow};
 
@@ -81,11 +81,15 @@ pub async fn may_change(
         .parse()
         .map_err(|_| AppError::Internal(format!("lesson {} has a bad date", lesson.id)))?;
     let today = today_in(state.clock.now(), &school.time_zone);
+    let lock = Lock {
+        cancelled: lesson.status == "cancelled",
+        period_closed: period_closed(state, school, lesson.group_id, &lesson.date).await?,
+    };
     let verdict = decide(
         asker,
         change,
         date,
-        lesson.status == "cancelled",
+        lock,
         today,
         settings.edit_window_days,
         reason,
@@ -99,6 +103,7 @@ pub async fn may_change(
         Verdict::WindowClosed => "journal.window_closed",
         Verdict::ReasonNeeded => "journal.reason_needed",
         Verdict::Cancelled => "journal.cancelled",
+        Verdict::PeriodClosed => "journal.period_closed",
     };
     Err(AppError::Validation(vec![(
         field.to_owned(),
@@ -113,4 +118,40 @@ pub fn parse_mark(settings: &GradingSettings, raw: &str) -> Result<MarkValue, &'
         zhurnal_core::grading::MarkError::NoSigns => "journal.no_signs",
         zhurnal_core::grading::MarkError::Unknown(_) => "journal.bad_mark",
     })
+}
+
+/// Whether the reporting period a group's lesson of `date` falls in is closed (by the
+/// period scheme of the group's grade).
+pub async fn period_closed(
+    state: &AppState,
+    school: &SchoolRow,
+    group_id: i64,
+    date: &str,
+) -> Result<bool, AppError> {
+    let Ok(day) = date.parse::<jiff::civil::Date>() else {
+        return Ok(false);
+    };
+    let year = zhurnal_core::clock::study_year_of(day);
+    let parallel = state
+        .store
+        .group_classes(school.id)
+        .await?
+        .get(&group_id)
+        .map_or(5, |g| g.1);
+    let scheme = state
+        .store
+        .period_schemes(school.id, year)
+        .await?
+        .into_iter()
+        .find(|(p, _)| *p == i32::from(parallel))
+        .map_or(
+            zhurnal_core::calendar::default_scheme(parallel).to_owned(),
+            |(_, s)| s,
+        );
+    Ok(state.store.periods(school.id, year).await?.iter().any(|p| {
+        p.scheme == scheme
+            && p.start_date.as_str() <= date
+            && date <= p.end_date.as_str()
+            && p.closed_at.is_some()
+    }))
 }

@@ -73,6 +73,8 @@ pub struct JournalPage {
     pub words: String,
     /// The actor teaches this group in this subject: they set its period marks.
     pub period_editable: bool,
+    /// The period is closed: its marks are locked.
+    pub period_closed: bool,
     pub saved: Option<usize>,
     pub errors: usize,
     pub empty: bool,
@@ -200,6 +202,7 @@ async fn build(
         })
         .to_string(),
         period_editable: false,
+        period_closed: false,
         saved: None,
         errors: errors.len(),
         empty: journals.is_empty(),
@@ -287,7 +290,9 @@ async fn build(
         .store
         .period_marks(school.id, current.id, subject)
         .await?;
+    page.period_closed = current.closed_at.is_some();
     page.period_editable = edits
+        && !page.period_closed
         && today_s >= current.start_date
         && state
             .store
@@ -303,7 +308,10 @@ async fn build(
             },
             Change::Result,
             date,
-            l.status == "cancelled",
+            zhurnal_core::journal::Lock {
+                cancelled: l.status == "cancelled",
+                period_closed: current.closed_at.is_some(),
+            },
             today,
             window,
             "",
@@ -583,6 +591,15 @@ async fn period_marks_post(
         .store
         .teaches(school.id, actor.person_id, group, subject)
         .await?;
+    if period.as_ref().is_some_and(|p| p.closed_at.is_some()) {
+        for (person, typed) in changed {
+            errors.insert(
+                format!("p-{person}"),
+                (typed, ctx.t().s("journal.period_closed").to_owned()),
+            );
+        }
+        return Ok(0);
+    }
     let Some(period) = period.filter(|_| teaches) else {
         return Err(crate::routes::deny_object(
             state,

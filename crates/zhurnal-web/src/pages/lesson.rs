@@ -16,7 +16,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use zhurnal_core::Action;
 use zhurnal_core::clock::today_in;
-use zhurnal_core::journal::{Asker, Change, Verdict, decide};
+use zhurnal_core::journal::{Asker, Change, Lock, Verdict, decide};
 use zhurnal_store::{MarkWrite, SchoolRow};
 
 pub struct WorkColumn {
@@ -109,12 +109,17 @@ async fn build(
             && facts.teacher_id == Some(actor.person_id),
         approves: false,
     };
+    let lock = Lock {
+        cancelled: lesson.status == "cancelled",
+        period_closed: crate::journal::period_closed(state, school, lesson.group_id, &lesson.date)
+            .await?,
+    };
     let verdict = |change| {
         decide(
             asker,
             change,
             date,
-            lesson.status == "cancelled",
+            lock,
             today,
             settings.edit_window_days,
             "",
@@ -126,6 +131,7 @@ async fn build(
         Verdict::NotYet => Some("journal.not_yet"),
         Verdict::WindowClosed | Verdict::ReasonNeeded => Some("journal.window_closed"),
         Verdict::Cancelled => Some("journal.cancelled"),
+        Verdict::PeriodClosed => Some("journal.period_closed"),
     };
     let journal = state
         .store

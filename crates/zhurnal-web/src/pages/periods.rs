@@ -68,6 +68,10 @@ pub struct PeriodsPage {
     pub grades: Vec<GradeChoice>,
     pub saved: bool,
     pub errors: Vec<String>,
+    /// Saved periods with their state, for closing and reopening.
+    pub closing: Vec<(i64, String, bool)>,
+    /// The actor may close and reopen periods.
+    pub can_close: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -140,6 +144,20 @@ async fn stored(
             .collect(),
         saved: false,
         errors: Vec::new(),
+        closing: periods
+            .iter()
+            .map(|p| {
+                (
+                    p.id,
+                    format!("{} ({} – {})", p.name, p.start_date, p.end_date),
+                    p.closed_at.is_some(),
+                )
+            })
+            .collect(),
+        can_close: ctx
+            .actor()?
+            .reach(Action::ApproveJournalCorrections)
+            .covers(school),
     })
 }
 
@@ -169,6 +187,44 @@ pub async fn periods_post(
         form.one("year").parse().ok(),
     )
     .await?;
+    if let op @ ("close" | "reopen") = form.one("op") {
+        // Locking marks is the deputy's correction power, not every setup editor's.
+        if !ctx
+            .actor()?
+            .reach(Action::ApproveJournalCorrections)
+            .covers(&school)
+        {
+            return Err(AppError::Forbidden);
+        }
+        let period: i64 = form.one("period").parse().map_err(|_| AppError::NotFound)?;
+        let audit = zhurnal_store::AuditEntry {
+            school_id: Some(school.id),
+            action: format!("journal.period_{op}"),
+            ..ctx.audit_base(state.clock.now_ms())
+        };
+        match state
+            .store
+            .set_period_closed(school.id, period, op == "close", &audit)
+            .await
+        {
+            Ok(()) => {}
+            Err(zhurnal_store::StoreError::NotFound) => {
+                return Err(crate::routes::deny_object(
+                    &state,
+                    &ctx,
+                    "reporting_period",
+                    &period.to_string(),
+                )
+                .await);
+            }
+            Err(e) => return Err(e.into()),
+        }
+        return Ok(axum::response::Redirect::to(&format!(
+            "/setup/periods?school={}&year={year}&saved=1",
+            school.id
+        ))
+        .into_response());
+    }
     let mut p = stored(&state, &ctx, &school, year).await?;
     let calendar = state.store.calendar(school.id, year).await?;
     let bounds = calendar.as_ref().map(|c| (c.start, c.end));

@@ -686,3 +686,88 @@ async fn the_deputy_corrects_with_a_reason(app: &TestApp) {
     assert_eq!(app.audit_count("journal.correction").await, 1);
 }
 on_both!(correction, the_deputy_corrects_with_a_reason);
+
+async fn a_closed_period_locks_its_marks(app: &TestApp) {
+    let class = app.class_id("7Б").await;
+    let algebra = lesson_before(app, "Алгебра", Date::constant(2026, 11, 27)).await;
+    let pupil = app.store.group_members(1, class).await.unwrap()[0].id;
+    let period = app
+        .store
+        .periods(1, 2026)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| {
+            p.scheme == "quarters" && p.start_date <= algebra.date && algebra.date <= p.end_date
+        })
+        .unwrap();
+    let deputy = app.signed_in("deputy").await;
+    let period_s = period.id.to_string();
+    let res = app
+        .submit(
+            &deputy,
+            "/setup/periods",
+            &[("year", "2026"), ("op", "close"), ("period", &period_s)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.audit_count("journal.period_close").await, 1);
+    let teacher = app.token("teacher").await;
+    let body = json!({"lesson_id": algebra.id, "person_id": pupil, "value": "5"});
+    let (status, err) = call(
+        app,
+        &teacher,
+        Method::PUT,
+        "/api/v1/journal/marks",
+        body.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        err["error"]["fields"]["lesson_id"]
+            .as_str()
+            .unwrap()
+            .contains("Период закрыт"),
+        "{err}"
+    );
+    let web = app.signed_in("teacher").await;
+    let html = app
+        .page(
+            &web,
+            &format!(
+                "/journal?journal={class}-{}&period={}",
+                algebra.subject_id, period.id
+            ),
+        )
+        .await;
+    assert!(
+        html.contains("Период закрыт") && !html.contains("data-autosave"),
+        "{html}"
+    );
+    // The deputy still corrects, with a reason; then reopens, and the teacher may again.
+    let deputy_token = app.token("deputy").await;
+    let mut fix = body.clone();
+    fix["reason"] = "ошибка при переносе".into();
+    let (status, _) = call(
+        app,
+        &deputy_token,
+        Method::PUT,
+        "/api/v1/journal/corrections",
+        fix,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let res = app
+        .submit(
+            &deputy,
+            "/setup/periods",
+            &[("year", "2026"), ("op", "reopen"), ("period", &period_s)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let mut again = body;
+    again["value"] = "4".into();
+    let (status, _) = call(app, &teacher, Method::PUT, "/api/v1/journal/marks", again).await;
+    assert_eq!(status, StatusCode::OK);
+}
+on_both!(closed_period, a_closed_period_locks_its_marks);
