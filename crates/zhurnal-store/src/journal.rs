@@ -700,3 +700,121 @@ impl Store {
         })
     }
 }
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LessonFileRow {
+    pub id: i64,
+    pub lesson_id: i64,
+    pub name: String,
+    pub content_type: String,
+    pub size: i64,
+}
+
+/// A file to attach, checked by the caller.
+#[derive(Debug, Clone)]
+pub struct NewLessonFile<'a> {
+    pub name: &'a str,
+    pub content_type: &'a str,
+    pub sha256: &'a str,
+    pub data: &'a [u8],
+}
+
+impl Store {
+    pub async fn lesson_files(&self, school_id: i64, lesson_id: i64) -> Result<Vec<LessonFileRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, LessonFileRow>(
+            "SELECT id, lesson_id, name, content_type, size FROM lesson_files WHERE school_id = $1 AND lesson_id = $2 ORDER BY id",
+        )
+        .bind(school_id)
+        .bind(lesson_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// A file with its bytes; `None` when it is not the school's.
+    pub async fn lesson_file(
+        &self,
+        school_id: i64,
+        id: i64,
+    ) -> Result<Option<(LessonFileRow, Vec<u8>)>> {
+        let row: Option<(i64, i64, String, String, i64, Vec<u8>)> = on_read!(self, pool => sqlx::query_as(
+            "SELECT id, lesson_id, name, content_type, size, data FROM lesson_files WHERE school_id = $1 AND id = $2",
+        )
+        .bind(school_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?);
+        Ok(row.map(|(id, lesson_id, name, content_type, size, data)| {
+            (
+                LessonFileRow {
+                    id,
+                    lesson_id,
+                    name,
+                    content_type,
+                    size,
+                },
+                data,
+            )
+        }))
+    }
+
+    /// Attaches a file to a lesson, with history and audit.
+    pub async fn add_lesson_file(
+        &self,
+        school_id: i64,
+        lesson_id: i64,
+        f: &NewLessonFile<'_>,
+        audit: &AuditEntry,
+    ) -> Result<i64> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO lesson_files (school_id, lesson_id, name, content_type, size, sha256, data, uploaded_by, uploaded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(school_id).bind(lesson_id).bind(f.name).bind(f.content_type).bind(f.data.len() as i64)
+            .bind(f.sha256).bind(f.data).bind(audit.actor_person_id).bind(audit.at)
+            .fetch_one(&mut *tx).await?;
+            sqlx::query(
+                "INSERT INTO journal_history (school_id, kind, target_id, lesson_id, old_value, new_value, \
+                 actor_id, session_hash, ip, at) VALUES ($1, 'lesson', $2, $2, NULL, $3, $4, $5, $6, $7)",
+            )
+            .bind(school_id).bind(lesson_id).bind(format!("+ {} ({})", f.name, f.sha256))
+            .bind(audit.actor_person_id).bind(&audit.session_hash).bind(&audit.ip).bind(audit.at)
+            .execute(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit, "lesson_file", id)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Removes a file of a lesson, with history and audit; `NotFound` when it is not there.
+    pub async fn remove_lesson_file(
+        &self,
+        school_id: i64,
+        lesson_id: i64,
+        id: i64,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let name: Option<(String, String)> = sqlx::query_as(
+                "SELECT name, sha256 FROM lesson_files WHERE id = $1 AND lesson_id = $2 AND school_id = $3",
+            )
+            .bind(id).bind(lesson_id).bind(school_id).fetch_optional(&mut *tx).await?;
+            let Some((name, sha)) = name else {
+                return Err(StoreError::NotFound);
+            };
+            sqlx::query("DELETE FROM lesson_files WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query(
+                "INSERT INTO journal_history (school_id, kind, target_id, lesson_id, old_value, new_value, \
+                 actor_id, session_hash, ip, at) VALUES ($1, 'lesson', $2, $2, $3, NULL, $4, $5, $6, $7)",
+            )
+            .bind(school_id).bind(lesson_id).bind(format!("{name} ({sha})"))
+            .bind(audit.actor_person_id).bind(&audit.session_hash).bind(&audit.ip).bind(audit.at)
+            .execute(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit, "lesson_file", id)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+}

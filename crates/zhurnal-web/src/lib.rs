@@ -5,6 +5,7 @@
 mod api;
 pub mod ctx;
 mod error;
+pub mod files;
 pub mod i18n;
 pub mod journal;
 mod login;
@@ -140,6 +141,13 @@ pub fn router(state: AppState) -> Router {
             get(pages::journal::journal_get).post(pages::journal::journal_post),
         )
         .route("/journal/cell", post(pages::journal::cell_post))
+        .route(
+            "/journal/lesson/file",
+            post(pages::lesson::file_post).layer(axum::extract::DefaultBodyLimit::max(
+                files::MAX_BYTES + 64 * 1024,
+            )),
+        )
+        .route("/journal/file", get(pages::lesson::file_get))
         .route("/journal/correction", post(pages::lesson::correction_post))
         .route(
             "/journal/lesson",

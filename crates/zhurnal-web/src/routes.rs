@@ -131,6 +131,18 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/journal", Signed(Action::EditJournal), "/journal"),
     r(
         "POST",
+        "/journal/lesson/file",
+        Signed(Action::EditJournal),
+        "/journal/lesson/file",
+    ),
+    r(
+        "GET",
+        "/journal/file",
+        Signed(Action::ViewJournal),
+        "/journal/file?id=999999",
+    ),
+    r(
+        "POST",
         "/journal/correction",
         Signed(Action::ApproveJournalCorrections),
         "/journal/correction",

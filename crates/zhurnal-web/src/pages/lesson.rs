@@ -62,6 +62,8 @@ pub struct LessonPage {
     pub students: Vec<StudentLine>,
     pub work_types: Vec<Choice>,
     pub history: Vec<HistoryLine>,
+    /// Files attached to the homework: (id, name, size as people read it).
+    pub files: Vec<(i64, String, String)>,
     /// The deputy may correct this lesson (with a reason).
     pub can_correct: bool,
     pub student_choices: Vec<Choice>,
@@ -284,6 +286,20 @@ async fn build(
             })
             .collect(),
         history,
+        files: state
+            .store
+            .lesson_files(school.id, lesson_id)
+            .await?
+            .into_iter()
+            .map(|f| {
+                let size = if f.size >= 1024 * 1024 {
+                    format!("{:.1} МБ", f.size as f64 / 1048576.0)
+                } else {
+                    format!("{} КБ", (f.size + 1023) / 1024)
+                };
+                (f.id, f.name, size)
+            })
+            .collect(),
         can_correct: actor
             .reach(Action::ApproveJournalCorrections)
             .covers(school)
@@ -400,6 +416,37 @@ pub async fn lesson_post(
                     &audit("journal.lesson"),
                 )
                 .await?;
+        }
+        "delete_file" => {
+            if let Err(e) =
+                may_change(&state, &ctx, &school, lesson_id, Change::Text, "", "file").await
+            {
+                return match e {
+                    AppError::Validation(f) => {
+                        let message = f.into_iter().next().map_or(String::new(), |x| x.1);
+                        refuse(&state, &ctx, &school, lesson_id, message).await
+                    }
+                    other => Err(other),
+                };
+            }
+            let file: i64 = form.one("file").parse().map_err(|_| AppError::NotFound)?;
+            match state
+                .store
+                .remove_lesson_file(school.id, lesson_id, file, &audit("journal.file_remove"))
+                .await
+            {
+                Ok(()) => {}
+                Err(zhurnal_store::StoreError::NotFound) => {
+                    return Err(crate::routes::deny_object(
+                        &state,
+                        &ctx,
+                        "lesson_file",
+                        &file.to_string(),
+                    )
+                    .await);
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         "add_work" => {
             if let Err(e) =
@@ -661,4 +708,151 @@ pub async fn correction_post(
         school.id
     ))
     .into_response())
+}
+
+/// Attaches a file to a lesson's homework (multipart form from the lesson page). The CSRF
+/// token is checked before the file is looked at; type and size by [`crate::files::check`].
+pub async fn file_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, AppError> {
+    let mut fields: HashMap<String, String> = HashMap::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(e.body_text()))?
+    {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "file" {
+            // The token and the lesson come first in the form; refuse early otherwise.
+            check_csrf(&ctx, fields.get("csrf").map_or("", String::as_str))?;
+            let file_name = field.file_name().unwrap_or("").to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(e.body_text()))?;
+            file = Some((file_name, bytes.to_vec()));
+        } else if fields.len() < 8 {
+            let value = field
+                .text()
+                .await
+                .map_err(|e| AppError::BadRequest(e.body_text()))?;
+            fields.insert(name, value);
+        }
+    }
+    let field = |k: &str| fields.get(k).map_or("", String::as_str);
+    check_csrf(&ctx, field("csrf"))?;
+    let reach = ctx.actor()?.reach(Action::EditJournal);
+    let (school, _) = pick_school(&state, &ctx, &reach, Some(field("school"))).await?;
+    let lesson_id: i64 = field("id").parse().map_err(|_| AppError::NotFound)?;
+    if let Err(e) = may_change(&state, &ctx, &school, lesson_id, Change::Text, "", "file").await {
+        return match e {
+            AppError::Validation(f) => {
+                let message = f.into_iter().next().map_or(String::new(), |x| x.1);
+                refuse(&state, &ctx, &school, lesson_id, message).await
+            }
+            other => Err(other),
+        };
+    }
+    let t = ctx.t();
+    let Some((raw_name, data)) = file.filter(|(n, _)| !n.is_empty()) else {
+        return refuse(
+            &state,
+            &ctx,
+            &school,
+            lesson_id,
+            t.s("files.none").to_owned(),
+        )
+        .await;
+    };
+    if state.store.lesson_files(school.id, lesson_id).await?.len() >= crate::files::MAX_PER_LESSON {
+        return refuse(
+            &state,
+            &ctx,
+            &school,
+            lesson_id,
+            t.s("files.too_many").to_owned(),
+        )
+        .await;
+    }
+    let name = crate::files::safe_name(&raw_name);
+    let content_type = match crate::files::check(&name, &data) {
+        Ok(c) => c,
+        Err(key) => {
+            return refuse(&state, &ctx, &school, lesson_id, t.s(key).to_owned()).await;
+        }
+    };
+    use sha2::{Digest, Sha256};
+    let sha = hex::encode(Sha256::digest(&data));
+    let audit = zhurnal_store::AuditEntry {
+        school_id: Some(school.id),
+        action: "journal.file".into(),
+        details: serde_json::json!({ "lesson_id": lesson_id, "name": name, "size": data.len(), "sha256": sha }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    let new = zhurnal_store::NewLessonFile {
+        name: &name,
+        content_type,
+        sha256: &sha,
+        data: &data,
+    };
+    state
+        .store
+        .add_lesson_file(school.id, lesson_id, &new, &audit)
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/journal/lesson?school={}&id={lesson_id}&done=1",
+        school.id
+    ))
+    .into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct FileQuery {
+    school: Option<String>,
+    id: Option<i64>,
+}
+
+/// Sends an attached file to whoever may read the lesson's journal, always as a download
+/// (never rendered in the page's origin).
+pub async fn file_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<FileQuery>,
+) -> Result<Response, AppError> {
+    let reach = ctx.actor()?.reach(Action::ViewJournal);
+    let (school, _) = pick_school(&state, &ctx, &reach, q.school.as_deref()).await?;
+    let id = q.id.ok_or(AppError::NotFound)?;
+    let deny = |kind: &'static str| crate::routes::deny_object(&state, &ctx, kind, "");
+    let Some((meta, data)) = state.store.lesson_file(school.id, id).await? else {
+        return Err(deny("lesson_file").await);
+    };
+    let Some(lesson) = state.store.lesson_facts(school.id, meta.lesson_id).await? else {
+        return Err(deny("lesson").await);
+    };
+    if !may_view(&state, &ctx, &school, lesson.group_id, lesson.subject_id).await? {
+        return Err(deny("lesson_file").await);
+    }
+    let encoded: String = meta
+        .name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"file\"; filename*=UTF-8''{encoded}");
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, meta.content_type),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        data,
+    )
+        .into_response())
 }

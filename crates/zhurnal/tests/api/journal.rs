@@ -771,3 +771,105 @@ async fn a_closed_period_locks_its_marks(app: &TestApp) {
     assert_eq!(status, StatusCode::OK);
 }
 on_both!(closed_period, a_closed_period_locks_its_marks);
+
+/// A multipart body as a browser sends it: the fields, then the file.
+fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "----zhurnal-test-boundary";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
+            file.0
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn homework_files_are_checked_and_kept(app: &TestApp) {
+    let teacher = app.signed_in("teacher").await;
+    let algebra = lesson_before(app, "Алгебра", Date::constant(2026, 11, 27)).await;
+    let path = format!("/journal/lesson?id={}", algebra.id);
+    let csrf = crate::helpers::hidden_value(&app.page(&teacher, &path).await, "csrf").unwrap();
+    let id = algebra.id.to_string();
+    let upload = |csrf: &str, name: &str, data: &[u8]| {
+        let (content_type, body) = multipart(
+            &[("csrf", csrf), ("school", "1"), ("id", &id)],
+            (name, data),
+        );
+        let req = teacher
+            .post(app.at("/journal/lesson/file"))
+            .header("content-type", content_type)
+            .body(body);
+        async move { req.send().await.unwrap() }
+    };
+    let res = upload(&csrf, "Задание №5.pdf", b"%PDF-1.4 homework").await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = app.page(&teacher, &path).await;
+    assert!(html.contains("Задание №5.pdf"), "{html}");
+    let file = app.store.lesson_files(1, algebra.id).await.unwrap()[0].id;
+    let res = teacher
+        .get(app.at(&format!("/journal/file?id={file}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.starts_with("attachment;") && disposition.contains("UTF-8''%D0%97"),
+        "{disposition}"
+    );
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"%PDF-1.4 homework");
+    // A page pretending to be a PDF, a program, no token: refused.
+    let res = upload(&csrf, "task.pdf", b"<html><script>alert(1)</script>").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(res.text().await.unwrap().contains("не соответствует"));
+    let res = upload(&csrf, "run.exe", b"MZ...").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = upload("forged", "task.pdf", b"%PDF-1.4").await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.store.lesson_files(1, algebra.id).await.unwrap().len(),
+        1
+    );
+    // Parents do not read the journal's files here (the diary will show them).
+    let parent = app.signed_in("parent").await;
+    let res = parent
+        .get(app.at(&format!("/journal/file?id={file}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Removed, and the history says so.
+    let file_s = file.to_string();
+    let res = app
+        .submit(
+            &teacher,
+            &path,
+            &[("id", &id), ("op", "delete_file"), ("file", &file_s)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        app.store
+            .lesson_files(1, algebra.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let history = app.store.lesson_history(1, algebra.id).await.unwrap();
+    assert_eq!(history.len(), 2, "attached, then removed");
+}
+on_both!(files, homework_files_are_checked_and_kept);

@@ -1,0 +1,117 @@
+//! Files attached to homework: what may be uploaded (SECURITY.md: an allowlist by extension
+//! *and* by content, never trusting the browser's type), how big, and a safe name.
+
+/// The largest file accepted.
+pub const MAX_BYTES: usize = 10 * 1024 * 1024;
+/// At most this many files per lesson.
+pub const MAX_PER_LESSON: usize = 5;
+
+/// The content type a file is served with, from its extension, if its bytes agree.
+pub fn check(name: &str, data: &[u8]) -> Result<&'static str, &'static str> {
+    if data.is_empty() {
+        return Err("files.empty");
+    }
+    if data.len() > MAX_BYTES {
+        return Err("files.too_big");
+    }
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_lowercase())
+        .unwrap_or_default();
+    let zip = data.starts_with(b"PK\x03\x04");
+    let (content_type, ok) = match ext.as_str() {
+        "pdf" => ("application/pdf", data.starts_with(b"%PDF-")),
+        "png" => ("image/png", data.starts_with(b"\x89PNG\r\n\x1a\n")),
+        "jpg" | "jpeg" => ("image/jpeg", data.starts_with(b"\xff\xd8\xff")),
+        "docx" => (
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            zip,
+        ),
+        "xlsx" => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            zip,
+        ),
+        "pptx" => (
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            zip,
+        ),
+        "odt" => ("application/vnd.oasis.opendocument.text", zip),
+        "txt" => (
+            "text/plain; charset=utf-8",
+            std::str::from_utf8(data).is_ok(),
+        ),
+        _ => return Err("files.bad_type"),
+    };
+    if ok {
+        Ok(content_type)
+    } else {
+        Err("files.not_what_it_says")
+    }
+}
+
+/// A file name safe to store and to send back: the last path part, without control
+/// characters or quotes, at most 120 characters (the extension kept).
+pub fn safe_name(raw: &str) -> String {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | '*' | '?' | ':'))
+        .collect();
+    let clean = clean.trim().trim_start_matches('.').to_owned();
+    if clean.chars().count() <= 120 {
+        return if clean.is_empty() {
+            "file".into()
+        } else {
+            clean
+        };
+    }
+    let (stem, ext) = clean.rsplit_once('.').unwrap_or((&clean, ""));
+    let stem: String = stem.chars().take(110).collect();
+    if ext.is_empty() {
+        stem
+    } else {
+        format!("{stem}.{ext}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_listed_types_whose_bytes_agree() {
+        assert_eq!(check("task.pdf", b"%PDF-1.7 ..."), Ok("application/pdf"));
+        assert_eq!(check("Задание.PDF", b"%PDF-1.4"), Ok("application/pdf"));
+        assert_eq!(
+            check("task.pdf", b"<html><script>"),
+            Err("files.not_what_it_says")
+        );
+        assert_eq!(check("run.exe", b"MZ"), Err("files.bad_type"));
+        assert_eq!(check("page.html", b"<html>"), Err("files.bad_type"));
+        assert_eq!(check("noext", b"abc"), Err("files.bad_type"));
+        assert!(check("work.docx", b"PK\x03\x04rest").is_ok());
+        assert_eq!(
+            check("notes.txt", &[0xff, 0xfe, 0x00]),
+            Err("files.not_what_it_says")
+        );
+        assert_eq!(check("a.txt", b""), Err("files.empty"));
+        assert_eq!(
+            check("big.txt", &vec![b'a'; MAX_BYTES + 1]),
+            Err("files.too_big")
+        );
+    }
+
+    #[test]
+    fn names_are_made_safe() {
+        assert_eq!(
+            safe_name("C:\\Users\\teacher\\Задание №5.pdf"),
+            "Задание №5.pdf"
+        );
+        assert_eq!(safe_name("../../etc/passwd"), "passwd");
+        assert_eq!(safe_name("a\"b<c>.pdf"), "abc.pdf");
+        assert_eq!(safe_name("..."), "file");
+        let long = format!("{}.pdf", "я".repeat(300));
+        let safe = safe_name(&long);
+        assert!(safe.ends_with(".pdf") && safe.chars().count() <= 120);
+    }
+}
