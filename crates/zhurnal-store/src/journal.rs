@@ -818,3 +818,113 @@ impl Store {
         })
     }
 }
+
+/// How one group's journal in one subject is kept, over a date range.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FillRow {
+    pub group_id: i64,
+    pub group_name: String,
+    pub subject_id: i64,
+    pub subject_name: String,
+    pub teacher_id: Option<i64>,
+    /// Lessons that took place (not cancelled).
+    pub lessons: i64,
+    pub without_topic: i64,
+    pub without_homework: i64,
+    pub marks: i64,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CheckRow {
+    pub id: i64,
+    pub checked_by: Option<i64>,
+    pub at: i64,
+    pub comment: String,
+}
+
+impl Store {
+    /// Fill status of every journal of a class (and its subgroups) from `from` to `to`.
+    pub async fn class_fill(
+        &self,
+        school_id: i64,
+        class_id: i64,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<FillRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, FillRow>(
+            "SELECT l.edu_group_id AS group_id, \
+                    CASE WHEN pg.id IS NULL THEN g.name ELSE pg.name || ' ' || g.name END AS group_name, \
+                    l.subject_id, s.name AS subject_name, MAX(l.teacher_id) AS teacher_id, \
+                    COUNT(*) AS lessons, \
+                    SUM(CASE WHEN l.topic = '' THEN 1 ELSE 0 END) AS without_topic, \
+                    SUM(CASE WHEN l.homework = '' THEN 1 ELSE 0 END) AS without_homework, \
+                    (SELECT COUNT(*) FROM marks m JOIN works w ON w.id = m.work_id JOIN lessons l2 ON l2.id = w.lesson_id \
+                      WHERE l2.edu_group_id = l.edu_group_id AND l2.subject_id = l.subject_id AND l2.date >= $3 AND l2.date <= $4) AS marks \
+             FROM lessons l JOIN edu_groups g ON g.id = l.edu_group_id LEFT JOIN edu_groups pg ON pg.id = g.parent_id \
+             JOIN subjects s ON s.id = l.subject_id \
+             WHERE l.school_id = $1 AND (g.id = $2 OR g.parent_id = $2) AND l.date >= $3 AND l.date <= $4 AND l.status <> 'cancelled' \
+             GROUP BY l.edu_group_id, g.name, pg.id, pg.name, l.subject_id, s.name \
+             ORDER BY s.name, group_name",
+        )
+        .bind(school_id)
+        .bind(class_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// When each mark of a class (and its subgroups) over a date range was first entered:
+    /// (group, subject, lesson date, entered at in ms) — to find marks entered late.
+    pub async fn late_marks(
+        &self,
+        school_id: i64,
+        class_id: i64,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(i64, i64, String, i64)>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, (i64, i64, String, i64)>(
+            "SELECT l.edu_group_id, l.subject_id, l.date, h.at FROM journal_history h \
+             JOIN lessons l ON l.id = h.lesson_id JOIN edu_groups g ON g.id = l.edu_group_id \
+             WHERE h.school_id = $1 AND h.kind = 'mark' AND h.old_value IS NULL AND h.new_value IS NOT NULL \
+               AND (g.id = $2 OR g.parent_id = $2) AND l.date >= $3 AND l.date <= $4",
+        )
+        .bind(school_id)
+        .bind(class_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    pub async fn journal_checks(&self, school_id: i64, class_id: i64) -> Result<Vec<CheckRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, CheckRow>(
+            "SELECT id, checked_by, at, comment FROM journal_checks WHERE school_id = $1 AND class_id = $2 ORDER BY at DESC, id DESC",
+        )
+        .bind(school_id)
+        .bind(class_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Records the class teacher's check, audited.
+    pub async fn add_journal_check(
+        &self,
+        school_id: i64,
+        class_id: i64,
+        comment: &str,
+        audit: &AuditEntry,
+    ) -> Result<i64> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO journal_checks (school_id, class_id, checked_by, at, comment) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(school_id).bind(class_id).bind(audit.actor_person_id).bind(audit.at).bind(comment)
+            .fetch_one(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit, "journal_check", id)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+}

@@ -140,6 +140,10 @@ pub fn router(state: AppState) -> Router {
             "/journal",
             get(pages::journal::journal_get).post(pages::journal::journal_post),
         )
+        .route(
+            "/journal/class",
+            get(pages::class_check::class_get).post(pages::class_check::class_post),
+        )
         .route("/journal/cell", post(pages::journal::cell_post))
         .route(
             "/journal/lesson/file",

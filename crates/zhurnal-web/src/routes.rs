@@ -130,6 +130,18 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/journal", Signed(Action::ViewJournal), "/journal"),
     r("POST", "/journal", Signed(Action::EditJournal), "/journal"),
     r(
+        "GET",
+        "/journal/class",
+        Signed(Action::ViewJournal),
+        "/journal/class",
+    ),
+    r(
+        "POST",
+        "/journal/class",
+        Signed(Action::CheckClassJournal),
+        "/journal/class",
+    ),
+    r(
         "POST",
         "/journal/lesson/file",
         Signed(Action::EditJournal),

@@ -50,6 +50,7 @@ pub fn page_of(action: Action) -> Option<&'static str> {
         Action::TransferStudents => Some("/setup/promotion"),
         Action::ViewAudit => Some("/audit"),
         Action::ViewJournal | Action::EditJournal => Some("/journal"),
+        Action::CheckClassJournal => Some("/journal/class"),
         _ => None,
     }
 }

@@ -8,6 +8,7 @@ pub mod bells;
 pub mod bodies;
 pub mod calendar;
 pub mod changes;
+pub mod class_check;
 pub mod classes;
 pub mod curriculum;
 pub mod grading;
@@ -67,10 +68,15 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 20] = [
+            let items: [(&'static str, &'static str, Action); 21] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
                 ("/journal", "nav.journal", Action::ViewJournal),
+                (
+                    "/journal/class",
+                    "nav.class_check",
+                    Action::CheckClassJournal,
+                ),
                 ("/timetable/changes", "nav.changes", Action::EditSchoolSetup),
                 ("/setup/calendar", "nav.calendar", Action::EditSchoolSetup),
                 ("/setup/profile", "nav.profile", Action::EditSchoolSetup),

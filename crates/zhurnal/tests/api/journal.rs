@@ -873,3 +873,64 @@ async fn homework_files_are_checked_and_kept(app: &TestApp) {
     assert_eq!(history.len(), 2, "attached, then removed");
 }
 on_both!(files, homework_files_are_checked_and_kept);
+
+async fn the_class_teacher_checks_the_class_journal(app: &TestApp) {
+    let class = app.class_id("7Б").await;
+    // A mark entered three weeks after its lesson (by a correction) counts as late.
+    let old = lesson_before(app, "Алгебра", Date::constant(2026, 11, 12)).await;
+    let pupil = app.store.group_members(1, class).await.unwrap()[0].id;
+    let deputy_token = app.token("deputy").await;
+    let body =
+        json!({"lesson_id": old.id, "person_id": pupil, "value": "5", "reason": "поздно внесено"});
+    let (status, _) = call(
+        app,
+        &deputy_token,
+        Method::PUT,
+        "/api/v1/journal/corrections",
+        body,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let class_teacher = app.signed_in("classteacher").await;
+    let html = app.page(&class_teacher, "/journal/class").await;
+    assert!(html.contains("Проверка журнала класса 7Б"), "{html}");
+    assert!(html.contains("7Б · Алгебра") && html.contains("проверок не было"));
+    let row = html
+        .split("7Б · Алгебра")
+        .nth(1)
+        .unwrap()
+        .split("</tr>")
+        .next()
+        .unwrap();
+    assert!(
+        row.contains("<strong class=\"warning-inline\">1</strong>"),
+        "one late mark: {row}"
+    );
+    let class_s = class.to_string();
+    let res = app
+        .submit(
+            &class_teacher,
+            "/journal/class",
+            &[("class", &class_s), ("comment", "Темы заполнены не везде")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = app.page(&class_teacher, "/journal/class").await;
+    assert!(html.contains("Темы заполнены не везде") && !html.contains("проверок не было"));
+    assert_eq!(app.audit_count("journal.class_check").await, 1);
+    // The deputy reads it but the check is the class teacher's.
+    let deputy = app.signed_in("deputy").await;
+    let html = app
+        .page(&deputy, &format!("/journal/class?class={class}"))
+        .await;
+    assert!(html.contains("Темы заполнены не везде") && !html.contains("Отметить проверку"));
+    // Another class's teacher cannot open 7Б's.
+    let other = app.class_id("5А").await;
+    let res = class_teacher
+        .get(app.at(&format!("/journal/class?class={other}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+on_both!(class_check, the_class_teacher_checks_the_class_journal);

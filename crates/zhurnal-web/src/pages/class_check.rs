@@ -1,0 +1,263 @@
+//! The class teacher's view of their class's journal (§3.3): every subject, read-only, with
+//! how each teacher keeps it — lessons without a topic or homework, marks entered after the
+//! edit window — and the twice-monthly check recorded with a comment.
+
+use super::auth::check_csrf;
+use super::timetable::{Choice, pick_school};
+use super::{Chrome, FormPairs, html};
+use crate::ctx::Ctx;
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::ToSpan;
+use serde::Deserialize;
+use zhurnal_core::calendar::default_scheme;
+use zhurnal_core::clock::{study_year_of, today_in};
+use zhurnal_core::{Action, Scope, permission};
+use zhurnal_store::{ClassRow, SchoolRow};
+
+/// The regulation asks for a check twice a month: more than this many days is late.
+const CHECK_EVERY_DAYS: i64 = 16;
+
+pub struct FillLine {
+    pub journal: String,
+    pub href: String,
+    pub teacher: String,
+    pub lessons: i64,
+    pub without_topic: i64,
+    pub without_homework: i64,
+    pub marks: i64,
+    pub late: i64,
+}
+
+#[derive(Template)]
+#[template(path = "class_check.html")]
+pub struct ClassCheckPage {
+    pub c: Chrome,
+    pub school_id: i64,
+    pub classes: Vec<Choice>,
+    pub class_id: i64,
+    pub heading: String,
+    pub range: String,
+    pub lines: Vec<FillLine>,
+    pub checks: Vec<(String, String, String)>,
+    pub overdue: Option<String>,
+    pub can_check: bool,
+    pub done: bool,
+    pub error: Option<&'static str>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ClassQuery {
+    school: Option<String>,
+    class: Option<String>,
+    done: Option<String>,
+}
+
+/// The classes whose journals the actor oversees: their own as class teacher, all of the
+/// school for the administration (and the municipality's for inspectors).
+fn overseen(actor: &crate::ctx::Actor, school: &SchoolRow, classes: &[ClassRow]) -> Vec<ClassRow> {
+    classes
+        .iter()
+        .filter(|c| {
+            actor.grants.iter().any(|g| {
+                let here = g.school_id == Some(school.id);
+                match permission::scope_of(g.role, Action::ViewJournal) {
+                    Some(Scope::School) => here,
+                    Some(Scope::Municipality) => g.municipality_id == Some(school.municipality_id),
+                    Some(Scope::OwnClass) => here && g.edu_group_id == Some(c.id),
+                    _ => false,
+                }
+            })
+        })
+        .cloned()
+        .collect()
+}
+
+async fn build(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    asked: Option<&str>,
+) -> Result<ClassCheckPage, AppError> {
+    let t = ctx.t();
+    let actor = ctx.actor()?;
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let year = study_year_of(today);
+    let all = state.store.school_classes(school.id, year).await?;
+    let classes = overseen(actor, school, &all);
+    let class = match asked.filter(|s| !s.is_empty()) {
+        Some(raw) => match raw
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| classes.iter().find(|c| c.id == id))
+        {
+            Some(c) => c.clone(),
+            None => return Err(crate::routes::deny_object(state, ctx, "class", raw).await),
+        },
+        None => classes
+            .iter()
+            .find(|c| c.class_teacher_id == Some(actor.person_id))
+            .or(classes.first())
+            .cloned()
+            .ok_or(AppError::NotFound)?,
+    };
+    // From the start of the class's current period to today.
+    let scheme = state
+        .store
+        .period_schemes(school.id, year)
+        .await?
+        .into_iter()
+        .find(|(p, _)| *p == class.parallel)
+        .map_or(default_scheme(class.parallel as i16).to_owned(), |(_, s)| s);
+    let today_s = today.to_string();
+    let from = state
+        .store
+        .periods(school.id, year)
+        .await?
+        .into_iter()
+        .filter(|p| p.scheme == scheme && p.start_date <= today_s)
+        .map(|p| p.start_date)
+        .max()
+        .unwrap_or_else(|| today_s.clone());
+    let fill = state
+        .store
+        .class_fill(school.id, class.id, &from, &today_s)
+        .await?;
+    let window = state
+        .store
+        .grading_settings(school.id)
+        .await?
+        .edit_window_days;
+    let late = state
+        .store
+        .late_marks(school.id, class.id, &from, &today_s)
+        .await?;
+    let tz = jiff::tz::TimeZone::get(&school.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let late_by = |group: i64, subject: i64| {
+        late.iter()
+            .filter(|(g, s, _, _)| *g == group && *s == subject)
+            .filter(|(_, _, date, at)| {
+                // Entered after the end of the window's last day, in the school's zone.
+                date.parse::<jiff::civil::Date>()
+                    .ok()
+                    .and_then(|d| d.checked_add((i64::from(window) + 1).days()).ok())
+                    .and_then(|d| d.to_zoned(tz.clone()).ok())
+                    .is_some_and(|limit| *at >= limit.timestamp().as_millisecond())
+            })
+            .count() as i64
+    };
+    let teachers = state.store.school_teachers(school.id).await?;
+    let name_of = |id: Option<i64>| {
+        id.and_then(|id| teachers.iter().find(|p| p.id == id))
+            .map_or("—".to_owned(), |p| p.short_name())
+    };
+    let checks = state.store.journal_checks(school.id, class.id).await?;
+    let overdue = match checks.first() {
+        None => Some(t.s("class_check.never").to_owned()),
+        Some(last) => {
+            let days = (state.clock.now_ms() - last.at) / 86_400_000;
+            (days > CHECK_EVERY_DAYS).then(|| format!("{} {days}", t.s("class_check.days_ago")))
+        }
+    };
+    let is_class_teacher = actor.grants.iter().any(|g| {
+        g.school_id == Some(school.id)
+            && g.edu_group_id == Some(class.id)
+            && permission::scope_of(g.role, Action::CheckClassJournal).is_some()
+    });
+    Ok(ClassCheckPage {
+        c: Chrome::new(ctx, t.s("class_check.title"), "/journal/class"),
+        school_id: school.id,
+        classes: classes
+            .iter()
+            .map(|c| Choice {
+                value: c.id.to_string(),
+                label: c.name.clone(),
+                selected: c.id == class.id,
+            })
+            .collect(),
+        class_id: class.id,
+        heading: format!("{} {}", t.s("class_check.title"), class.name),
+        range: format!("{from} — {today_s}"),
+        lines: fill
+            .iter()
+            .map(|f| FillLine {
+                journal: format!("{} · {}", f.group_name, f.subject_name),
+                href: format!(
+                    "/journal?school={}&journal={}-{}",
+                    school.id, f.group_id, f.subject_id
+                ),
+                teacher: name_of(f.teacher_id),
+                lessons: f.lessons,
+                without_topic: f.without_topic,
+                without_homework: f.without_homework,
+                marks: f.marks,
+                late: late_by(f.group_id, f.subject_id),
+            })
+            .collect(),
+        checks: checks
+            .iter()
+            .map(|c| {
+                (
+                    t.datetime(c.at, &school.time_zone),
+                    name_of(c.checked_by),
+                    c.comment.clone(),
+                )
+            })
+            .collect(),
+        overdue,
+        can_check: is_class_teacher,
+        done: false,
+        error: None,
+    })
+}
+
+pub async fn class_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ClassQuery>,
+) -> Result<Response, AppError> {
+    let reach = ctx.actor()?.reach(Action::ViewJournal);
+    let (school, _) = pick_school(&state, &ctx, &reach, q.school.as_deref()).await?;
+    let mut p = build(&state, &ctx, &school, q.class.as_deref()).await?;
+    p.done = q.done.is_some();
+    html(StatusCode::OK, &p)
+}
+
+/// Records the class teacher's check of their class's journal.
+pub async fn class_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let form = FormPairs(pairs);
+    check_csrf(&ctx, form.one("csrf"))?;
+    let reach = ctx.actor()?.reach(Action::CheckClassJournal);
+    let (school, _) = pick_school(&state, &ctx, &reach, Some(form.one("school"))).await?;
+    let p = build(&state, &ctx, &school, Some(form.one("class"))).await?;
+    if !p.can_check {
+        return Err(crate::routes::deny_object(&state, &ctx, "class", form.one("class")).await);
+    }
+    let comment = form.one("comment").trim();
+    if comment.chars().count() > 1000 {
+        let mut p = p;
+        p.error = Some("class_check.comment_long");
+        return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    }
+    let audit = zhurnal_store::AuditEntry {
+        school_id: Some(school.id),
+        action: "journal.class_check".into(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    state
+        .store
+        .add_journal_check(school.id, p.class_id, comment, &audit)
+        .await?;
+    Ok(Redirect::to(&format!(
+        "/journal/class?school={}&class={}&done=1",
+        school.id, p.class_id
+    ))
+    .into_response())
+}
