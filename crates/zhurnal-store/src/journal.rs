@@ -928,3 +928,41 @@ impl Store {
         })
     }
 }
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ClassAbsence {
+    pub lesson_id: i64,
+    pub date: String,
+    pub number: i32,
+    pub subject_name: String,
+    pub person_id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    pub status: String,
+    pub reason: String,
+}
+
+impl Store {
+    /// Absences and lateness in a class (and its subgroups) over a date range, by date.
+    pub async fn class_absences(
+        &self,
+        school_id: i64,
+        class_id: i64,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<ClassAbsence>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, ClassAbsence>(
+            "SELECT a.lesson_id, l.date, l.number, s.name AS subject_name, a.person_id, p.last_name, p.first_name, a.status, a.reason \
+             FROM lesson_log_entries a JOIN lessons l ON l.id = a.lesson_id JOIN edu_groups g ON g.id = l.edu_group_id \
+             JOIN subjects s ON s.id = l.subject_id JOIN persons p ON p.id = a.person_id \
+             WHERE a.school_id = $1 AND (g.id = $2 OR g.parent_id = $2) AND l.date >= $3 AND l.date <= $4 \
+             ORDER BY l.date DESC, l.number, p.last_name, p.first_name",
+        )
+        .bind(school_id)
+        .bind(class_id)
+        .bind(from)
+        .bind(to)
+        .fetch_all(pool)
+        .await?))
+    }
+}

@@ -21,6 +21,17 @@ use zhurnal_store::{ClassRow, SchoolRow};
 /// The regulation asks for a check twice a month: more than this many days is late.
 const CHECK_EVERY_DAYS: i64 = 16;
 
+pub struct AbsenceLine {
+    pub field: String,
+    pub when: String,
+    pub student: String,
+    pub status: &'static str,
+    pub reasons: Vec<Choice>,
+}
+
+/// The reasons the class teacher may give for an absence (DOMAIN.md §2).
+const REASONS: [&str; 4] = ["unknown", "illness", "excused", "unexcused"];
+
 pub struct FillLine {
     pub journal: String,
     pub href: String,
@@ -45,6 +56,7 @@ pub struct ClassCheckPage {
     pub checks: Vec<(String, String, String)>,
     pub overdue: Option<String>,
     pub can_check: bool,
+    pub absences: Vec<AbsenceLine>,
     pub done: bool,
     pub error: Option<&'static str>,
 }
@@ -209,6 +221,37 @@ async fn build(
             .collect(),
         overdue,
         can_check: is_class_teacher,
+        absences: state
+            .store
+            .class_absences(school.id, class.id, &from, &today_s)
+            .await?
+            .iter()
+            .map(|a| AbsenceLine {
+                field: format!("r-{}-{}", a.lesson_id, a.person_id),
+                when: format!(
+                    "{}, {}, {}",
+                    a.date
+                        .parse::<jiff::civil::Date>()
+                        .map_or(a.date.clone(), |d| t.weekday_date(d)),
+                    t.lesson_number(a.number),
+                    a.subject_name
+                ),
+                student: format!("{} {}", a.last_name, a.first_name),
+                status: t.s(if a.status == "late" {
+                    "class_check.late_status"
+                } else {
+                    "class_check.absent_status"
+                }),
+                reasons: REASONS
+                    .iter()
+                    .map(|r| Choice {
+                        value: (*r).to_owned(),
+                        label: t.s(&format!("reason.{r}")).to_owned(),
+                        selected: *r == a.reason,
+                    })
+                    .collect(),
+            })
+            .collect(),
         done: false,
         error: None,
     })
@@ -240,6 +283,9 @@ pub async fn class_post(
     if !p.can_check {
         return Err(crate::routes::deny_object(&state, &ctx, "class", form.one("class")).await);
     }
+    if form.one("op") == "reasons" {
+        return reasons_post(&state, &ctx, &school, &p, &form).await;
+    }
     let comment = form.one("comment").trim();
     if comment.chars().count() > 1000 {
         let mut p = p;
@@ -258,6 +304,74 @@ pub async fn class_post(
     Ok(Redirect::to(&format!(
         "/journal/class?school={}&class={}&done=1",
         school.id, p.class_id
+    ))
+    .into_response())
+}
+
+/// The class teacher gives the reasons of absences (a parent's note, a doctor's
+/// certificate): each changed `r-{lesson}-{student}` select is written with its history.
+async fn reasons_post(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    page: &ClassCheckPage,
+    form: &FormPairs,
+) -> Result<Response, AppError> {
+    for line in &page.absences {
+        let chosen = form.one(&line.field);
+        let current = line
+            .reasons
+            .iter()
+            .find(|r| r.selected)
+            .map_or("", |r| r.value.as_str());
+        if chosen.is_empty() || chosen == current {
+            continue;
+        }
+        if !REASONS.contains(&chosen) {
+            return Err(AppError::BadRequest(format!("unknown reason {chosen}")));
+        }
+        let (lesson, person) = line
+            .field
+            .trim_start_matches("r-")
+            .split_once('-')
+            .and_then(|(l, p)| Some((l.parse::<i64>().ok()?, p.parse::<i64>().ok()?)))
+            .ok_or(AppError::NotFound)?;
+        let Some(facts) = state.store.lesson_facts(school.id, lesson).await? else {
+            return Err(AppError::NotFound);
+        };
+        if crate::journal::period_closed(state, school, facts.group_id, &facts.date).await? {
+            let mut p = build(state, ctx, school, Some(&page.class_id.to_string())).await?;
+            p.error = Some("journal.period_closed");
+            return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
+        }
+        let status = if line.status == ctx.t().s("class_check.late_status") {
+            "late"
+        } else {
+            "absent"
+        };
+        let audit = zhurnal_store::AuditEntry {
+            school_id: Some(school.id),
+            action: "journal.absence_reason".into(),
+            details:
+                serde_json::json!({ "lesson_id": lesson, "person_id": person, "reason": chosen })
+                    .to_string(),
+            ..ctx.audit_base(state.clock.now_ms())
+        };
+        state
+            .store
+            .write_absence(
+                school.id,
+                lesson,
+                person,
+                Some((status, chosen)),
+                "",
+                &audit,
+            )
+            .await?;
+    }
+    Ok(Redirect::to(&format!(
+        "/journal/class?school={}&class={}&done=1",
+        school.id, page.class_id
     ))
     .into_response())
 }

@@ -924,6 +924,30 @@ async fn the_class_teacher_checks_the_class_journal(app: &TestApp) {
         .page(&deputy, &format!("/journal/class?class={class}"))
         .await;
     assert!(html.contains("Темы заполнены не везде") && !html.contains("Отметить проверку"));
+    // An absence the teacher marked: the class teacher gives its reason from a parent's note.
+    let algebra = lesson_before(app, "Алгебра", Date::constant(2026, 11, 27)).await;
+    let teacher = app.token("teacher").await;
+    let body = json!({"lesson_id": algebra.id, "person_id": pupil, "status": "absent"});
+    let (status, _) = call(app, &teacher, Method::PUT, "/api/v1/journal/absences", body).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let html = app.page(&class_teacher, "/journal/class").await;
+    assert!(html.contains("отсутствовал (н)"), "{html}");
+    let field = format!("r-{}-{pupil}", algebra.id);
+    let res = app
+        .submit(
+            &class_teacher,
+            "/journal/class",
+            &[("class", &class_s), ("op", "reasons"), (&field, "illness")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let j = app
+        .store
+        .journal(1, class, algebra.subject_id, &algebra.date, &algebra.date)
+        .await
+        .unwrap();
+    assert_eq!(j.absences[0].reason, "illness");
+    assert_eq!(app.audit_count("journal.absence_reason").await, 1);
     // Another class's teacher cannot open 7Б's.
     let other = app.class_id("5А").await;
     let res = class_teacher
