@@ -144,6 +144,7 @@ pub fn router(state: AppState) -> Router {
             "/journal/class",
             get(pages::class_check::class_get).post(pages::class_check::class_post),
         )
+        .route("/journal/mine", get(pages::mine::mine_get))
         .route("/journal/cell", post(pages::journal::cell_post))
         .route(
             "/journal/lesson/file",

@@ -131,6 +131,12 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/journal", Signed(Action::EditJournal), "/journal"),
     r(
         "GET",
+        "/journal/mine",
+        Signed(Action::EditJournal),
+        "/journal/mine",
+    ),
+    r(
+        "GET",
         "/journal/class",
         Signed(Action::ViewJournal),
         "/journal/class",

@@ -18,6 +18,7 @@ pub mod import;
 pub mod journal;
 pub mod lesson;
 pub mod load;
+pub mod mine;
 pub mod periods;
 pub mod profile;
 pub mod promotion;
@@ -68,9 +69,10 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 21] = [
+            let items: [(&'static str, &'static str, Action); 22] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
+                ("/journal/mine", "nav.mine", Action::EditJournal),
                 ("/journal", "nav.journal", Action::ViewJournal),
                 (
                     "/journal/class",

@@ -958,3 +958,32 @@ async fn the_class_teacher_checks_the_class_journal(app: &TestApp) {
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
 on_both!(class_check, the_class_teacher_checks_the_class_journal);
+
+async fn the_teacher_sees_what_is_missing(app: &TestApp) {
+    let teacher = app.signed_in("teacher").await;
+    let html = app.page(&teacher, "/journal/mine").await;
+    assert!(
+        html.contains("Мои уроки") && html.contains("Сегодня уроков нет"),
+        "{html}"
+    );
+    let algebra = lesson_before(app, "Алгебра", Date::constant(2026, 11, 27)).await;
+    let href = format!("id={}\"", algebra.id);
+    assert!(
+        html.contains(&href),
+        "a lesson of the window without a topic is listed"
+    );
+    assert!(html.contains("Мало отметок") && html.contains("7Б · Алгебра"));
+    let token = app.token("teacher").await;
+    let (status, _) = call(
+        app,
+        &token,
+        Method::PUT,
+        &format!("/api/v1/journal/lessons/{}", algebra.id),
+        json!({"topic": "Системы уравнений"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let html = app.page(&teacher, "/journal/mine").await;
+    assert!(!html.contains(&href), "filled, no longer listed");
+}
+on_both!(mine, the_teacher_sees_what_is_missing);
