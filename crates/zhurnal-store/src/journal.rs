@@ -5,6 +5,38 @@
 use crate::audit::{AuditEntry, insert_audit};
 use crate::{Result, Store, StoreError, on_read, on_write};
 
+/// One row of the journal's history, written beside the change it describes.
+struct History<'a> {
+    school_id: i64,
+    kind: &'static str,
+    target_id: i64,
+    lesson_id: Option<i64>,
+    person_id: Option<i64>,
+    old: Option<&'a str>,
+    new: Option<&'a str>,
+    reason: &'a str,
+    /// The client's idempotency key, for a write that may be retried.
+    key: Option<&'a str>,
+}
+
+/// Inserts a [`History`] row with the actor, session and address of `audit`, in the
+/// caller's transaction.
+macro_rules! insert_history {
+    ($ex:expr, $h:expr, $audit:expr) => {{
+        let h: &History = $h;
+        let a: &AuditEntry = $audit;
+        sqlx::query(
+            "INSERT INTO journal_history (school_id, kind, target_id, lesson_id, person_id, old_value, new_value, reason, \
+             actor_id, session_hash, ip, idempotency_key, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(h.school_id).bind(h.kind).bind(h.target_id).bind(h.lesson_id).bind(h.person_id)
+        .bind(h.old).bind(h.new).bind(h.reason).bind(a.actor_person_id).bind(&a.session_hash)
+        .bind(&a.ip).bind(h.key).bind(a.at)
+        .execute($ex)
+        .await
+    }};
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct JournalLesson {
     pub id: i64,
@@ -264,13 +296,10 @@ impl Store {
                 tx.commit().await?;
                 return Ok(Written { mark_id: None, work_id, replayed: false, old_value });
             };
-            sqlx::query(
-                "INSERT INTO journal_history (school_id, kind, target_id, lesson_id, person_id, old_value, new_value, reason, \
-                 actor_id, session_hash, ip, idempotency_key, at) VALUES ($1, 'mark', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-            )
-            .bind(school_id).bind(target).bind(w.lesson_id).bind(w.person_id).bind(&old_value).bind(w.value)
-            .bind(w.reason).bind(audit.actor_person_id).bind(&audit.session_hash).bind(&audit.ip).bind(w.idempotency_key).bind(audit.at)
-            .execute(&mut *tx).await?;
+            insert_history!(&mut *tx, &History {
+                school_id, kind: "mark", target_id: target, lesson_id: Some(w.lesson_id), person_id: Some(w.person_id),
+                old: old_value.as_deref(), new: w.value, reason: w.reason, key: w.idempotency_key,
+            }, audit)?;
             insert_audit!(&mut *tx, audit, "mark", target)?;
             tx.commit().await?;
             Ok(Written {
@@ -326,13 +355,10 @@ impl Store {
                     .execute(&mut *tx).await?;
                 }
             }
-            sqlx::query(
-                "INSERT INTO journal_history (school_id, kind, target_id, lesson_id, person_id, old_value, new_value, reason, \
-                 actor_id, session_hash, ip, at) VALUES ($1, 'absence', $2, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(school_id).bind(lesson_id).bind(person_id).bind(&old_code).bind(&new_code).bind(reason_text)
-            .bind(audit.actor_person_id).bind(&audit.session_hash).bind(&audit.ip).bind(audit.at)
-            .execute(&mut *tx).await?;
+            insert_history!(&mut *tx, &History {
+                school_id, kind: "absence", target_id: lesson_id, lesson_id: Some(lesson_id), person_id: Some(person_id),
+                old: old_code.as_deref(), new: new_code.as_deref(), reason: reason_text, key: None,
+            }, audit)?;
             insert_audit!(&mut *tx, audit, "lesson", lesson_id)?;
             tx.commit().await?;
             Ok(())
@@ -367,13 +393,10 @@ impl Store {
             }
             sqlx::query("UPDATE lessons SET topic = $1, homework = $2, homework_due = $3 WHERE id = $4")
                 .bind(topic).bind(homework).bind(homework_due).bind(lesson_id).execute(&mut *tx).await?;
-            sqlx::query(
-                "INSERT INTO journal_history (school_id, kind, target_id, lesson_id, old_value, new_value, \
-                 actor_id, session_hash, ip, at) VALUES ($1, 'lesson', $2, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(school_id).bind(lesson_id).bind(&before).bind(&after)
-            .bind(audit.actor_person_id).bind(&audit.session_hash).bind(&audit.ip).bind(audit.at)
-            .execute(&mut *tx).await?;
+            insert_history!(&mut *tx, &History {
+                school_id, kind: "lesson", target_id: lesson_id, lesson_id: Some(lesson_id), person_id: None,
+                old: Some(&before), new: Some(&after), reason: "", key: None,
+            }, audit)?;
             insert_audit!(&mut *tx, audit, "lesson", lesson_id)?;
             tx.commit().await?;
             Ok(())
@@ -646,13 +669,10 @@ impl Store {
                     return Ok(());
                 }
             };
-            sqlx::query(
-                "INSERT INTO journal_history (school_id, kind, target_id, person_id, old_value, new_value, reason, \
-                 actor_id, session_hash, ip, at) VALUES ($1, 'period_mark', $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(school_id).bind(target).bind(w.person_id).bind(&old_value).bind(w.value).bind(w.reason)
-            .bind(audit.actor_person_id).bind(&audit.session_hash).bind(&audit.ip).bind(audit.at)
-            .execute(&mut *tx).await?;
+            insert_history!(&mut *tx, &History {
+                school_id, kind: "period_mark", target_id: target, lesson_id: None, person_id: Some(w.person_id),
+                old: old_value.as_deref(), new: w.value, reason: w.reason, key: None,
+            }, audit)?;
             insert_audit!(&mut *tx, audit, "period_mark", target)?;
             tx.commit().await?;
             Ok(())
@@ -774,13 +794,11 @@ impl Store {
             .bind(school_id).bind(lesson_id).bind(f.name).bind(f.content_type).bind(f.data.len() as i64)
             .bind(f.sha256).bind(f.data).bind(audit.actor_person_id).bind(audit.at)
             .fetch_one(&mut *tx).await?;
-            sqlx::query(
-                "INSERT INTO journal_history (school_id, kind, target_id, lesson_id, old_value, new_value, \
-                 actor_id, session_hash, ip, at) VALUES ($1, 'lesson', $2, $2, NULL, $3, $4, $5, $6, $7)",
-            )
-            .bind(school_id).bind(lesson_id).bind(format!("+ {} ({})", f.name, f.sha256))
-            .bind(audit.actor_person_id).bind(&audit.session_hash).bind(&audit.ip).bind(audit.at)
-            .execute(&mut *tx).await?;
+            let added = format!("+ {} ({})", f.name, f.sha256);
+            insert_history!(&mut *tx, &History {
+                school_id, kind: "lesson", target_id: lesson_id, lesson_id: Some(lesson_id), person_id: None,
+                old: None, new: Some(&added), reason: "", key: None,
+            }, audit)?;
             insert_audit!(&mut *tx, audit, "lesson_file", id)?;
             tx.commit().await?;
             Ok(id)
@@ -805,13 +823,11 @@ impl Store {
                 return Err(StoreError::NotFound);
             };
             sqlx::query("DELETE FROM lesson_files WHERE id = $1").bind(id).execute(&mut *tx).await?;
-            sqlx::query(
-                "INSERT INTO journal_history (school_id, kind, target_id, lesson_id, old_value, new_value, \
-                 actor_id, session_hash, ip, at) VALUES ($1, 'lesson', $2, $2, $3, NULL, $4, $5, $6, $7)",
-            )
-            .bind(school_id).bind(lesson_id).bind(format!("{name} ({sha})"))
-            .bind(audit.actor_person_id).bind(&audit.session_hash).bind(&audit.ip).bind(audit.at)
-            .execute(&mut *tx).await?;
+            let removed = format!("{name} ({sha})");
+            insert_history!(&mut *tx, &History {
+                school_id, kind: "lesson", target_id: lesson_id, lesson_id: Some(lesson_id), person_id: None,
+                old: Some(&removed), new: None, reason: "", key: None,
+            }, audit)?;
             insert_audit!(&mut *tx, audit, "lesson_file", id)?;
             tx.commit().await?;
             Ok(())

@@ -111,6 +111,38 @@ pub async fn may_change(
     )]))
 }
 
+/// [`may_change`], with a rule that stops the change given as the message to show (a lesson
+/// out of reach stays an error: 404, audited).
+pub async fn may_change_or_why(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    lesson_id: i64,
+    change: Change,
+    reason: &str,
+) -> Result<Result<Allowed, String>, AppError> {
+    match may_change(state, ctx, school, lesson_id, change, reason, "lesson").await {
+        Ok(a) => Ok(Ok(a)),
+        Err(AppError::Validation(fields)) => Ok(Err(fields
+            .into_iter()
+            .next()
+            .map_or(String::new(), |f| f.1))),
+        Err(e) => Err(e),
+    }
+}
+
+/// The work a journal cell writes to when none is named: the school's first work type
+/// («Ответ на уроке»).
+pub async fn default_work_type(state: &AppState, school: &SchoolRow) -> Result<i64, AppError> {
+    state
+        .store
+        .work_types(school.id)
+        .await?
+        .first()
+        .map(|w| w.id)
+        .ok_or(AppError::NotFound)
+}
+
 /// Reads a typed mark by the school's scale; the message names what is wrong.
 pub fn parse_mark(settings: &GradingSettings, raw: &str) -> Result<MarkValue, &'static str> {
     MarkValue::parse(raw, settings.rules.scale).map_err(|e| match e {

@@ -380,13 +380,7 @@ async fn write_mark(state: &AppState, ctx: &Ctx, m: MarkIn) -> Result<Json<MarkW
     require_member(&state, &ctx, &school, &allowed, m.person_id).await?;
     let work_type_id = match m.work_type_id {
         Some(id) => id,
-        None => state
-            .store
-            .work_types(school.id)
-            .await?
-            .first()
-            .map(|w| w.id)
-            .ok_or(AppError::NotFound)?,
+        None => crate::journal::default_work_type(&state, &school).await?,
     };
     let audit = zhurnal_store::AuditEntry {
         school_id: Some(school.id),

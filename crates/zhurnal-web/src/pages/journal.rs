@@ -8,7 +8,7 @@ use super::auth::check_csrf;
 use super::timetable::{Choice, pick_school};
 use super::{Chrome, FormPairs, html};
 use crate::ctx::Ctx;
-use crate::journal::{may_change, may_view, parse_mark};
+use crate::journal::{default_work_type, may_change_or_why, may_view, parse_mark};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -444,13 +444,7 @@ pub async fn journal_post(
     check_csrf(&ctx, form.one("csrf"))?;
     let reach = ctx.actor()?.reach(Action::EditJournal);
     let (school, _) = pick_school(&state, &ctx, &reach, Some(form.one("school"))).await?;
-    let default_type = state
-        .store
-        .work_types(school.id)
-        .await?
-        .first()
-        .map(|w| w.id)
-        .ok_or(AppError::NotFound)?;
+    let default_type = default_work_type(&state, &school).await?;
     let mut saved = 0;
     let mut errors: HashMap<String, (String, String)> = HashMap::new();
     saved += period_marks_post(&state, &ctx, &school, &form, &mut errors).await?;
@@ -726,16 +720,9 @@ async fn save_cell(
 ) -> Result<Result<String, String>, AppError> {
     let t = ctx.t();
     let typed = typed.trim();
-    let name = format!("c-{lesson}-{person}");
-    let allowed = match may_change(state, ctx, school, lesson, Change::Result, "", &name).await {
+    let allowed = match may_change_or_why(state, ctx, school, lesson, Change::Result, "").await? {
         Ok(a) => a,
-        Err(AppError::Validation(fields)) => {
-            return Ok(Err(fields
-                .into_iter()
-                .next()
-                .map_or(String::new(), |f| f.1)));
-        }
-        Err(e) => return Err(e),
+        Err(message) => return Ok(Err(message)),
     };
     if !state
         .store
@@ -866,13 +853,7 @@ pub async fn cell_post(
     check_csrf(&ctx, form.one("csrf"))?;
     let reach = ctx.actor()?.reach(Action::EditJournal);
     let (school, _) = pick_school(&state, &ctx, &reach, Some(form.one("school"))).await?;
-    let default_type = state
-        .store
-        .work_types(school.id)
-        .await?
-        .first()
-        .map(|w| w.id)
-        .ok_or(AppError::NotFound)?;
+    let default_type = default_work_type(&state, &school).await?;
     let (lesson, person) = cell_ids(form.one("cell").trim_start_matches("c-"))?;
     let key = Some(form.one("key")).filter(|k| !k.is_empty() && k.len() <= 100);
     let answer = save_cell(

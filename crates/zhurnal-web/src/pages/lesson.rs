@@ -6,7 +6,7 @@ use super::auth::check_csrf;
 use super::timetable::{Choice, pick_school};
 use super::{Chrome, FormPairs, html};
 use crate::ctx::Ctx;
-use crate::journal::{may_change, may_view, parse_mark};
+use crate::journal::{default_work_type, may_change_or_why, may_view, parse_mark};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -352,22 +352,19 @@ pub async fn lesson_post(
     };
     match form.one("op") {
         "text" => {
-            let allowed =
-                match may_change(&state, &ctx, &school, lesson_id, Change::Text, "", "topic").await
-                {
-                    Ok(a) => a,
-                    Err(AppError::Validation(f)) => {
-                        return refuse(
-                            &state,
-                            &ctx,
-                            &school,
-                            lesson_id,
-                            f.into_iter().next().map_or(String::new(), |x| x.1),
-                        )
-                        .await;
-                    }
-                    Err(e) => return Err(e),
-                };
+            let allowed = match allowed_or_refuse(
+                &state,
+                &ctx,
+                &school,
+                lesson_id,
+                Change::Text,
+                "",
+            )
+            .await?
+            {
+                Ok(a) => a,
+                Err(page) => return Ok(page),
+            };
             let (topic, homework) = (form.one("topic").trim(), form.one("homework").trim());
             if topic.chars().count() > 500 {
                 return refuse(
@@ -418,16 +415,10 @@ pub async fn lesson_post(
                 .await?;
         }
         "delete_file" => {
-            if let Err(e) =
-                may_change(&state, &ctx, &school, lesson_id, Change::Text, "", "file").await
+            if let Err(page) =
+                allowed_or_refuse(&state, &ctx, &school, lesson_id, Change::Text, "").await?
             {
-                return match e {
-                    AppError::Validation(f) => {
-                        let message = f.into_iter().next().map_or(String::new(), |x| x.1);
-                        refuse(&state, &ctx, &school, lesson_id, message).await
-                    }
-                    other => Err(other),
-                };
+                return Ok(page);
             }
             let file: i64 = form.one("file").parse().map_err(|_| AppError::NotFound)?;
             match state
@@ -449,22 +440,10 @@ pub async fn lesson_post(
             }
         }
         "add_work" => {
-            if let Err(e) =
-                may_change(&state, &ctx, &school, lesson_id, Change::Result, "", "work").await
+            if let Err(page) =
+                allowed_or_refuse(&state, &ctx, &school, lesson_id, Change::Result, "").await?
             {
-                return match e {
-                    AppError::Validation(f) => {
-                        refuse(
-                            &state,
-                            &ctx,
-                            &school,
-                            lesson_id,
-                            f.into_iter().next().map_or(String::new(), |x| x.1),
-                        )
-                        .await
-                    }
-                    other => Err(other),
-                };
+                return Ok(page);
             }
             let work_type: i64 = form
                 .one("work_type")
@@ -501,30 +480,13 @@ pub async fn lesson_post(
             }
         }
         "marks" => {
-            let allowed = match may_change(
-                &state,
-                &ctx,
-                &school,
-                lesson_id,
-                Change::Result,
-                "",
-                "marks",
-            )
-            .await
-            {
-                Ok(a) => a,
-                Err(AppError::Validation(f)) => {
-                    return refuse(
-                        &state,
-                        &ctx,
-                        &school,
-                        lesson_id,
-                        f.into_iter().next().map_or(String::new(), |x| x.1),
-                    )
-                    .await;
-                }
-                Err(e) => return Err(e),
-            };
+            let allowed =
+                match allowed_or_refuse(&state, &ctx, &school, lesson_id, Change::Result, "")
+                    .await?
+                {
+                    Ok(a) => a,
+                    Err(page) => return Ok(page),
+                };
             let members: Vec<i64> = state
                 .store
                 .group_members(school.id, allowed.lesson.group_id)
@@ -632,24 +594,11 @@ pub async fn correction_post(
     let (school, _) = pick_school(&state, &ctx, &reach, Some(form.one("school"))).await?;
     let lesson_id: i64 = form.one("id").parse().map_err(|_| AppError::NotFound)?;
     let reason = form.one("reason").trim();
-    let allowed = match may_change(
-        &state,
-        &ctx,
-        &school,
-        lesson_id,
-        Change::Result,
-        reason,
-        "reason",
-    )
-    .await
-    {
-        Ok(a) => a,
-        Err(AppError::Validation(f)) => {
-            let message = f.into_iter().next().map_or(String::new(), |x| x.1);
-            return refuse(&state, &ctx, &school, lesson_id, message).await;
-        }
-        Err(e) => return Err(e),
-    };
+    let allowed =
+        match allowed_or_refuse(&state, &ctx, &school, lesson_id, Change::Result, reason).await? {
+            Ok(a) => a,
+            Err(page) => return Ok(page),
+        };
     let person: i64 = form.one("person").parse().map_err(|_| AppError::NotFound)?;
     if !state
         .store
@@ -673,13 +622,7 @@ pub async fn correction_post(
             Err(key) => return refuse(&state, &ctx, &school, lesson_id, t.s(key).to_owned()).await,
         }
     };
-    let default_type = state
-        .store
-        .work_types(school.id)
-        .await?
-        .first()
-        .map(|w| w.id)
-        .ok_or(AppError::NotFound)?;
+    let default_type = default_work_type(&state, &school).await?;
     let write = MarkWrite {
         lesson_id,
         work_id: form.one("work").parse().ok(),
@@ -747,14 +690,9 @@ pub async fn file_post(
     let reach = ctx.actor()?.reach(Action::EditJournal);
     let (school, _) = pick_school(&state, &ctx, &reach, Some(field("school"))).await?;
     let lesson_id: i64 = field("id").parse().map_err(|_| AppError::NotFound)?;
-    if let Err(e) = may_change(&state, &ctx, &school, lesson_id, Change::Text, "", "file").await {
-        return match e {
-            AppError::Validation(f) => {
-                let message = f.into_iter().next().map_or(String::new(), |x| x.1);
-                refuse(&state, &ctx, &school, lesson_id, message).await
-            }
-            other => Err(other),
-        };
+    if let Err(page) = allowed_or_refuse(&state, &ctx, &school, lesson_id, Change::Text, "").await?
+    {
+        return Ok(page);
     }
     let t = ctx.t();
     let Some((raw_name, data)) = file.filter(|(n, _)| !n.is_empty()) else {
@@ -855,4 +793,20 @@ pub async fn file_get(
         data,
     )
         .into_response())
+}
+
+/// The change allowed, or the lesson's page saying why not (a lesson out of reach stays an
+/// error: 404, audited).
+async fn allowed_or_refuse(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    lesson_id: i64,
+    change: Change,
+    reason: &str,
+) -> Result<Result<crate::journal::Allowed, Response>, AppError> {
+    match may_change_or_why(state, ctx, school, lesson_id, change, reason).await? {
+        Ok(a) => Ok(Ok(a)),
+        Err(message) => Ok(Err(refuse(state, ctx, school, lesson_id, message).await?)),
+    }
 }
