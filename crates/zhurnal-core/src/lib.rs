@@ -9,8 +9,10 @@ pub mod demo;
 pub mod grading;
 pub mod journal;
 pub mod permission;
+pub mod plan;
 pub mod promotion;
 pub mod role;
+pub mod sheet;
 pub mod timetable;
 pub mod timetable_csv;
 

@@ -3,6 +3,8 @@
 //! The separator (`;`, `,` or a tab) is taken from the first line; a header line is skipped.
 //! Names are resolved to ids by the caller, who knows the school.
 
+use crate::sheet::{separator, split};
+
 /// One lesson line as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvLine {
@@ -65,27 +67,6 @@ fn weekday(raw: &str) -> Option<i8> {
         .map(|i| i as i8 + 1)
 }
 
-/// Splits one line by `sep`, honouring double quotes (`"a; b"`, `""` for a quote).
-fn split(line: &str, sep: char) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            '"' => quoted = !quoted,
-            c if c == sep && !quoted => out.push(std::mem::take(&mut field)),
-            c => field.push(c),
-        }
-    }
-    out.push(field);
-    out.into_iter().map(|f| f.trim().to_owned()).collect()
-}
-
 /// Parses the whole file; every problem is reported, with its line.
 pub fn parse(text: &str) -> (Vec<CsvLine>, Vec<CsvError>) {
     let text = text.trim_start_matches('\u{feff}');
@@ -97,13 +78,7 @@ pub fn parse(text: &str) -> (Vec<CsvLine>, Vec<CsvError>) {
     let Some((_, first)) = lines.peek().copied() else {
         return (Vec::new(), vec![CsvError::Empty]);
     };
-    let sep = if first.contains('\t') {
-        '\t'
-    } else if first.contains(';') {
-        ';'
-    } else {
-        ','
-    };
+    let sep = separator(first);
     let header = {
         let f = first.to_lowercase();
         f.contains("класс") || f.contains("class")

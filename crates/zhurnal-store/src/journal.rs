@@ -6,17 +6,17 @@ use crate::audit::{AuditEntry, insert_audit};
 use crate::{Result, Store, StoreError, on_read, on_write};
 
 /// One row of the journal's history, written beside the change it describes.
-struct History<'a> {
-    school_id: i64,
-    kind: &'static str,
-    target_id: i64,
-    lesson_id: Option<i64>,
-    person_id: Option<i64>,
-    old: Option<&'a str>,
-    new: Option<&'a str>,
-    reason: &'a str,
+pub(crate) struct History<'a> {
+    pub(crate) school_id: i64,
+    pub(crate) kind: &'static str,
+    pub(crate) target_id: i64,
+    pub(crate) lesson_id: Option<i64>,
+    pub(crate) person_id: Option<i64>,
+    pub(crate) old: Option<&'a str>,
+    pub(crate) new: Option<&'a str>,
+    pub(crate) reason: &'a str,
     /// The client's idempotency key, for a write that may be retried.
-    key: Option<&'a str>,
+    pub(crate) key: Option<&'a str>,
 }
 
 /// Inserts a [`History`] row with the actor, session and address of `audit`, in the
@@ -35,6 +35,13 @@ macro_rules! insert_history {
         .execute($ex)
         .await
     }};
+}
+
+pub(crate) use insert_history;
+
+/// A lesson's topic, homework and due date as its history rows record them.
+pub(crate) fn lesson_text_json(topic: &str, homework: &str, due: Option<&str>) -> String {
+    serde_json::json!({ "topic": topic, "homework": homework, "due": due }).to_string()
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -384,9 +391,8 @@ impl Store {
             let Some(old) = old else {
                 return Err(StoreError::NotFound);
             };
-            let as_json = |t: &str, h: &str, d: Option<&str>| serde_json::json!({ "topic": t, "homework": h, "due": d }).to_string();
-            let before = as_json(&old.0, &old.1, old.2.as_deref());
-            let after = as_json(topic, homework, homework_due);
+            let before = lesson_text_json(&old.0, &old.1, old.2.as_deref());
+            let after = lesson_text_json(topic, homework, homework_due);
             if before == after {
                 tx.commit().await?;
                 return Ok(());

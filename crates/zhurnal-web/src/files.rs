@@ -74,6 +74,47 @@ pub fn safe_name(raw: &str) -> String {
     }
 }
 
+/// A multipart form with one file: its text fields and the file (name and bytes). The CSRF
+/// token must come before the file, so a forged upload is refused before it is read.
+pub async fn read_upload(
+    ctx: &crate::ctx::Ctx,
+    mut multipart: axum::extract::Multipart,
+) -> Result<
+    (
+        std::collections::HashMap<String, String>,
+        Option<(String, Vec<u8>)>,
+    ),
+    crate::AppError,
+> {
+    use crate::AppError;
+    let mut fields = std::collections::HashMap::new();
+    let mut file = None;
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|e| AppError::BadRequest(e.body_text()))?
+    {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "file" {
+            crate::pages::auth::check_csrf(ctx, fields.get("csrf").map_or("", String::as_str))?;
+            let file_name = field.file_name().unwrap_or("").to_owned();
+            let bytes = field
+                .bytes()
+                .await
+                .map_err(|e| AppError::BadRequest(e.body_text()))?;
+            file = Some((file_name, bytes.to_vec()));
+        } else if fields.len() < 8 {
+            let value = field
+                .text()
+                .await
+                .map_err(|e| AppError::BadRequest(e.body_text()))?;
+            fields.insert(name, value);
+        }
+    }
+    crate::pages::auth::check_csrf(ctx, fields.get("csrf").map_or("", String::as_str))?;
+    Ok((fields, file))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -884,6 +884,64 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "The due date must be a date on or after the lesson.",
         ),
         "nav.journal" => ("Журнал", "Journal"),
+        "plan.title" => ("Тематическое планирование (КТП)", "Topic plan"),
+        "plan.link" => ("Тематическое планирование (КТП)", "Topic plan"),
+        "plan.back" => ("← К журналу", "← Back to the journal"),
+        "plan.empty" => ("В файле нет ни одной темы.", "The file has no topics."),
+        "plan.unreadable" => (
+            "Файл не похож ни на таблицу CSV, ни на книгу Excel (XLSX). Старый формат .xls сохраните как .xlsx или CSV.",
+            "The file is neither a CSV table nor an Excel workbook (XLSX). Save an old .xls as .xlsx or CSV.",
+        ),
+        "plan.damaged" => ("Книга Excel повреждена", "The Excel workbook is damaged"),
+        "plan.blank_topic" => ("не указана тема", "the topic is empty"),
+        "plan.bad_hours" => (
+            "число часов должно быть от 1 до 10, а не",
+            "hours must be 1 to 10, not",
+        ),
+        "plan.bad_number" => (
+            "номер урока должен быть числом, а не",
+            "the lesson number must be a number, not",
+        ),
+        "plan.out_of_order" => (
+            "номера уроков должны идти по порядку:",
+            "lesson numbers must go in order:",
+        ),
+        "plan.too_long" => (
+            "слишком длинный текст, не больше символов",
+            "the text is too long, at most characters",
+        ),
+        "plan.too_many" => (
+            "В плане больше уроков, чем помещается в учебный год (не больше 400)",
+            "The plan has more lessons than a study year holds (at most 400)",
+        ),
+        "plan.refused" => (
+            "План не загружен, ничего не изменено:",
+            "The plan was not loaded; nothing was changed:",
+        ),
+        "plan.loaded" => ("Загружено тем", "Topics loaded"),
+        "plan.filled" => ("заполнено тем уроков", "lesson topics filled"),
+        "plan.file" => (
+            "Файл планирования (CSV или XLSX)",
+            "Plan file (CSV or XLSX)",
+        ),
+        "plan.how" => (
+            "Столбцы с заголовками «№», «Тема», «Часы», «Домашнее задание» в любом порядке (лишние, например даты, не мешают), или без заголовка: номер; тема; часы; задание. Темы встанут в пустые темы уроков по порядку; темы, которые вы уже написали, не меняются. Загрузка заменяет прежний план.",
+            "Columns headed «№», «Topic», «Hours», «Homework» in any order (extra ones such as dates are ignored), or without a header: number; topic; hours; homework. Topics fill the lessons without a topic in order; topics you have written stay. Loading replaces the earlier plan.",
+        ),
+        "plan.upload" => ("Загрузить план", "Load the plan"),
+        "plan.apply" => (
+            "Заполнить пустые темы по плану",
+            "Fill empty topics from the plan",
+        ),
+        "plan.none" => ("План ещё не загружен.", "No plan has been loaded yet."),
+        "plan.coverage" => (
+            "Уроков в плане / уроков в году",
+            "Lessons in the plan / lessons in the year",
+        ),
+        "plan.topic" => ("Тема", "Topic"),
+        "plan.hours" => ("Часы", "Hours"),
+        "plan.homework" => ("Домашнее задание", "Homework"),
+        "plan.dates" => ("Уроки", "Lessons"),
         "journal.title" => ("Классный журнал", "Class journal"),
         "journal.none" => (
             "Нет журналов, которые вам доступны.",

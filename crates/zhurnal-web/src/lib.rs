@@ -145,6 +145,14 @@ pub fn router(state: AppState) -> Router {
             get(pages::class_check::class_get).post(pages::class_check::class_post),
         )
         .route("/journal/mine", get(pages::mine::mine_get))
+        .route(
+            "/journal/plan",
+            get(pages::plan::plan_get)
+                .post(pages::plan::plan_post)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    files::MAX_BYTES + 64 * 1024,
+                )),
+        )
         .route("/journal/cell", post(pages::journal::cell_post))
         .route(
             "/journal/lesson/file",

@@ -137,6 +137,18 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/journal/plan",
+        Signed(Action::ViewJournal),
+        "/journal/plan?journal=999999-999999",
+    ),
+    r(
+        "POST",
+        "/journal/plan",
+        Signed(Action::EditJournal),
+        "/journal/plan",
+    ),
+    r(
+        "GET",
         "/journal/class",
         Signed(Action::ViewJournal),
         "/journal/class",

@@ -89,7 +89,7 @@ pub struct JournalQuery {
 }
 
 /// The (group, subject) journals the actor may open, with their labels.
-async fn journals_of(
+pub(crate) async fn journals_of(
     state: &AppState,
     ctx: &Ctx,
     school: &SchoolRow,

@@ -658,35 +658,10 @@ pub async fn correction_post(
 pub async fn file_post(
     State(state): State<AppState>,
     ctx: Ctx,
-    mut multipart: axum::extract::Multipart,
+    multipart: axum::extract::Multipart,
 ) -> Result<Response, AppError> {
-    let mut fields: HashMap<String, String> = HashMap::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = multipart
-        .next_field()
-        .await
-        .map_err(|e| AppError::BadRequest(e.body_text()))?
-    {
-        let name = field.name().unwrap_or("").to_owned();
-        if name == "file" {
-            // The token and the lesson come first in the form; refuse early otherwise.
-            check_csrf(&ctx, fields.get("csrf").map_or("", String::as_str))?;
-            let file_name = field.file_name().unwrap_or("").to_owned();
-            let bytes = field
-                .bytes()
-                .await
-                .map_err(|e| AppError::BadRequest(e.body_text()))?;
-            file = Some((file_name, bytes.to_vec()));
-        } else if fields.len() < 8 {
-            let value = field
-                .text()
-                .await
-                .map_err(|e| AppError::BadRequest(e.body_text()))?;
-            fields.insert(name, value);
-        }
-    }
+    let (fields, file) = crate::files::read_upload(&ctx, multipart).await?;
     let field = |k: &str| fields.get(k).map_or("", String::as_str);
-    check_csrf(&ctx, field("csrf"))?;
     let reach = ctx.actor()?.reach(Action::EditJournal);
     let (school, _) = pick_school(&state, &ctx, &reach, Some(field("school"))).await?;
     let lesson_id: i64 = field("id").parse().map_err(|_| AppError::NotFound)?;

@@ -20,6 +20,7 @@ pub mod lesson;
 pub mod load;
 pub mod mine;
 pub mod periods;
+pub mod plan;
 pub mod profile;
 pub mod promotion;
 pub mod schools;

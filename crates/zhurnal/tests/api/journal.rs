@@ -987,3 +987,139 @@ async fn the_teacher_sees_what_is_missing(app: &TestApp) {
     assert!(!html.contains(&href), "filled, no longer listed");
 }
 on_both!(mine, the_teacher_sees_what_is_missing);
+
+/// The year's lessons of 7Б in algebra, not cancelled, in order.
+async fn algebra_year(app: &TestApp) -> (i64, i64, Vec<zhurnal_store::JournalLesson>) {
+    let l = lesson_before(app, "Алгебра", Date::constant(2026, 11, 27)).await;
+    let lessons = app
+        .store
+        .journal(1, l.group_id, l.subject_id, "0000-01-01", "9999-12-31")
+        .await
+        .unwrap()
+        .lessons
+        .into_iter()
+        .filter(|l| l.status != "cancelled")
+        .collect();
+    (l.group_id, l.subject_id, lessons)
+}
+
+async fn topic_plans_fill_lessons_in_order(app: &TestApp) {
+    let teacher = app.signed_in("teacher").await;
+    let (group, subject, year) = algebra_year(app).await;
+    let journal = format!("{group}-{subject}");
+    let path = format!("/journal/plan?journal={journal}");
+    // The second lesson's topic the teacher wrote herself, before any plan.
+    app.store
+        .write_lesson_text(
+            1,
+            year[1].id,
+            "Своя тема",
+            "",
+            None,
+            &zhurnal_store::AuditEntry {
+                outcome: "success".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let html = app.page(&teacher, &path).await;
+    assert!(html.contains("План ещё не загружен"), "{html}");
+    let csrf = crate::helpers::hidden_value(&html, "csrf").unwrap();
+    let upload = |client: &reqwest::Client, csrf: &str, name: &str, data: &[u8]| {
+        let (content_type, body) = multipart(
+            &[("csrf", csrf), ("school", "1"), ("journal", &journal)],
+            (name, data),
+        );
+        let req = client
+            .post(app.at("/journal/plan"))
+            .header("content-type", content_type)
+            .body(body);
+        async move { req.send().await.unwrap() }
+    };
+    // A plan with a mistake is refused whole, each problem named with its line.
+    let res = upload(
+        &teacher,
+        &csrf,
+        "ктп.csv",
+        "№;Тема;Часы\n1;Дроби;два\n3;Степени;1\n2;Корни;1\n".as_bytes(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("Строка 2: число часов должно быть от 1 до 10, а не «два»"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Строка 4: номера уроков должны идти по порядку"),
+        "{html}"
+    );
+    assert!(
+        app.store
+            .topic_plan(1, group, subject)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // The teacher's spreadsheet as Excel saves it: a workbook with a header row.
+    let book = include_bytes!("../fixtures/plan_algebra_7.xlsx");
+    let res = upload(&teacher, &csrf, "КТП алгебра 7.xlsx", book).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()["location"].to_str().unwrap().to_owned();
+    let html = app.page(&teacher, &to).await;
+    assert!(
+        html.contains("Загружено тем: 3; заполнено тем уроков: 3."),
+        "{html}"
+    );
+    assert!(html.contains("Одночлены &#38; многочлены"), "{html}");
+    let (_, _, after) = algebra_year(app).await;
+    assert_eq!(after[0].topic, "Повторение: действия с дробями");
+    assert_eq!(after[0].homework, "№ 1–10");
+    assert_eq!(
+        after[1].topic, "Своя тема",
+        "a topic the teacher wrote stays"
+    );
+    // «Степень…» takes two lessons: the second of them is lesson 3; its homework goes last.
+    assert_eq!(after[2].topic, "Степень с натуральным показателем");
+    assert_eq!(after[2].homework, "§ 18, № 403");
+    assert_eq!(after[3].topic, "Одночлены & многочлены");
+    assert_eq!(
+        after[4].topic, year[4].topic,
+        "beyond the plan nothing changes"
+    );
+    let history = app.store.lesson_history(1, after[0].id).await.unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|h| h.kind == "lesson" && h.reason == "КТП")
+    );
+    // A CSV from Russian Excel (Windows-1251) replaces the plan; filled topics stay.
+    let cp1251: Vec<u8> = vec![
+        0xB9, b';', 0xD2, 0xE5, 0xEC, 0xE0, b'\n', b'1', b';', 0xC4, 0xF0, 0xEE, 0xE1, 0xE8, b'\n',
+    ];
+    let res = upload(&teacher, &csrf, "ктп.csv", &cp1251).await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let plan = app.store.topic_plan(1, group, subject).await.unwrap();
+    assert_eq!(plan.len(), 1);
+    assert_eq!(plan[0].topic, "Дроби");
+    // Only the journal's teacher loads a plan; the class teacher and the deputy read it.
+    let deputy = app.signed_in("deputy").await;
+    assert!(app.page(&deputy, &path).await.contains("Дроби"));
+    let deputy_csrf = app.csrf(&deputy).await;
+    let res = upload(&deputy, &deputy_csrf, "ктп.csv", b"1;X\n").await;
+    assert!(
+        res.status() == StatusCode::NOT_FOUND || res.status() == StatusCode::FORBIDDEN,
+        "{}",
+        res.status()
+    );
+    let parent = app.signed_in("parent").await;
+    let res = parent.get(app.at(&path)).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.store.topic_plan(1, group, subject).await.unwrap()[0].topic,
+        "Дроби"
+    );
+}
+
+on_both!(plans, topic_plans_fill_lessons_in_order);
