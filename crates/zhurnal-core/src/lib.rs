@@ -8,6 +8,7 @@ pub mod curriculum;
 pub mod demo;
 pub mod grading;
 pub mod journal;
+pub mod journal_gen;
 pub mod permission;
 pub mod plan;
 pub mod promotion;

@@ -6,17 +6,17 @@ use crate::audit::{AuditEntry, insert_audit};
 use crate::{Result, Store, StoreError, on_read, on_write};
 
 /// One row of the journal's history, written beside the change it describes.
-pub(crate) struct History<'a> {
-    pub(crate) school_id: i64,
-    pub(crate) kind: &'static str,
-    pub(crate) target_id: i64,
-    pub(crate) lesson_id: Option<i64>,
-    pub(crate) person_id: Option<i64>,
-    pub(crate) old: Option<&'a str>,
-    pub(crate) new: Option<&'a str>,
-    pub(crate) reason: &'a str,
+struct History<'a> {
+    school_id: i64,
+    kind: &'static str,
+    target_id: i64,
+    lesson_id: Option<i64>,
+    person_id: Option<i64>,
+    old: Option<&'a str>,
+    new: Option<&'a str>,
+    reason: &'a str,
     /// The client's idempotency key, for a write that may be retried.
-    pub(crate) key: Option<&'a str>,
+    key: Option<&'a str>,
 }
 
 /// Inserts a [`History`] row with the actor, session and address of `audit`, in the
@@ -36,8 +36,6 @@ macro_rules! insert_history {
         .await
     }};
 }
-
-pub(crate) use insert_history;
 
 /// A lesson's topic, homework and due date as its history rows record them.
 pub(crate) fn lesson_text_json(topic: &str, homework: &str, due: Option<&str>) -> String {

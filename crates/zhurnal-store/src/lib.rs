@@ -103,6 +103,21 @@ macro_rules! on_write {
     };
 }
 
+/// Rows per INSERT statement: well under SQLite's limit of bound variables.
+pub(crate) const CHUNK: usize = 400;
+
+/// Inserts `$rows` into `$table($cols)` in chunks, binding each row with `$bind`.
+macro_rules! insert_rows {
+    ($tx:expr, $table_cols:literal, $rows:expr, |$b:ident, $r:ident| $bind:block) => {
+        for chunk in $rows.chunks(CHUNK) {
+            let mut qb = sqlx::QueryBuilder::new(concat!("INSERT INTO ", $table_cols, " "));
+            qb.push_values(chunk, |mut $b, $r| $bind);
+            qb.build().execute(&mut *$tx).await?;
+        }
+    };
+}
+
+pub(crate) use insert_rows;
 pub(crate) use on_read;
 pub(crate) use on_write;
 

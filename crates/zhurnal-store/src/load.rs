@@ -1,22 +1,15 @@
 //! Loading a generated network (the demo; later the benchmark generator) in one transaction
 //! with multi-row inserts.
 
-use crate::{Db, Result, Store, on_write};
+use crate::audit::AuditEntry;
+use crate::journal::lesson_text_json;
+use crate::{CHUNK, Db, Result, Store, insert_rows, on_write};
+use std::collections::HashMap;
 use zhurnal_core::demo::Network;
+use zhurnal_core::journal_gen::{GenLesson, Generated};
 
-/// Rows per INSERT statement: well under SQLite's limit of bound variables.
-const CHUNK: usize = 400;
-
-/// Inserts `$rows` into `$table($cols)` in chunks, binding each row with `$bind`.
-macro_rules! insert_rows {
-    ($tx:expr, $table_cols:literal, $rows:expr, |$b:ident, $r:ident| $bind:block) => {
-        for chunk in $rows.chunks(CHUNK) {
-            let mut qb = sqlx::QueryBuilder::new(concat!("INSERT INTO ", $table_cols, " "));
-            qb.push_values(chunk, |mut $b, $r| $bind);
-            qb.build().execute(&mut *$tx).await?;
-        }
-    };
-}
+/// A generated history row: (kind, target, lesson, person, new value, actor, at).
+type HistoryLine = (&'static str, i64, Option<i64>, Option<i64>, String, Option<i64>, i64);
 
 impl Store {
     /// Writes the whole network. `password_hashes` holds one argon2id hash per account, in
@@ -97,26 +90,149 @@ impl Store {
             });
             tx.commit().await?;
         });
-        self.reset_sequences().await
+        self.reset_sequences(&[
+            "municipalities",
+            "schools",
+            "persons",
+            "users",
+            "edu_groups",
+            "subjects",
+            "reporting_periods",
+            "work_types",
+        ])
+        .await
     }
 
     /// After rows were inserted with explicit ids, PostgreSQL's identity sequences must move
     /// past them; SQLite needs nothing (it takes max(rowid) + 1).
-    async fn reset_sequences(&self) -> Result<()> {
+    async fn reset_sequences(&self, tables: &[&'static str]) -> Result<()> {
         if let Db::Postgres(pool) = &self.db {
-            for sql in [
-                "SELECT setval(pg_get_serial_sequence('municipalities', 'id'), COALESCE((SELECT MAX(id) FROM municipalities), 0) + 1, false)",
-                "SELECT setval(pg_get_serial_sequence('schools', 'id'), COALESCE((SELECT MAX(id) FROM schools), 0) + 1, false)",
-                "SELECT setval(pg_get_serial_sequence('persons', 'id'), COALESCE((SELECT MAX(id) FROM persons), 0) + 1, false)",
-                "SELECT setval(pg_get_serial_sequence('users', 'id'), COALESCE((SELECT MAX(id) FROM users), 0) + 1, false)",
-                "SELECT setval(pg_get_serial_sequence('edu_groups', 'id'), COALESCE((SELECT MAX(id) FROM edu_groups), 0) + 1, false)",
-                "SELECT setval(pg_get_serial_sequence('subjects', 'id'), COALESCE((SELECT MAX(id) FROM subjects), 0) + 1, false)",
-                "SELECT setval(pg_get_serial_sequence('reporting_periods', 'id'), COALESCE((SELECT MAX(id) FROM reporting_periods), 0) + 1, false)",
-                "SELECT setval(pg_get_serial_sequence('work_types', 'id'), COALESCE((SELECT MAX(id) FROM work_types), 0) + 1, false)",
-            ] {
-                sqlx::query(sql).execute(pool).await?;
+            for table in tables {
+                let sql = format!(
+                    "SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+                );
+                sqlx::query(&sql).execute(pool).await?;
             }
         }
         Ok(())
+    }
+
+    /// Writes a generated journal of one school (the demo's; the benchmark generator's): works,
+    /// marks, absences, homework and period marks, each with its history row dated at the end
+    /// of the lesson's day and signed by the lesson's teacher, in one transaction. The plans
+    /// go through [`Store::save_topic_plan`], as a teacher's upload does.
+    pub async fn load_journal(
+        &self,
+        school_id: i64,
+        time_zone: &str,
+        lessons: &[GenLesson],
+        g: &Generated,
+    ) -> Result<()> {
+        let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+        let by_id: HashMap<i64, &GenLesson> = lessons.iter().map(|l| (l.id, l)).collect();
+        // The evening of the lesson's day, when teachers fill the journal.
+        let at_of = |date: jiff::civil::Date| {
+            date.at(16, 30, 0, 0)
+                .to_zoned(tz.clone())
+                .map_or(0, |z| z.timestamp().as_millisecond())
+        };
+        let lesson_at = |id: i64| by_id.get(&id).map_or(0, |l| at_of(l.date));
+        let teacher = |id: i64| by_id.get(&id).and_then(|l| l.teacher_id);
+        for ((group, subject), plan) in &g.plans {
+            let audit = AuditEntry {
+                at: lesson_at(
+                    lessons
+                        .iter()
+                        .find(|l| l.group_id == *group)
+                        .map_or(0, |l| l.id),
+                ),
+                school_id: Some(school_id),
+                ip: "demo".into(),
+                action: "journal.plan".into(),
+                target_kind: "group".into(),
+                target_id: group.to_string(),
+                outcome: "success".into(),
+                details: "{\"via\":\"demo\"}".into(),
+                actor_person_id: lessons
+                    .iter()
+                    .find(|l| l.group_id == *group && l.subject_id == *subject)
+                    .and_then(|l| l.teacher_id),
+                ..AuditEntry::default()
+            };
+            self.save_topic_plan(school_id, *group, *subject, Some(plan), &audit)
+                .await?;
+        }
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let next = |table: &str| format!("SELECT COALESCE(MAX(id), 0) + 1 FROM {table}");
+            let mut work_id: i64 = sqlx::query_scalar(&next("works")).fetch_one(&mut *tx).await?;
+            let mut mark_id: i64 = sqlx::query_scalar(&next("marks")).fetch_one(&mut *tx).await?;
+            let mut works = Vec::new();
+            let mut marks = Vec::new();
+            let mut history: Vec<HistoryLine> = Vec::new();
+            for w in &g.works {
+                works.push((work_id, w));
+                for (person, value) in &w.marks {
+                    marks.push((mark_id, work_id, *person, value.as_str(), teacher(w.lesson_id), lesson_at(w.lesson_id)));
+                    history.push(("mark", mark_id, Some(w.lesson_id), Some(*person), value.clone(), teacher(w.lesson_id), lesson_at(w.lesson_id)));
+                    mark_id += 1;
+                }
+                work_id += 1;
+            }
+            insert_rows!(tx, "works (id, school_id, lesson_id, work_type_id, kind, created_by, created_at)", works, |b, r| {
+                let (id, w) = r;
+                b.push_bind(*id).push_bind(school_id).push_bind(w.lesson_id).push_bind(w.work_type_id)
+                    .push_bind(w.kind).push_bind(teacher(w.lesson_id)).push_bind(lesson_at(w.lesson_id));
+            });
+            insert_rows!(tx, "marks (id, school_id, work_id, person_id, value, created_by, created_at, updated_at)", marks, |b, m| {
+                b.push_bind(m.0).push_bind(school_id).push_bind(m.1).push_bind(m.2).push_bind(m.3)
+                    .push_bind(m.4).push_bind(m.5).push_bind(m.5);
+            });
+            insert_rows!(tx, "lesson_log_entries (school_id, lesson_id, person_id, status, reason, created_at)", g.absences, |b, a| {
+                b.push_bind(school_id).push_bind(a.0).push_bind(a.1).push_bind(a.2).push_bind(a.3).push_bind(lesson_at(a.0));
+            });
+            for a in &g.absences {
+                history.push(("absence", a.0, Some(a.0), Some(a.1), format!("{}:{}", a.2, a.3), teacher(a.0), lesson_at(a.0)));
+            }
+            let topics: HashMap<i64, String> = sqlx::query_as::<_, (i64, String)>("SELECT id, topic FROM lessons WHERE school_id = $1")
+                .bind(school_id).fetch_all(&mut *tx).await?.into_iter().collect();
+            let homework: Vec<(i64, &str, String)> = g.homework.iter().map(|(l, text, due)| (*l, text.as_str(), due.to_string())).collect();
+            for chunk in homework.chunks(CHUNK) {
+                let mut qb = sqlx::QueryBuilder::new("UPDATE lessons SET homework = v.column2, homework_due = v.column3 FROM (");
+                qb.push_values(chunk, |mut b, (id, text, due)| {
+                    b.push_bind(*id).push_bind(*text).push_bind(due);
+                });
+                qb.push(") AS v WHERE lessons.id = v.column1");
+                qb.build().execute(&mut *tx).await?;
+            }
+            for (lesson, text, due) in &homework {
+                let topic = topics.get(lesson).map_or("", String::as_str);
+                history.push(("lesson", *lesson, Some(*lesson), None, lesson_text_json(topic, text, Some(due)), teacher(*lesson), lesson_at(*lesson)));
+            }
+            let mut pm_id: i64 = sqlx::query_scalar(&next("period_marks")).fetch_one(&mut *tx).await?;
+            let finish: HashMap<i64, String> = sqlx::query_as::<_, (i64, String)>(
+                "SELECT id, end_date FROM reporting_periods WHERE school_id = $1",
+            )
+            .bind(school_id).fetch_all(&mut *tx).await?.into_iter().collect();
+            let mut period_marks = Vec::new();
+            for m in &g.period_marks {
+                let at = finish.get(&m.period_id).and_then(|d| d.parse().ok()).map_or(0, at_of);
+                period_marks.push((pm_id, m, at));
+                history.push(("period_mark", pm_id, None, Some(m.person_id), m.value.clone(), m.set_by, at));
+                pm_id += 1;
+            }
+            insert_rows!(tx, "period_marks (id, school_id, period_id, subject_id, person_id, value, proposed, average_hundredths, set_by, set_at)", period_marks, |b, r| {
+                let (id, m, at) = r;
+                b.push_bind(*id).push_bind(school_id).push_bind(m.period_id).push_bind(m.subject_id).push_bind(m.person_id)
+                    .push_bind(&m.value).push_bind(&m.value).push_bind(m.average_hundredths).push_bind(m.set_by).push_bind(*at);
+            });
+            insert_rows!(tx, "journal_history (school_id, kind, target_id, lesson_id, person_id, new_value, reason, actor_id, ip, at)", history, |b, h| {
+                b.push_bind(school_id).push_bind(h.0).push_bind(h.1).push_bind(h.2).push_bind(h.3).push_bind(&h.4)
+                    .push_bind("").push_bind(h.5).push_bind("demo").push_bind(h.6);
+            });
+            tx.commit().await?;
+        });
+        self.reset_sequences(&["works", "marks", "period_marks"])
+            .await
     }
 }

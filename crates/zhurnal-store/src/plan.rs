@@ -3,8 +3,9 @@
 //! the plan is as traceable as one the teacher typed.
 
 use crate::audit::{AuditEntry, insert_audit};
-use crate::journal::{History, insert_history, lesson_text_json};
-use crate::{Result, Store, on_read, on_write};
+use crate::journal::lesson_text_json;
+use crate::{CHUNK, Result, Store, insert_rows, on_read, on_write};
+use std::collections::HashMap;
 use zhurnal_core::plan::{PlannedTopic, YearLesson, fill, lessons};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -48,15 +49,11 @@ impl Store {
                 Some(plan) => {
                     sqlx::query("DELETE FROM topic_plans WHERE school_id = $1 AND group_id = $2 AND subject_id = $3")
                         .bind(school_id).bind(group_id).bind(subject_id).execute(&mut *tx).await?;
-                    for (i, t) in plan.iter().enumerate() {
-                        sqlx::query(
-                            "INSERT INTO topic_plans (school_id, group_id, subject_id, position, topic, hours, homework, loaded_by, loaded_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                        )
-                        .bind(school_id).bind(group_id).bind(subject_id).bind(i as i32 + 1).bind(&t.topic)
-                        .bind(i32::from(t.hours)).bind(&t.homework).bind(audit.actor_person_id).bind(audit.at)
-                        .execute(&mut *tx).await?;
-                    }
+                    let numbered: Vec<(i32, &PlannedTopic)> = plan.iter().enumerate().map(|(i, t)| (i as i32 + 1, t)).collect();
+                    insert_rows!(tx, "topic_plans (school_id, group_id, subject_id, position, topic, hours, homework, loaded_by, loaded_at)", numbered, |b, r| {
+                        b.push_bind(school_id).push_bind(group_id).push_bind(subject_id).push_bind(r.0).push_bind(&r.1.topic)
+                            .push_bind(i32::from(r.1.hours)).push_bind(&r.1.homework).push_bind(audit.actor_person_id).push_bind(audit.at);
+                    });
                     plan.to_vec()
                 }
                 None => {
@@ -73,30 +70,36 @@ impl Store {
                     }).collect()
                 }
             };
-            let year: Vec<(i64, String, String)> = sqlx::query_as(
-                "SELECT id, topic, homework FROM lessons WHERE school_id = $1 AND edu_group_id = $2 AND subject_id = $3 \
+            let rows: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+                "SELECT id, topic, homework, homework_due FROM lessons WHERE school_id = $1 AND edu_group_id = $2 AND subject_id = $3 \
                  AND status <> 'cancelled' ORDER BY date, number",
             )
             .bind(school_id).bind(group_id).bind(subject_id).fetch_all(&mut *tx).await?;
-            let year: Vec<YearLesson> = year.into_iter()
-                .map(|(id, topic, homework)| YearLesson { id, topic, homework })
+            let year: Vec<YearLesson> = rows.iter()
+                .map(|(id, topic, homework, _)| YearLesson { id: *id, topic: topic.clone(), homework: homework.clone() })
                 .collect();
+            let due: HashMap<i64, Option<&str>> = rows.iter().map(|r| (r.0, r.3.as_deref())).collect();
             let by_lesson = lessons(&plan);
             let filled = fill(&year, &by_lesson);
-            for (lesson_id, topic, homework) in &filled {
-                let old: (String, String, Option<String>) = sqlx::query_as(
-                    "SELECT topic, homework, homework_due FROM lessons WHERE id = $1",
-                )
-                .bind(lesson_id).fetch_one(&mut *tx).await?;
-                let before = lesson_text_json(&old.0, &old.1, old.2.as_deref());
-                let after = lesson_text_json(topic, homework, old.2.as_deref());
-                sqlx::query("UPDATE lessons SET topic = $1, homework = $2 WHERE id = $3")
-                    .bind(topic).bind(homework).bind(lesson_id).execute(&mut *tx).await?;
-                insert_history!(&mut *tx, &History {
-                    school_id, kind: "lesson", target_id: *lesson_id, lesson_id: Some(*lesson_id), person_id: None,
-                    old: Some(&before), new: Some(&after), reason: "КТП", key: None,
-                }, audit)?;
+            // One statement per chunk: a year's plan fills a hundred lessons at once.
+            for chunk in filled.chunks(CHUNK) {
+                let mut qb = sqlx::QueryBuilder::new("UPDATE lessons SET topic = v.column2, homework = v.column3 FROM (");
+                qb.push_values(chunk, |mut b, (id, topic, homework)| {
+                    b.push_bind(*id).push_bind(topic).push_bind(homework);
+                });
+                qb.push(") AS v WHERE lessons.id = v.column1");
+                qb.build().execute(&mut *tx).await?;
             }
+            let texts: Vec<(i64, String, String)> = filled.iter().map(|(id, topic, homework)| {
+                let d = due.get(id).copied().flatten();
+                let old = year.iter().find(|y| y.id == *id);
+                let before = old.map_or_else(String::new, |o| lesson_text_json(&o.topic, &o.homework, d));
+                (*id, before, lesson_text_json(topic, homework, d))
+            }).collect();
+            insert_rows!(tx, "journal_history (school_id, kind, target_id, lesson_id, old_value, new_value, reason, actor_id, session_hash, ip, at)", texts, |b, t| {
+                b.push_bind(school_id).push_bind("lesson").push_bind(t.0).push_bind(t.0).push_bind(&t.1).push_bind(&t.2)
+                    .push_bind("КТП").push_bind(audit.actor_person_id).push_bind(&audit.session_hash).push_bind(&audit.ip).push_bind(audit.at);
+            });
             insert_audit!(&mut *tx, audit, "group", group_id)?;
             tx.commit().await?;
             Ok(filled.len())

@@ -9,8 +9,14 @@ use zhurnal_store::{AuditEntry, DatabaseUrl, NewBodyMember, Store};
 use zhurnal_web::security::hash_password_blocking;
 
 /// Recreates the database at `url` and fills it with the network generated from `seed`
-/// for the academic year of `clock`'s today.
-pub async fn create(url: &DatabaseUrl, seed: u64, clock: &dyn Clock) -> Result<Store> {
+/// for the academic year of `clock`'s today; with `journal`, also the journal of every
+/// lesson before today (tests that need an empty journal leave it out).
+pub async fn create(
+    url: &DatabaseUrl,
+    seed: u64,
+    clock: &dyn Clock,
+    journal: bool,
+) -> Result<Store> {
     Store::wipe(url)
         .await
         .with_context(|| format!("cannot clear {url}"))?;
@@ -87,8 +93,78 @@ pub async fn create(url: &DatabaseUrl, seed: u64, clock: &dyn Clock) -> Result<S
             .sync_lessons(school.id, calendar.start, calendar.end, &lessons, now)
             .await?;
         add_bodies(&store, &net, school.id, calendar.start, &audit).await?;
+        if journal {
+            fill_journal(&store, &net, school, seed, today).await?;
+        }
     }
     Ok(store)
+}
+
+/// The journal of the lessons already given, generated and written as teachers would have.
+async fn fill_journal(
+    store: &Store,
+    net: &Network,
+    school: &zhurnal_core::demo::School,
+    seed: u64,
+    today: jiff::civil::Date,
+) -> Result<()> {
+    use std::collections::HashMap;
+    use zhurnal_core::journal_gen::{GenLesson, GenPeriod, GenType, generate};
+    let mut students: HashMap<i64, Vec<i64>> = HashMap::new();
+    for m in net.memberships.iter().filter(|m| m.school_id == school.id) {
+        students
+            .entry(m.edu_group_id)
+            .or_default()
+            .push(m.person_id);
+    }
+    let mut lessons = Vec::new();
+    for class in net.classes.iter().filter(|c| c.school_id == school.id) {
+        let Some((_, calendar)) = net.calendars.iter().find(|(s, _)| *s == school.id) else {
+            continue;
+        };
+        for l in store
+            .class_lessons(school.id, class.id, calendar.start, calendar.end)
+            .await?
+        {
+            lessons.push(GenLesson {
+                id: l.id,
+                date: l.date.parse()?,
+                group_id: l.group_id,
+                subject_id: l.subject_id,
+                subject: l.subject_name,
+                grade: class.parallel,
+                teacher_id: l.teacher_id,
+                cancelled: l.status == "cancelled",
+            });
+        }
+    }
+    let types: Vec<GenType> = net
+        .work_types
+        .iter()
+        .filter(|w| w.school_id == school.id)
+        .map(|w| GenType {
+            id: w.id,
+            abbreviation: w.abbreviation.clone(),
+            weight: u8::try_from(w.weight).unwrap_or(1),
+        })
+        .collect();
+    let periods: Vec<GenPeriod> = net
+        .periods
+        .iter()
+        .filter(|p| p.school_id == school.id && p.kind != "year")
+        .map(|p| GenPeriod {
+            id: p.id,
+            scheme: p.scheme.to_owned(),
+            start: p.start,
+            finish: p.finish,
+        })
+        .collect();
+    let generated = generate(&lessons, &students, &types, &periods, today, seed);
+    store
+        .load_journal(school.id, &school.time_zone, &lessons, &generated)
+        .await
+        .context("cannot write the demo journal")?;
+    Ok(())
 }
 
 /// The school's self-government bodies (§2.4): the teachers' council of all teachers
@@ -192,7 +268,7 @@ async fn add_bodies(
 
 /// Creates the demo with the real clock.
 pub async fn create_now(url: &DatabaseUrl, seed: u64) -> Result<Store> {
-    create(url, seed, &SystemClock).await
+    create(url, seed, &SystemClock, true).await
 }
 
 pub fn print_logins() {

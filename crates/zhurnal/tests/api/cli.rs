@@ -60,7 +60,7 @@ async fn accounts_are_managed_from_the_command_line() {
     // On the demo network: add a teacher, grant roles, change the password, block.
     let url = DatabaseUrl::Sqlite(path.clone());
     let clock = FixedClock::at(crate::helpers::NOW.parse().unwrap());
-    zhurnal::demo::create(&url, 1, &clock)
+    zhurnal::demo::create(&url, 1, &clock, false)
         .await
         .unwrap()
         .close()
@@ -296,7 +296,7 @@ async fn lessons_left_out_of_date_are_repaired() {
     let db = format!("sqlite://{}", path.display());
     let url = DatabaseUrl::Sqlite(path.clone());
     let clock = FixedClock::at(crate::helpers::NOW.parse().unwrap());
-    let store = zhurnal::demo::create(&url, 1, &clock).await.unwrap();
+    let store = zhurnal::demo::create(&url, 1, &clock, false).await.unwrap();
     let class = store
         .school_classes(1, 2026)
         .await

@@ -81,6 +81,15 @@ impl TestApp {
     }
 
     pub async fn spawn_with(backend: Backend, cfg: WebConfig) -> Option<TestApp> {
+        Self::spawn_inner(backend, cfg, false).await
+    }
+
+    /// The demo with its generated journal of the lessons before [`NOW`].
+    pub async fn spawn_filled(backend: Backend) -> Option<TestApp> {
+        Self::spawn_inner(backend, WebConfig::default(), true).await
+    }
+
+    async fn spawn_inner(backend: Backend, cfg: WebConfig, journal: bool) -> Option<TestApp> {
         let (database, cleanup) = match backend {
             Backend::Sqlite => {
                 let dir = std::env::temp_dir().join(unique("zhurnal_test"));
@@ -105,7 +114,7 @@ impl TestApp {
             }
         };
         let clock = Arc::new(FixedClock::at(NOW.parse().expect("time")));
-        let store = zhurnal::demo::create(&database, 72, clock.as_ref())
+        let store = zhurnal::demo::create(&database, 72, clock.as_ref(), journal)
             .await
             .expect("demo network");
         let state = AppState::new(store.clone(), clock.clone(), cfg).expect("state");
@@ -345,11 +354,14 @@ pub fn hidden_value(html: &str, name: &str) -> Option<String> {
 #[macro_export]
 macro_rules! on_both {
     ($name:ident, $body:path) => {
+        $crate::on_both!($name, $body, spawn);
+    };
+    ($name:ident, $body:path, $spawn:ident) => {
         mod $name {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let app = $crate::helpers::TestApp::spawn($crate::helpers::Backend::Sqlite)
+                let app = $crate::helpers::TestApp::$spawn($crate::helpers::Backend::Sqlite)
                     .await
                     .expect("sqlite app");
                 $body(&app).await;
@@ -358,7 +370,7 @@ macro_rules! on_both {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 let Some(app) =
-                    $crate::helpers::TestApp::spawn($crate::helpers::Backend::Postgres).await
+                    $crate::helpers::TestApp::$spawn($crate::helpers::Backend::Postgres).await
                 else {
                     eprintln!("PostgreSQL not configured (ZHURNAL_TEST_POSTGRES_URL): skipped");
                     return;

@@ -1123,3 +1123,82 @@ async fn topic_plans_fill_lessons_in_order(app: &TestApp) {
 }
 
 on_both!(plans, topic_plans_fill_lessons_in_order);
+
+/// The demo's journal up to today: marks, absences, homework and topics as a real school's,
+/// nothing in the future, and the first quarter's marks confirmed.
+async fn the_demo_journal_is_filled_up_to_today(app: &TestApp) {
+    let (group, subject, year) = algebra_year(app).await;
+    let today = "2026-11-28";
+    let past: Vec<_> = year.iter().filter(|l| l.date.as_str() < today).collect();
+    assert!(
+        past.iter().all(|l| !l.topic.is_empty()),
+        "every lesson given has its topic"
+    );
+    assert_eq!(past[0].topic, "Повторение курса математики 5–6 классов");
+    assert!(past.iter().filter(|l| !l.homework.is_empty()).count() > past.len() / 2);
+    let future = app
+        .store
+        .journal(1, group, subject, today, "9999-12-31")
+        .await
+        .unwrap();
+    assert!(
+        future.marks.is_empty() && future.absences.is_empty(),
+        "nothing after today"
+    );
+    assert!(
+        future.lessons.iter().all(|l| !l.topic.is_empty()),
+        "the plan covers the year"
+    );
+    let j = app
+        .store
+        .journal(1, group, subject, "2026-09-01", today)
+        .await
+        .unwrap();
+    let students = app.store.group_members(1, group).await.unwrap().len();
+    let per_student = j.marks.len() as f64 / students as f64;
+    assert!(
+        (8.0..40.0).contains(&per_student),
+        "{per_student} marks a student since September"
+    );
+    assert!(!j.absences.is_empty());
+    // The teacher's grid of the current quarter: marks, averages with their computation.
+    let teacher = app.signed_in("teacher").await;
+    let html = app
+        .page(&teacher, &format!("/journal?journal={group}-{subject}"))
+        .await;
+    assert!(html.contains("II четверть"), "{html}");
+    assert!(html.contains(" = "), "an explained average: {html}");
+    // The first quarter is over: its marks were confirmed by the teacher.
+    let periods = app.store.periods(1, 2026).await.unwrap();
+    let q1 = periods
+        .iter()
+        .find(|p| p.name == "I четверть" && p.scheme == "quarters")
+        .unwrap();
+    let marks = app.store.period_marks(1, q1.id, subject).await.unwrap();
+    assert!(marks.len() >= students, "{} of {students}", marks.len());
+    // Filled on the lesson's day: the class teacher's check finds no late marks.
+    let class = app.class_id("7Б").await;
+    assert!(
+        app.store
+            .late_marks(1, class, "2026-09-01", today)
+            .await
+            .unwrap()
+            .iter()
+            .all(|(_, _, date, at)| {
+                let day: jiff::civil::Date = date.parse().unwrap();
+                let lesson_ms = day
+                    .at(0, 0, 0, 0)
+                    .to_zoned(jiff::tz::TimeZone::UTC)
+                    .unwrap()
+                    .timestamp()
+                    .as_millisecond();
+                *at - lesson_ms < 2 * 86_400_000
+            })
+    );
+}
+
+on_both!(
+    demo_journal,
+    the_demo_journal_is_filled_up_to_today,
+    spawn_filled
+);
