@@ -9,7 +9,15 @@ use zhurnal_core::demo::Network;
 use zhurnal_core::journal_gen::{GenLesson, Generated};
 
 /// A generated history row: (kind, target, lesson, person, new value, actor, at).
-type HistoryLine = (&'static str, i64, Option<i64>, Option<i64>, String, Option<i64>, i64);
+type HistoryLine = (
+    &'static str,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    String,
+    Option<i64>,
+    i64,
+);
 
 impl Store {
     /// Writes the whole network. `password_hashes` holds one argon2id hash per account, in

@@ -58,6 +58,9 @@ pub struct LessonRow {
     pub origin_date: String,
     /// The topic the teacher gave it in the journal ("" until then).
     pub topic: String,
+    pub homework: String,
+    /// When the homework is due (YYYY-MM-DD).
+    pub homework_due: Option<String>,
 }
 
 impl LessonRow {
@@ -170,7 +173,7 @@ macro_rules! lesson_select {
             "SELECT l.id, l.date, l.number, l.edu_group_id AS group_id, ",
             "CASE WHEN pg.id IS NULL THEN g.name ELSE pg.name || ' ' || g.name END AS group_name, l.subject_id, s.name AS subject_name, ",
             "l.teacher_id, p.last_name AS teacher_last_name, p.first_name AS teacher_first_name, p.middle_name AS teacher_middle_name, ",
-            "l.room, l.status, l.replaced_teacher_id, l.origin, l.origin_date, l.topic ",
+            "l.room, l.status, l.replaced_teacher_id, l.origin, l.origin_date, l.topic, l.homework, l.homework_due ",
             "FROM lessons l JOIN edu_groups g ON g.id = l.edu_group_id LEFT JOIN edu_groups pg ON pg.id = g.parent_id ",
             "JOIN subjects s ON s.id = l.subject_id ",
             "LEFT JOIN persons p ON p.id = l.teacher_id ",

@@ -115,6 +115,31 @@ pub async fn read_upload(
     Ok((fields, file))
 }
 
+/// A stored file sent as a download (never rendered in the page's origin), its name kept
+/// in UTF-8 (RFC 6266).
+pub fn download(name: &str, content_type: String, data: Vec<u8>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let disposition = format!("attachment; filename=\"file\"; filename*=UTF-8''{encoded}");
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, content_type),
+            (axum::http::header::CONTENT_DISPOSITION, disposition),
+        ],
+        data,
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

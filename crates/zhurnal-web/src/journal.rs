@@ -187,3 +187,25 @@ pub async fn period_closed(
             && p.closed_at.is_some()
     }))
 }
+
+/// The reporting periods of a grade in a study year, by the school's scheme for the grade
+/// (quarters or half-years), in order.
+pub async fn periods_of_grade(
+    state: &AppState,
+    school_id: i64,
+    year: i16,
+    grade: i16,
+) -> Result<Vec<zhurnal_store::PeriodRow>, AppError> {
+    let schemes = state.store.period_schemes(school_id, year).await?;
+    let scheme = schemes.iter().find(|(p, _)| i32::from(grade) == *p).map_or(
+        zhurnal_core::calendar::default_scheme(grade).to_owned(),
+        |(_, s)| s.clone(),
+    );
+    Ok(state
+        .store
+        .periods(school_id, year)
+        .await?
+        .into_iter()
+        .filter(|p| p.scheme == scheme)
+        .collect())
+}

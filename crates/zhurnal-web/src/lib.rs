@@ -4,6 +4,7 @@
 
 mod api;
 pub mod ctx;
+pub mod diary;
 mod error;
 pub mod files;
 pub mod i18n;
@@ -145,6 +146,9 @@ pub fn router(state: AppState) -> Router {
             get(pages::class_check::class_get).post(pages::class_check::class_post),
         )
         .route("/journal/mine", get(pages::mine::mine_get))
+        .route("/diary", get(pages::diary::diary_get))
+        .route("/diary/marks", get(pages::diary::marks_get))
+        .route("/diary/file", get(pages::diary::file_get))
         .route(
             "/journal/plan",
             get(pages::plan::plan_get)

@@ -127,6 +127,19 @@ pub const ROUTES: &[RouteSpec] = &[
         Signed(Action::ViewTimetable),
         "/setup/load",
     ),
+    r("GET", "/diary", Signed(Action::ViewDiary), "/diary"),
+    r(
+        "GET",
+        "/diary/marks",
+        Signed(Action::ViewDiary),
+        "/diary/marks",
+    ),
+    r(
+        "GET",
+        "/diary/file",
+        Signed(Action::ViewDiary),
+        "/diary/file?id=999999",
+    ),
     r("GET", "/journal", Signed(Action::ViewJournal), "/journal"),
     r("POST", "/journal", Signed(Action::EditJournal), "/journal"),
     r(

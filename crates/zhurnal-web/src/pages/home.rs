@@ -51,12 +51,37 @@ pub fn page_of(action: Action) -> Option<&'static str> {
         Action::ViewAudit => Some("/audit"),
         Action::ViewJournal | Action::EditJournal => Some("/journal"),
         Action::CheckClassJournal => Some("/journal/class"),
+        Action::ViewDiary => Some("/diary"),
         _ => None,
     }
 }
 
-pub async fn home_get(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
+pub async fn home_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, AppError> {
     let actor = ctx.actor()?;
+    // Students and parents live in the diary: their home page is the current week.
+    let roles = actor.roles();
+    if !roles.is_empty()
+        && roles
+            .iter()
+            .all(|r| matches!(r, zhurnal_core::Role::Student | zhurnal_core::Role::Parent))
+    {
+        let remembered = crate::ctx::cookie(&headers, crate::diary::CHILD_COOKIE);
+        if let Ok((pupil, all)) = crate::diary::pick(&state, &ctx, None, remembered).await {
+            let mut page = super::diary::week_page(&state, &ctx, &pupil, &all, None).await?;
+            page.home_roles = Some(
+                roles
+                    .iter()
+                    .map(|r| r.api_name())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            return html(StatusCode::OK, &page);
+        }
+    }
     let t = ctx.t();
     let mut sections = Vec::new();
     for role in actor.roles() {

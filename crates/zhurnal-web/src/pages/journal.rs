@@ -16,7 +16,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use zhurnal_core::calendar::default_scheme;
 use zhurnal_core::clock::{study_year_of, today_in};
 use zhurnal_core::grading::{Counted, MarkValue, propose};
 use zhurnal_core::journal::Change;
@@ -230,18 +229,7 @@ async fn build(
         .await?
         .get(&group)
         .map_or(5, |g| g.1);
-    let schemes = state.store.period_schemes(school.id, year).await?;
-    let scheme = schemes
-        .iter()
-        .find(|(p, _)| i32::from(parallel) == *p)
-        .map_or(default_scheme(parallel).to_owned(), |(_, s)| s.clone());
-    let periods: Vec<_> = state
-        .store
-        .periods(school.id, year)
-        .await?
-        .into_iter()
-        .filter(|p| p.scheme == scheme)
-        .collect();
+    let periods = crate::journal::periods_of_grade(state, school.id, year, parallel).await?;
     let today_s = today.to_string();
     let current = period
         .and_then(|raw| raw.parse::<i64>().ok())

@@ -748,26 +748,7 @@ pub async fn file_get(
     if !may_view(&state, &ctx, &school, lesson.group_id, lesson.subject_id).await? {
         return Err(deny("lesson_file").await);
     }
-    let encoded: String = meta
-        .name
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
-    let disposition = format!("attachment; filename=\"file\"; filename*=UTF-8''{encoded}");
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, meta.content_type),
-            (axum::http::header::CONTENT_DISPOSITION, disposition),
-        ],
-        data,
-    )
-        .into_response())
+    Ok(crate::files::download(&meta.name, meta.content_type, data))
 }
 
 /// The change allowed, or the lesson's page saying why not (a lesson out of reach stays an

@@ -11,6 +11,7 @@ pub mod changes;
 pub mod class_check;
 pub mod classes;
 pub mod curriculum;
+pub mod diary;
 pub mod grading;
 pub mod grid;
 pub mod home;
@@ -70,8 +71,9 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 22] = [
+            let items: [(&'static str, &'static str, Action); 23] = [
                 ("/", "nav.home", Action::ViewHome),
+                ("/diary", "nav.diary", Action::ViewDiary),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
                 ("/journal/mine", "nav.mine", Action::EditJournal),
                 ("/journal", "nav.journal", Action::ViewJournal),

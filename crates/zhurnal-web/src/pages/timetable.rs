@@ -115,12 +115,12 @@ pub async fn pick_school(
     Ok((school, schools))
 }
 
-fn monday_of(d: Date) -> Date {
+pub(crate) fn monday_of(d: Date) -> Date {
     let back = i64::from(d.weekday().to_monday_zero_offset());
     d.checked_sub(jiff::Span::new().days(back)).unwrap_or(d)
 }
 
-fn add_days(d: Date, n: i64) -> Date {
+pub(crate) fn add_days(d: Date, n: i64) -> Date {
     d.checked_add(jiff::Span::new().days(n)).unwrap_or(d)
 }
 
@@ -344,11 +344,11 @@ pub async fn timetable_get(
 }
 
 /// «08:30–09:15».
-fn span(b: &Bell) -> String {
+pub(crate) fn span(b: &Bell) -> String {
     format!("{}–{}", b.start.strftime("%H:%M"), b.end.strftime("%H:%M"))
 }
 
-fn day_header(
+pub(crate) fn day_header(
     t: &crate::i18n::Tr,
     d: Date,
     today: Date,

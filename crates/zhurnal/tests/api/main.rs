@@ -7,6 +7,7 @@ mod api;
 mod auth;
 mod bodies;
 mod cli;
+mod diary;
 mod grid;
 mod journal;
 mod permissions;

@@ -1,0 +1,110 @@
+//! Whose diary a person may open: a student their own, a parent each of their children.
+//! Any other child answers exactly as a child that does not exist (404), and is audited.
+
+use crate::ctx::Ctx;
+use crate::routes::deny_object;
+use crate::{AppError, AppState};
+use zhurnal_core::Role;
+use zhurnal_store::SchoolRow;
+
+/// The cookie that remembers which child a parent looked at last.
+pub const CHILD_COOKIE: &str = "zh_child";
+
+/// A student whose diary the actor may read.
+#[derive(Debug, Clone)]
+pub struct Pupil {
+    pub person_id: i64,
+    pub name: String,
+    pub school: SchoolRow,
+    pub class_id: i64,
+    pub class_name: String,
+    /// The class's grade, for the calendar and the period scheme.
+    pub grade: i16,
+}
+
+/// Every student whose diary the actor may read, in a stable order.
+pub async fn pupils(state: &AppState, ctx: &Ctx) -> Result<Vec<Pupil>, AppError> {
+    let actor = ctx.actor()?;
+    let groups = |school: i64| async move { state.store.group_classes(school).await };
+    let mut out = Vec::new();
+    for g in actor.grants.iter().filter(|g| g.role == Role::Student) {
+        let Some(school_id) = g.school_id else {
+            continue;
+        };
+        let Some(school) = state.store.school(school_id).await? else {
+            continue;
+        };
+        // The student's class: the group of theirs that is a class (not a subgroup).
+        let classes = groups(school_id).await?;
+        let mine = state
+            .store
+            .person_groups(school_id, actor.person_id)
+            .await?;
+        let Some((class_id, grade)) = mine
+            .iter()
+            .filter_map(|id| classes.get(id).filter(|c| c.0 == *id).map(|c| (*id, c.1)))
+            .next()
+        else {
+            continue;
+        };
+        out.push(Pupil {
+            person_id: actor.person_id,
+            name: actor.full_name.clone(),
+            class_name: state
+                .store
+                .class_name(school_id, class_id)
+                .await?
+                .unwrap_or_default(),
+            school,
+            class_id,
+            grade,
+        });
+    }
+    if actor.grants.iter().any(|g| g.role == Role::Parent) {
+        for c in &actor.children {
+            let (Some(school_id), Some(class_id)) = (c.school_id, c.class_id) else {
+                continue;
+            };
+            let Some(school) = state.store.school(school_id).await? else {
+                continue;
+            };
+            let grade = groups(school_id).await?.get(&class_id).map_or(5, |g| g.1);
+            out.push(Pupil {
+                person_id: c.person_id,
+                name: format!("{} {}", c.first_name, c.last_name),
+                school,
+                class_id,
+                class_name: c.class_name.clone().unwrap_or_default(),
+                grade,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The pupil asked for (`child`), else the one remembered, else the first. A child id
+/// that is not the actor's answers 404 and is audited, like one that does not exist.
+pub async fn pick(
+    state: &AppState,
+    ctx: &Ctx,
+    asked: Option<&str>,
+    remembered: Option<&str>,
+) -> Result<(Pupil, Vec<Pupil>), AppError> {
+    let all = pupils(state, ctx).await?;
+    let chosen = match asked.filter(|s| !s.is_empty()) {
+        Some(raw) => {
+            let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
+            match all.iter().find(|p| p.person_id == id) {
+                Some(p) => p.clone(),
+                None => return Err(deny_object(state, ctx, "diary", raw).await),
+            }
+        }
+        None => remembered
+            .and_then(|r| r.parse::<i64>().ok())
+            .and_then(|id| all.iter().find(|p| p.person_id == id))
+            .or(all.first())
+            .cloned()
+            .ok_or(AppError::NotFound)?,
+    };
+    Ok((chosen, all))
+}

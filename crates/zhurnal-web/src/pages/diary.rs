@@ -1,0 +1,593 @@
+//! The diary of a student, read by the student and their parents: the week day by day
+//! (lessons with times, topics, homework and files, marks with their work type and weight,
+//! absences) and the period's marks by subject with the average explained, the proposed and
+//! the confirmed period mark, and a trend drawn on the server. No JavaScript anywhere.
+
+use super::timetable::{Choice, add_days, day_header, monday_of, span};
+use super::{Chrome, html};
+use crate::ctx::{Ctx, cookie};
+use crate::diary::{CHILD_COOKIE, Pupil, pick};
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::Response;
+use jiff::civil::Date;
+use serde::Deserialize;
+use zhurnal_core::bells::bells_for;
+use zhurnal_core::clock::{study_year_of, today_in};
+use zhurnal_core::grading::{Counted, MarkValue, propose};
+use zhurnal_store::{DiaryMark, GradingSettings};
+
+pub struct MarkBadge {
+    pub value: String,
+    /// «Контрольная работа, вес 3».
+    pub title: String,
+    /// «КР».
+    pub abbreviation: String,
+    pub weight: i32,
+    pub comment: String,
+}
+
+pub struct DiaryLesson {
+    pub number: i32,
+    pub time: String,
+    pub subject: String,
+    pub teacher: String,
+    pub room: String,
+    pub cancelled: bool,
+    pub topic: String,
+    pub homework: String,
+    pub due: String,
+    pub files: Vec<(i64, String)>,
+    pub marks: Vec<MarkBadge>,
+    /// «н (болезнь)», «опоздание».
+    pub absence: String,
+}
+
+pub struct DiaryDay {
+    pub title: String,
+    pub iso: String,
+    pub today: bool,
+    pub off: String,
+    pub lessons: Vec<DiaryLesson>,
+}
+
+#[derive(Template)]
+#[template(path = "diary.html")]
+pub struct WeekPage {
+    pub c: Chrome,
+    pub heading: String,
+    pub child: i64,
+    pub children: Vec<Choice>,
+    pub date: String,
+    pub prev: String,
+    pub next: String,
+    pub this_week: String,
+    pub days: Vec<DiaryDay>,
+    pub marks_link: String,
+    /// Set when the week is someone's home page: their roles, as the home page marks them.
+    pub home_roles: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct DiaryQuery {
+    child: Option<String>,
+    date: Option<String>,
+    period: Option<String>,
+}
+
+/// «н (болезнь)» in the person's language.
+fn absence_text(t: &crate::i18n::Tr, status: &str, reason: &str) -> String {
+    let what = if status == "late" {
+        t.s("diary.late")
+    } else {
+        t.s("diary.absent")
+    };
+    match reason {
+        "illness" | "excused" | "unexcused" => {
+            format!("{what} ({})", t.s(&format!("reason.{reason}")))
+        }
+        _ => what.to_owned(),
+    }
+}
+
+fn badge(t: &crate::i18n::Tr, m: &DiaryMark) -> MarkBadge {
+    MarkBadge {
+        value: m.value.clone(),
+        title: format!("{}, {} {}", m.work_type, t.s("diary.weight"), m.weight),
+        abbreviation: m.abbreviation.clone(),
+        weight: m.weight,
+        comment: m.comment.clone(),
+    }
+}
+
+/// Remembers the child a parent chose, for the next visit.
+fn remember(res: &mut Response, pupil: &Pupil) {
+    let v = format!(
+        "{CHILD_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        pupil.person_id
+    );
+    if let Ok(v) = HeaderValue::from_str(&v) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+fn child_choices(all: &[Pupil], chosen: &Pupil) -> Vec<Choice> {
+    all.iter()
+        .map(|p| Choice {
+            value: p.person_id.to_string(),
+            label: format!("{}, {}", p.name, p.class_name),
+            selected: p.person_id == chosen.person_id,
+        })
+        .collect()
+}
+
+/// The week of `pupil` that holds `date`.
+pub async fn week_page(
+    state: &AppState,
+    ctx: &Ctx,
+    pupil: &Pupil,
+    all: &[Pupil],
+    date: Option<&str>,
+) -> Result<WeekPage, AppError> {
+    let t = ctx.t();
+    let school = &pupil.school;
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let date = match date.filter(|s| !s.is_empty()) {
+        Some(raw) => raw
+            .parse::<Date>()
+            .map_err(|_| AppError::BadRequest(format!("bad date {raw}")))?,
+        None => today,
+    };
+    let monday = monday_of(date);
+    let saturday = add_days(monday, 5);
+    let (from, to) = (monday.to_string(), saturday.to_string());
+    let groups = state
+        .store
+        .person_groups(school.id, pupil.person_id)
+        .await?;
+    // The class's lessons, without the other subgroups' ones.
+    let lessons: Vec<_> = state
+        .store
+        .class_lessons(school.id, pupil.class_id, monday, saturday)
+        .await?
+        .into_iter()
+        .filter(|l| groups.contains(&l.group_id))
+        .collect();
+    let marks = state
+        .store
+        .diary_marks(school.id, pupil.person_id, &from, &to)
+        .await?;
+    let absences = state
+        .store
+        .diary_absences(school.id, pupil.person_id, &from, &to)
+        .await?;
+    let ids: Vec<i64> = lessons.iter().map(|l| l.id).collect();
+    let files = state.store.files_of_lessons(school.id, &ids).await?;
+    let calendar = state
+        .store
+        .calendar(school.id, study_year_of(monday))
+        .await?;
+    let schedules = state.store.bell_schedules(school.id).await?;
+    let shift = state
+        .store
+        .class_shifts(school.id)
+        .await?
+        .get(&pupil.class_id)
+        .copied()
+        .unwrap_or(1);
+    let mut days = Vec::new();
+    for i in 0..6 {
+        let d = add_days(monday, i);
+        let iso = d.to_string();
+        let header = day_header(&t, d, today, calendar.as_ref(), pupil.grade);
+        let weekday = d.weekday().to_monday_one_offset();
+        let bells = bells_for(&schedules, shift, weekday);
+        let day_lessons: Vec<DiaryLesson> = lessons
+            .iter()
+            .filter(|l| l.date == iso)
+            .map(|l| DiaryLesson {
+                number: l.number,
+                time: bells
+                    .iter()
+                    .find(|b| i32::from(b.number) == l.number)
+                    .map(span)
+                    .unwrap_or_default(),
+                subject: l.subject_name.clone(),
+                teacher: l.teacher_short_name(),
+                room: l.room.clone(),
+                cancelled: l.status == "cancelled",
+                topic: l.topic.clone(),
+                homework: l.homework.clone(),
+                due: l
+                    .homework_due
+                    .as_deref()
+                    .and_then(|d| d.parse::<Date>().ok())
+                    .map(|d| t.weekday_date(d))
+                    .unwrap_or_default(),
+                files: files
+                    .iter()
+                    .filter(|f| f.lesson_id == l.id)
+                    .map(|f| (f.id, f.name.clone()))
+                    .collect(),
+                marks: marks
+                    .iter()
+                    .filter(|m| m.lesson_id == l.id)
+                    .map(|m| badge(&t, m))
+                    .collect(),
+                absence: absences
+                    .iter()
+                    .find(|a| a.lesson_id == l.id)
+                    .map(|a| absence_text(&t, &a.status, &a.reason))
+                    .unwrap_or_default(),
+            })
+            .collect();
+        // Saturday only when the class has lessons on it.
+        if i == 5 && day_lessons.is_empty() {
+            continue;
+        }
+        days.push(DiaryDay {
+            title: header.title,
+            iso: header.iso,
+            today: header.today,
+            off: header.off,
+            lessons: day_lessons,
+        });
+    }
+    let link = |d: Date| format!("/diary?child={}&date={d}", pupil.person_id);
+    let heading = format!(
+        "{}: {}, {}",
+        t.s("diary.title"),
+        pupil.name,
+        pupil.class_name
+    );
+    Ok(WeekPage {
+        c: Chrome::new(ctx, &heading, "/diary"),
+        heading,
+        child: pupil.person_id,
+        children: if all.len() > 1 {
+            child_choices(all, pupil)
+        } else {
+            Vec::new()
+        },
+        date: date.to_string(),
+        prev: link(add_days(monday, -7)),
+        next: link(add_days(monday, 7)),
+        this_week: link(today),
+        days,
+        marks_link: format!("/diary/marks?child={}", pupil.person_id),
+        home_roles: None,
+    })
+}
+
+pub async fn diary_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(q): Query<DiaryQuery>,
+) -> Result<Response, AppError> {
+    let (pupil, all) = pick(
+        &state,
+        &ctx,
+        q.child.as_deref(),
+        cookie(&headers, CHILD_COOKIE),
+    )
+    .await?;
+    let page = week_page(&state, &ctx, &pupil, &all, q.date.as_deref()).await?;
+    let mut res = html(StatusCode::OK, &page)?;
+    if q.child.is_some() {
+        remember(&mut res, &pupil);
+    }
+    Ok(res)
+}
+
+pub struct SubjectLine {
+    pub subject: String,
+    /// Every mark of the period: (date «12.11», value, work type, weight).
+    pub marks: Vec<(String, MarkBadge)>,
+    pub average: String,
+    pub explanation: String,
+    pub proposed: String,
+    pub below_minimum: bool,
+    pub confirmed: String,
+    pub trend: Option<Trend>,
+}
+
+/// A small chart of the running average after each mark, drawn as SVG on the server.
+pub struct Trend {
+    /// `x,y x,y …` of the running average.
+    pub points: String,
+    /// Each mark as a dot: (x, y).
+    pub dots: Vec<(u32, u32)>,
+    /// «4.20 → 4.55», for people who cannot see the chart.
+    pub label: String,
+}
+
+pub const TREND_WIDTH: u32 = 160;
+pub const TREND_HEIGHT: u32 = 40;
+
+/// The trend of `values` (marks 2–5 with their weights).
+fn trend(values: &[(f64, u8)]) -> Option<Trend> {
+    if values.len() < 2 {
+        return None;
+    }
+    let y = |v: f64| -> u32 {
+        // 5 at the top, 2 at the bottom, 3 px of margin.
+        let clamped = v.clamp(2.0, 5.0);
+        (3.0 + (5.0 - clamped) / 3.0 * f64::from(TREND_HEIGHT - 6)).round() as u32
+    };
+    let step = f64::from(TREND_WIDTH - 6) / (values.len() - 1) as f64;
+    let (mut sum, mut weights) = (0.0, 0.0);
+    let mut points = Vec::new();
+    let mut dots = Vec::new();
+    let mut averages = Vec::new();
+    for (i, (v, w)) in values.iter().enumerate() {
+        let w = f64::from((*w).max(1));
+        sum += v * w;
+        weights += w;
+        let avg = sum / weights;
+        averages.push(avg);
+        let x = (3.0 + step * i as f64).round() as u32;
+        points.push(format!("{x},{}", y(avg)));
+        dots.push((x, y(*v)));
+    }
+    let first = averages.first().copied().unwrap_or_default();
+    let last = averages.last().copied().unwrap_or_default();
+    Some(Trend {
+        points: points.join(" "),
+        dots,
+        label: format!("{first:.2} → {last:.2}"),
+    })
+}
+
+fn subject_line(
+    subject: String,
+    marks: &[&DiaryMark],
+    settings: &GradingSettings,
+    confirmed: Option<String>,
+) -> SubjectLine {
+    let rules = &settings.rules;
+    let counted: Vec<Counted> = marks
+        .iter()
+        .filter_map(|m| {
+            Some(Counted {
+                value: MarkValue::parse(&m.value, rules.scale).ok()?,
+                weight: m.weight.clamp(0, 10) as u8,
+            })
+        })
+        .collect();
+    let proposal = propose(&counted, rules);
+    let numeric: Vec<(f64, u8)> = counted
+        .iter()
+        .filter_map(|c| Some((c.value.numeric()?, c.weight)))
+        .collect();
+    SubjectLine {
+        subject,
+        marks: Vec::new(),
+        average: proposal.average.as_ref().map_or(String::new(), |a| {
+            format!("{:.2}", f64::from(a.hundredths) / 100.0)
+        }),
+        explanation: proposal
+            .average
+            .as_ref()
+            .map_or(String::new(), |a| a.explanation.clone()),
+        proposed: proposal.mark.map(|m| m.code()).unwrap_or_default(),
+        below_minimum: proposal.below_minimum && !marks.is_empty(),
+        confirmed: confirmed.unwrap_or_default(),
+        trend: trend(&numeric),
+    }
+}
+
+pub struct YearRow {
+    pub subject: String,
+    pub marks: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "diary_marks.html")]
+pub struct MarksPage {
+    pub c: Chrome,
+    pub heading: String,
+    pub child: i64,
+    pub children: Vec<Choice>,
+    pub periods: Vec<Choice>,
+    pub period_name: String,
+    pub lines: Vec<SubjectLine>,
+    pub week_link: String,
+    /// The year's table: the periods across, each subject's period marks.
+    pub year_heads: Vec<String>,
+    pub year_rows: Vec<YearRow>,
+    pub width: u32,
+    pub height: u32,
+}
+
+pub async fn marks_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(q): Query<DiaryQuery>,
+) -> Result<Response, AppError> {
+    let t = ctx.t();
+    let (pupil, all) = pick(
+        &state,
+        &ctx,
+        q.child.as_deref(),
+        cookie(&headers, CHILD_COOKIE),
+    )
+    .await?;
+    let school = &pupil.school;
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let year = study_year_of(today);
+    let periods = crate::journal::periods_of_grade(&state, school.id, year, pupil.grade).await?;
+    let today_s = today.to_string();
+    let current = q
+        .period
+        .as_deref()
+        .and_then(|raw| raw.parse::<i64>().ok())
+        .and_then(|id| periods.iter().find(|p| p.id == id))
+        .or_else(|| {
+            periods
+                .iter()
+                .find(|p| p.start_date <= today_s && today_s <= p.end_date)
+        })
+        .or_else(|| periods.iter().rev().find(|p| p.start_date <= today_s))
+        .or(periods.first());
+    let settings = state.store.grading_settings(school.id).await?;
+    let period_marks = state
+        .store
+        .diary_period_marks(school.id, pupil.person_id)
+        .await?;
+    let mut lines = Vec::new();
+    let mut period_name = String::new();
+    // The subjects the student has lessons in this year, in the order of the curriculum.
+    let year_marks = match (periods.first(), periods.last()) {
+        (Some(a), Some(b)) => {
+            state
+                .store
+                .diary_marks(school.id, pupil.person_id, &a.start_date, &b.end_date)
+                .await?
+        }
+        _ => Vec::new(),
+    };
+    let mut subjects: Vec<(i64, String)> = Vec::new();
+    for m in &year_marks {
+        if !subjects.iter().any(|s| s.0 == m.subject_id) {
+            subjects.push((m.subject_id, m.subject_name.clone()));
+        }
+    }
+    subjects.sort_by(|a, b| a.1.cmp(&b.1));
+    if let Some(p) = current {
+        period_name = p.name.clone();
+        for (subject_id, name) in &subjects {
+            let marks: Vec<&DiaryMark> = year_marks
+                .iter()
+                .filter(|m| {
+                    m.subject_id == *subject_id && p.start_date <= m.date && m.date <= p.end_date
+                })
+                .collect();
+            let confirmed = period_marks
+                .iter()
+                .find(|pm| pm.period_id == p.id && pm.subject_id == *subject_id)
+                .map(|pm| pm.value.clone());
+            let mut line = subject_line(name.clone(), &marks, &settings, confirmed);
+            line.marks = marks
+                .iter()
+                .map(|m| {
+                    let day = m
+                        .date
+                        .parse::<Date>()
+                        .map_or(m.date.clone(), |d| d.strftime("%d.%m").to_string());
+                    (day, badge(&t, m))
+                })
+                .collect();
+            lines.push(line);
+        }
+    }
+    let year_rows = subjects
+        .iter()
+        .map(|(id, name)| YearRow {
+            subject: name.clone(),
+            marks: periods
+                .iter()
+                .map(|p| {
+                    period_marks
+                        .iter()
+                        .find(|pm| pm.period_id == p.id && pm.subject_id == *id)
+                        .map(|pm| pm.value.clone())
+                        .unwrap_or_default()
+                })
+                .collect(),
+        })
+        .collect();
+    let heading = format!(
+        "{}: {}, {}",
+        t.s("diary.marks"),
+        pupil.name,
+        pupil.class_name
+    );
+    let page = MarksPage {
+        c: Chrome::new(&ctx, &heading, "/diary"),
+        heading,
+        child: pupil.person_id,
+        children: if all.len() > 1 {
+            child_choices(&all, &pupil)
+        } else {
+            Vec::new()
+        },
+        periods: periods
+            .iter()
+            .map(|p| Choice {
+                value: p.id.to_string(),
+                label: p.name.clone(),
+                selected: Some(p.id) == current.map(|c| c.id),
+            })
+            .collect(),
+        period_name,
+        lines,
+        week_link: format!("/diary?child={}", pupil.person_id),
+        year_heads: periods.iter().map(|p| p.name.clone()).collect(),
+        year_rows,
+        width: TREND_WIDTH,
+        height: TREND_HEIGHT,
+    };
+    let mut res = html(StatusCode::OK, &page)?;
+    if q.child.is_some() {
+        remember(&mut res, &pupil);
+    }
+    Ok(res)
+}
+
+#[derive(Deserialize, Default)]
+pub struct FileQuery {
+    child: Option<String>,
+    id: Option<i64>,
+}
+
+/// A homework file of one of the student's own lessons, always as a download.
+pub async fn file_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(q): Query<FileQuery>,
+) -> Result<Response, AppError> {
+    let (pupil, _) = pick(
+        &state,
+        &ctx,
+        q.child.as_deref(),
+        cookie(&headers, CHILD_COOKIE),
+    )
+    .await?;
+    let school = &pupil.school;
+    let id = q.id.ok_or(AppError::NotFound)?;
+    let deny = || crate::routes::deny_object(&state, &ctx, "lesson_file", "");
+    let Some((meta, data)) = state.store.lesson_file(school.id, id).await? else {
+        return Err(deny().await);
+    };
+    let Some(lesson) = state.store.lesson_facts(school.id, meta.lesson_id).await? else {
+        return Err(deny().await);
+    };
+    let groups = state
+        .store
+        .person_groups(school.id, pupil.person_id)
+        .await?;
+    if !groups.contains(&lesson.group_id) {
+        return Err(deny().await);
+    }
+    Ok(crate::files::download(&meta.name, meta.content_type, data))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trend_runs_through_the_running_average() {
+        let t = trend(&[(5.0, 1), (3.0, 1), (4.0, 2)]).unwrap();
+        // Averages 5, 4, 4: the line starts at the top and settles a third of the way down.
+        assert_eq!(t.points, "3,3 80,14 157,14");
+        assert_eq!(t.dots, vec![(3, 3), (80, 26), (157, 14)]);
+        assert_eq!(t.label, "5.00 → 4.00");
+        assert!(trend(&[(5.0, 1)]).is_none());
+    }
+}

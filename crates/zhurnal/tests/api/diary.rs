@@ -1,0 +1,206 @@
+//! The diary of students and parents: the week with what the journal holds, marks by
+//! subject with the average explained and a trend, switching children, and never another
+//! family's child.
+
+use crate::helpers::TestApp;
+use crate::on_both;
+use jiff::civil::Date;
+use reqwest::StatusCode;
+use reqwest::header::SET_COOKIE;
+use serde_json::json;
+
+/// The demo student (7Б) and their sibling (3А), children of the demo parent.
+async fn children(app: &TestApp) -> (i64, i64) {
+    let student = app
+        .store
+        .account_by_login("student")
+        .await
+        .unwrap()
+        .unwrap()
+        .person_id;
+    let parent = app
+        .store
+        .account_by_login("parent")
+        .await
+        .unwrap()
+        .unwrap()
+        .person_id;
+    let sibling = app
+        .store
+        .children_of(parent)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.person_id != student)
+        .unwrap()
+        .person_id;
+    (student, sibling)
+}
+
+async fn a_mark_the_teacher_enters_is_in_the_parents_week_at_once(app: &TestApp) {
+    let (student, _) = children(app).await;
+    let class = app.class_id("7Б").await;
+    let algebra = app
+        .store
+        .class_lessons(
+            1,
+            class,
+            Date::constant(2026, 11, 23),
+            Date::constant(2026, 11, 27),
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.subject_name == "Алгебра")
+        .unwrap();
+    let teacher = app.token("teacher").await;
+    let put = |path: &str, body: serde_json::Value| {
+        let req = app
+            .client()
+            .put(app.at(path))
+            .bearer_auth(&teacher)
+            .json(&body);
+        async move { req.send().await.unwrap() }
+    };
+    let res = put(
+        "/api/v1/journal/marks",
+        json!({"lesson_id": algebra.id, "person_id": student, "value": "5"}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = put(
+        &format!("/api/v1/journal/lessons/{}", algebra.id),
+        json!({"topic": "Формулы сокращённого умножения", "homework": "№ 512, 514", "homework_due": "2026-11-30"}),
+    )
+    .await;
+    assert!(res.status().is_success(), "{}", res.text().await.unwrap());
+    // The parent's home page is the child's current week, with the mark, topic and homework.
+    let parent = app.signed_in("parent").await;
+    let html = app.page(&parent, "/").await;
+    assert!(html.contains("Дневник:"), "{html}");
+    assert!(html.contains("Формулы сокращённого умножения"), "{html}");
+    assert!(html.contains("№ 512, 514"), "{html}");
+    assert!(html.contains("<strong>5</strong>"), "{html}");
+    assert!(html.contains("Ответ на уроке, вес 1"), "{html}");
+    // The same week for the student, and the marks page explains the average.
+    let student_client = app.signed_in("student").await;
+    let week = app.page(&student_client, "/diary?date=2026-11-25").await;
+    assert!(week.contains("Формулы сокращённого умножения"));
+    let marks = app
+        .page(&parent, &format!("/diary/marks?child={student}"))
+        .await;
+    assert!(marks.contains("(5×1) / 1 = 5.00"), "{marks}");
+    assert!(marks.contains("мало отметок"), "{marks}");
+}
+on_both!(
+    diary_week,
+    a_mark_the_teacher_enters_is_in_the_parents_week_at_once
+);
+
+async fn a_parent_switches_children_and_it_is_remembered(app: &TestApp) {
+    let (student, sibling) = children(app).await;
+    let parent = app.signed_in("parent").await;
+    let res = parent
+        .get(app.at(&format!("/diary?child={sibling}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let cookie = res
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().split(';').next().unwrap().to_owned())
+        .find(|c| c.starts_with("zh_child="))
+        .expect("the choice is remembered");
+    assert_eq!(cookie, format!("zh_child={sibling}"));
+    let html = res.text().await.unwrap();
+    assert!(html.contains("3А"), "{html}");
+    // Both children are one click away.
+    assert!(
+        html.contains(&format!("href=\"?child={student}\"")),
+        "{html}"
+    );
+    // The next visit opens the remembered child (the browser sends the cookie back).
+    let html = app.page(&parent, "/").await;
+    assert!(
+        html.contains("<h1>Дневник: ") && html.contains(", 3А</h1>"),
+        "{html}"
+    );
+}
+on_both!(
+    diary_children,
+    a_parent_switches_children_and_it_is_remembered
+);
+
+async fn no_one_reads_another_familys_diary(app: &TestApp) {
+    let (student, sibling) = children(app).await;
+    let class = app.class_id("7Б").await;
+    let classmate = app
+        .store
+        .group_members(1, class)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.id != student)
+        .unwrap()
+        .id;
+    let before = app.audit_count("authz.denied").await;
+    let parent = app.signed_in("parent").await;
+    let get = |client: &reqwest::Client, path: String| {
+        let req = client.get(app.at(&path));
+        async move {
+            let res = req.send().await.unwrap();
+            (res.status(), res.text().await.unwrap())
+        }
+    };
+    let (status, other) = get(&parent, format!("/diary?child={classmate}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, missing) = get(&parent, "/diary?child=99999999".into()).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        other, missing,
+        "an existing child answers as one that does not exist"
+    );
+    let (status, _) = get(&parent, format!("/diary/marks?child={classmate}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The student reads only their own diary, not even their sibling's.
+    let student_client = app.signed_in("student").await;
+    let (status, _) = get(&student_client, format!("/diary?child={sibling}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(app.audit_count("authz.denied").await >= before + 4);
+    // Staff have the journal, not a diary.
+    let teacher = app.signed_in("teacher").await;
+    let (status, _) = get(&teacher, "/diary".into()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}
+on_both!(diary_privacy, no_one_reads_another_familys_diary);
+
+async fn the_filled_demo_diary_explains_and_draws(app: &TestApp) {
+    let parent = app.signed_in("parent").await;
+    let html = app.page(&parent, "/diary/marks").await;
+    // Every subject with marks: an explained average, a trend as SVG, the first quarter's
+    // confirmed marks in the year's table.
+    assert!(html.contains("II четверть"), "{html}");
+    assert!(html.matches("<svg class=\"trend\"").count() >= 5, "{html}");
+    assert!(
+        html.contains("role=\"img\" aria-label=\"Динамика среднего: "),
+        "{html}"
+    );
+    assert!(html.contains("×3"), "a test's weight is shown: {html}");
+    assert!(html.contains("Отметки за периоды учебного года"), "{html}");
+    let year = &html[html.find("Отметки за периоды учебного года").unwrap()..];
+    assert!(
+        year.contains("<td>4</td>") || year.contains("<td>5</td>"),
+        "{year}"
+    );
+    // The week of the demo: topics, homework and marks of real lessons.
+    let week = app.page(&parent, "/diary?date=2026-11-25").await;
+    assert!(week.contains("Домашнее задание:"), "{week}");
+    assert!(week.contains("class=\"mark-badge\""), "{week}");
+}
+on_both!(
+    diary_filled,
+    the_filled_demo_diary_explains_and_draws,
+    spawn_filled
+);
