@@ -430,6 +430,35 @@ async function journalByKeyboard() {
   });
 }
 
+// The parent's diary: the week as the home page, switching children with one click (and
+// the choice remembered), the period's marks with explained averages and drawn trends.
+async function diaryFlow() {
+  const who = 'diary';
+  await scenario(who, async (ctx) => {
+    const page = await newPage(ctx, who);
+    await goto(page, abs('/login'));
+    await submitLogin(page, 'parent', PASSWORD);
+    const first = (await page.locator('h1').first().innerText()).trim();
+    check(first.startsWith('Дневник:'), `the parent's home is not the diary: «${first}»`);
+    check((await page.locator('section.diary-day').count()) >= 1, 'the week shows no days');
+    const other = page.locator('nav.children a');
+    check((await other.count()) === 1, 'the other child is not one click away');
+    await andNavigate(page, () => other.first().click(), 'switching to the other child');
+    const second = (await page.locator('h1').first().innerText()).trim();
+    check(second !== first && second.startsWith('Дневник:'), `switching children did not change the diary: «${second}»`);
+    await goto(page, abs('/'));
+    const again = (await page.locator('h1').first().innerText()).trim();
+    check(again === second, `the chosen child is not remembered: «${again}» after «${second}»`);
+    await andNavigate(page, () => page.locator('.week-nav a[href^="/diary/marks"]').click(), 'opening the marks');
+    await axe(page, who);
+    check((await page.locator('svg.trend[role="img"]').count()) >= 1, 'the marks page draws no trend');
+    const explained = await page.locator('.explain').first().innerText();
+    check(/\(.+\) \/ \d+ = \d\.\d\d/.test(explained), `the average is not explained: «${explained}»`);
+    await page.screenshot({ path: path.join(artifacts, 'diary-marks.png'), fullPage: true });
+    console.log(`ok   ${who.padEnd(12)} week as home, children switched and remembered, averages explained and drawn`);
+  });
+}
+
 // --------------------------------------------------------------------- main
 
 console.log(`Zhurnal browser checks against ${ORIGIN} with ${chromiumPath} (${browser.version()})`);
@@ -439,6 +468,7 @@ try {
   await language();
   await keyboard();
   await journalByKeyboard();
+  await diaryFlow();
 } catch (e) {
   fail('run', e.stack || String(e));
 } finally {

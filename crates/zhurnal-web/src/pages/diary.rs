@@ -68,6 +68,8 @@ pub struct WeekPage {
     pub marks_link: String,
     /// Set when the week is someone's home page: their roles, as the home page marks them.
     pub home_roles: Option<String>,
+    /// The page the children's links lead to.
+    pub here: &'static str,
 }
 
 #[derive(Deserialize, Default)]
@@ -258,6 +260,7 @@ pub async fn week_page(
         days,
         marks_link: format!("/diary/marks?child={}", pupil.person_id),
         home_roles: None,
+        here: "/diary",
     })
 }
 
@@ -400,6 +403,7 @@ pub struct MarksPage {
     pub year_rows: Vec<YearRow>,
     pub width: u32,
     pub height: u32,
+    pub here: &'static str,
 }
 
 pub async fn marks_get(
@@ -530,6 +534,7 @@ pub async fn marks_get(
         year_rows,
         width: TREND_WIDTH,
         height: TREND_HEIGHT,
+        here: "/diary/marks",
     };
     let mut res = html(StatusCode::OK, &page)?;
     if q.child.is_some() {

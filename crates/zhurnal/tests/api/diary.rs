@@ -118,7 +118,7 @@ async fn a_parent_switches_children_and_it_is_remembered(app: &TestApp) {
     assert!(html.contains("3А"), "{html}");
     // Both children are one click away.
     assert!(
-        html.contains(&format!("href=\"?child={student}\"")),
+        html.contains(&format!("href=\"/diary?child={student}\"")),
         "{html}"
     );
     // The next visit opens the remembered child (the browser sends the cookie back).
