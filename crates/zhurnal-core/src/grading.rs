@@ -329,6 +329,46 @@ fn round_half_up(sum: u32, n: u32) -> u8 {
     ((2 * sum + n) / (2 * n)) as u8
 }
 
+/// The year mark proposed from the period marks (DOMAIN.md §1.3): their mean, a half
+/// rounded in the student's favour (3, 3, 4, 4 → 4). «осв» for the whole year stays «осв»;
+/// «н/а» for any period leaves the decision to the teacher (`None`), as does a year without
+/// any numeric mark. Pass/fail subjects: «зач» when the last period was passed.
+pub fn propose_year(periods: &[MarkValue]) -> Option<MarkValue> {
+    if periods.is_empty() {
+        return None;
+    }
+    if periods.iter().all(|m| *m == MarkValue::Exempt) {
+        return Some(MarkValue::Exempt);
+    }
+    if periods.contains(&MarkValue::NotAssessed) {
+        return None;
+    }
+    if periods
+        .iter()
+        .all(|m| matches!(m, MarkValue::Pass | MarkValue::Fail | MarkValue::Exempt))
+    {
+        return periods
+            .iter()
+            .rev()
+            .find(|m| matches!(m, MarkValue::Pass | MarkValue::Fail))
+            .copied();
+    }
+    let points: Vec<u32> = periods
+        .iter()
+        .filter_map(|m| match m {
+            MarkValue::Points { value, .. } => Some(u32::from(*value)),
+            _ => None,
+        })
+        .collect();
+    if points.is_empty() {
+        return None;
+    }
+    Some(MarkValue::Points {
+        value: round_half_up(points.iter().sum(), points.len() as u32),
+        sign: 0,
+    })
+}
+
 /// The 9th grade's final mark in a subject with an exam (Приказ 546): the mean of the year
 /// mark and the exam mark, rounded by the rules of mathematics; without an exam, the year mark.
 pub fn final_grade_9(year: u8, exam: Option<u8>) -> u8 {
@@ -353,6 +393,35 @@ mod tests {
 
     fn p(value: u8) -> MarkValue {
         MarkValue::Points { value, sign: 0 }
+    }
+
+    #[test]
+    fn year_mark_is_the_mean_of_the_periods_in_the_students_favour() {
+        assert_eq!(propose_year(&[p(3), p(3), p(4), p(4)]), Some(p(4)));
+        assert_eq!(propose_year(&[p(5), p(4), p(4), p(4)]), Some(p(4)));
+        assert_eq!(propose_year(&[p(5), p(5), p(4), p(4)]), Some(p(5)));
+        assert_eq!(propose_year(&[p(4), p(3)]), Some(p(4)));
+        assert_eq!(propose_year(&[p(4), MarkValue::NotAssessed]), None);
+        assert_eq!(
+            propose_year(&[MarkValue::Exempt, MarkValue::Exempt]),
+            Some(MarkValue::Exempt)
+        );
+        assert_eq!(
+            propose_year(&[MarkValue::Fail, MarkValue::Pass]),
+            Some(MarkValue::Pass)
+        );
+        assert_eq!(propose_year(&[]), None);
+        // The final marks of Приказ 546 from it.
+        assert_eq!(final_grade_9(4, Some(5)), 5);
+        assert_eq!(final_grade_9(4, Some(3)), 4);
+        assert_eq!(
+            final_grade_11(&[Some(4), Some(5), Some(4), Some(4)]),
+            Some(4)
+        );
+        assert_eq!(
+            final_grade_11(&[Some(4), Some(5), Some(5), Some(4)]),
+            Some(5)
+        );
     }
 
     fn c(value: u8, weight: u8) -> Counted {

@@ -407,6 +407,19 @@ impl Store {
         })
     }
 
+    /// Every change concerning a student (marks, absences, period, year and final marks),
+    /// oldest first.
+    pub async fn person_history(&self, school_id: i64, person_id: i64) -> Result<Vec<HistoryRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, HistoryRow>(
+            "SELECT id, kind, target_id, person_id, old_value, new_value, reason, actor_id, ip, at FROM journal_history \
+             WHERE school_id = $1 AND person_id = $2 ORDER BY id",
+        )
+        .bind(school_id)
+        .bind(person_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
     /// The history of a lesson's marks, absences and text, oldest first.
     pub async fn lesson_history(&self, school_id: i64, lesson_id: i64) -> Result<Vec<HistoryRow>> {
         on_read!(self, pool => Ok(sqlx::query_as::<_, HistoryRow>(
@@ -682,6 +695,127 @@ impl Store {
             Ok(())
         })
     }
+
+    /// The year, exam and final marks of a subject in a study year, for every student.
+    pub async fn year_marks(
+        &self,
+        school_id: i64,
+        study_year: i16,
+        subject_id: i64,
+    ) -> Result<Vec<YearMarkRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, YearMarkRow>(
+            "SELECT person_id, kind, value, proposed FROM year_marks \
+             WHERE school_id = $1 AND study_year = $2 AND subject_id = $3",
+        )
+        .bind(school_id).bind(i32::from(study_year)).bind(subject_id)
+        .fetch_all(pool).await?))
+    }
+
+    /// A student's period marks (in period order) and year mark in a subject of an earlier
+    /// study year: what the 11th grade's final mark is computed from.
+    pub async fn earlier_marks(
+        &self,
+        school_id: i64,
+        person_id: i64,
+        subject_id: i64,
+        study_year: i16,
+    ) -> Result<Vec<String>> {
+        on_read!(self, pool => {
+            let mut marks: Vec<String> = sqlx::query_scalar(
+                "SELECT pm.value FROM period_marks pm JOIN reporting_periods rp ON rp.id = pm.period_id \
+                 WHERE pm.school_id = $1 AND pm.person_id = $2 AND pm.subject_id = $3 AND rp.study_year = $4 ORDER BY rp.number",
+            )
+            .bind(school_id).bind(person_id).bind(subject_id).bind(i32::from(study_year))
+            .fetch_all(pool).await?;
+            let year: Option<String> = sqlx::query_scalar(
+                "SELECT value FROM year_marks WHERE school_id = $1 AND person_id = $2 AND subject_id = $3 AND study_year = $4 AND kind = 'year'",
+            )
+            .bind(school_id).bind(person_id).bind(subject_id).bind(i32::from(study_year))
+            .fetch_optional(pool).await?;
+            marks.extend(year);
+            Ok(marks)
+        })
+    }
+
+    /// Sets (or removes) a year, exam or final mark with its history and audit rows, in one
+    /// transaction. The history keeps «year: 4» so the kind of mark is never lost.
+    pub async fn write_year_mark(
+        &self,
+        school_id: i64,
+        w: &YearMarkWrite<'_>,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let subject: Option<(i64,)> = sqlx::query_as("SELECT id FROM subjects WHERE id = $1 AND school_id = $2")
+                .bind(w.subject_id).bind(school_id).fetch_optional(&mut *tx).await?;
+            if subject.is_none() {
+                return Err(StoreError::NotFound);
+            }
+            let old: Option<(i64, String)> = sqlx::query_as(
+                "SELECT id, value FROM year_marks WHERE school_id = $1 AND study_year = $2 AND subject_id = $3 AND person_id = $4 AND kind = $5",
+            )
+            .bind(school_id).bind(i32::from(w.study_year)).bind(w.subject_id).bind(w.person_id).bind(w.kind)
+            .fetch_optional(&mut *tx).await?;
+            if old.as_ref().map(|o| o.1.as_str()) == w.value {
+                tx.commit().await?;
+                return Ok(());
+            }
+            let target: i64 = match (&old, w.value) {
+                (Some((id, _)), Some(v)) => {
+                    sqlx::query("UPDATE year_marks SET value = $1, proposed = $2, set_by = $3, set_at = $4 WHERE id = $5")
+                        .bind(v).bind(w.proposed).bind(audit.actor_person_id).bind(audit.at).bind(id)
+                        .execute(&mut *tx).await?;
+                    *id
+                }
+                (Some((id, _)), None) => {
+                    sqlx::query("DELETE FROM year_marks WHERE id = $1").bind(id).execute(&mut *tx).await?;
+                    *id
+                }
+                (None, Some(v)) => sqlx::query_scalar(
+                    "INSERT INTO year_marks (school_id, study_year, subject_id, person_id, kind, value, proposed, set_by, set_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                )
+                .bind(school_id).bind(i32::from(w.study_year)).bind(w.subject_id).bind(w.person_id).bind(w.kind).bind(v)
+                .bind(w.proposed).bind(audit.actor_person_id).bind(audit.at)
+                .fetch_one(&mut *tx).await?,
+                (None, None) => {
+                    tx.commit().await?;
+                    return Ok(());
+                }
+            };
+            let old_text = old.as_ref().map(|o| format!("{}: {}", w.kind, o.1));
+            let new_text = w.value.map(|v| format!("{}: {v}", w.kind));
+            insert_history!(&mut *tx, &History {
+                school_id, kind: "year_mark", target_id: target, lesson_id: None, person_id: Some(w.person_id),
+                old: old_text.as_deref(), new: new_text.as_deref(), reason: w.reason, key: None,
+            }, audit)?;
+            insert_audit!(&mut *tx, audit, "year_mark", target)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct YearMarkRow {
+    pub person_id: i64,
+    /// `year`, `exam` or `final`.
+    pub kind: String,
+    pub value: String,
+    pub proposed: Option<String>,
+}
+
+/// A year, exam or final mark to write; `value: None` removes it.
+#[derive(Debug, Clone)]
+pub struct YearMarkWrite<'a> {
+    pub study_year: i16,
+    pub subject_id: i64,
+    pub person_id: i64,
+    pub kind: &'a str,
+    pub value: Option<&'a str>,
+    pub proposed: Option<&'a str>,
+    pub reason: &'a str,
 }
 
 impl Store {

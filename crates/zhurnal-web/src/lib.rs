@@ -146,6 +146,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::class_check::class_get).post(pages::class_check::class_post),
         )
         .route("/journal/mine", get(pages::mine::mine_get))
+        .route(
+            "/journal/year",
+            get(pages::year_marks::year_get).post(pages::year_marks::year_post),
+        )
         .route("/diary", get(pages::diary::diary_get))
         .route("/diary/marks", get(pages::diary::marks_get))
         .route("/diary/file", get(pages::diary::file_get))

@@ -150,6 +150,18 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/journal/year",
+        Signed(Action::ViewJournal),
+        "/journal/year?journal=999999-999999",
+    ),
+    r(
+        "POST",
+        "/journal/year",
+        Signed(Action::EditJournal),
+        "/journal/year",
+    ),
+    r(
+        "GET",
         "/journal/plan",
         Signed(Action::ViewJournal),
         "/journal/plan?journal=999999-999999",

@@ -28,6 +28,7 @@ pub mod schools;
 pub mod staff;
 pub mod timetable;
 pub mod weeks;
+pub mod year_marks;
 
 use crate::ctx::{Ctx, LANG_COOKIE};
 use crate::error::safe_next;

@@ -1202,3 +1202,137 @@ on_both!(
     the_demo_journal_is_filled_up_to_today,
     spawn_filled
 );
+
+/// Year marks: proposed from the period marks, set from the last period on, with history;
+/// the 9th grade has its exam and final columns (Приказ 546).
+async fn year_marks_follow_the_periods(app: &TestApp) {
+    let teacher = app.signed_in("teacher").await;
+    let (group, subject, _) = algebra_year(app).await;
+    let path = format!("/journal/year?journal={group}-{subject}");
+    let html = app.page(&teacher, &path).await;
+    assert!(
+        html.contains("Годовые отметки выставляются с начала последнего периода"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("name=\"y-"),
+        "no fields before the last period: {html}"
+    );
+    let pupil = app.store.group_members(1, group).await.unwrap()[0].id;
+    let periods: Vec<_> = app
+        .store
+        .periods(1, 2026)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|p| p.scheme == "quarters")
+        .collect();
+    assert_eq!(periods.len(), 4);
+    let audit = zhurnal_store::AuditEntry {
+        outcome: "success".into(),
+        ..Default::default()
+    };
+    for (p, v) in periods.iter().zip(["3", "3", "4", "4"]) {
+        let w = zhurnal_store::PeriodMarkWrite {
+            period_id: p.id,
+            subject_id: subject,
+            person_id: pupil,
+            value: Some(v),
+            proposed: None,
+            average_hundredths: None,
+            reason: "",
+        };
+        app.store.write_period_mark(1, &w, &audit).await.unwrap();
+    }
+    // Spring: the fourth quarter has begun.
+    app.clock.advance_secs(135 * 86_400);
+    // Sessions do not outlive a season: sign in again.
+    let teacher = app.signed_in("teacher").await;
+    let html = app.page(&teacher, &path).await;
+    assert!(
+        html.contains("предложение: 4"),
+        "3, 3, 4, 4 → 4 in the student's favour: {html}"
+    );
+    let csrf = crate::helpers::hidden_value(&html, "csrf").unwrap();
+    let journal = format!("{group}-{subject}");
+    let res = teacher
+        .post(app.at("/journal/year"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("school", "1"),
+            ("journal", &journal),
+            ("op", "accept"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let marks = app.store.year_marks(1, 2026, subject).await.unwrap();
+    let mine = marks
+        .iter()
+        .find(|m| m.person_id == pupil && m.kind == "year")
+        .unwrap();
+    assert_eq!(mine.value, "4");
+    assert_eq!(mine.proposed.as_deref(), Some("4"));
+    // A typed mark off the scale is refused next to its field; the accepted one stays.
+    let other = app.store.group_members(1, group).await.unwrap()[1].id;
+    let name = format!("y-{other}");
+    let old = format!("oy-{other}");
+    let res = teacher
+        .post(app.at("/journal/year"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("school", "1"),
+            ("journal", &journal),
+            (&name, "7"),
+            (&old, ""),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("aria-invalid=\"true\" aria-describedby=\"ey-"),
+        "{html}"
+    );
+    // Kept in the history with its kind.
+    let history: Vec<(String, Option<String>)> = app
+        .store
+        .person_history(1, pupil)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.kind, h.new_value))
+        .collect();
+    assert!(
+        history.contains(&("year_mark".into(), Some("year: 4".into()))),
+        "{history:?}"
+    );
+    // The 9th grade: exam and final columns.
+    let load = app.store.teaching_load(1).await.unwrap();
+    let nine = load
+        .iter()
+        .find(|l| l.group_name == "9А" && l.subject_name == "Алгебра")
+        .unwrap();
+    let deputy = app.signed_in("deputy").await;
+    let html = app
+        .page(
+            &deputy,
+            &format!(
+                "/journal/year?journal={}-{}",
+                nine.group_id, nine.subject_id
+            ),
+        )
+        .await;
+    assert!(
+        html.contains(">Экзамен<") && html.contains(">Итоговая<"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("name=\"y-"),
+        "the deputy reads, the teacher writes: {html}"
+    );
+}
+
+on_both!(year_marks, year_marks_follow_the_periods);
