@@ -126,3 +126,84 @@ impl Store {
         })
     }
 }
+
+/// A change of a student's mark, as the family may see it: when, in which subject, by whom.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MarkChange {
+    pub at: i64,
+    pub kind: String,
+    pub subject_name: Option<String>,
+    pub lesson_date: Option<String>,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+    pub last_name: Option<String>,
+    pub first_name: Option<String>,
+    pub middle_name: Option<String>,
+}
+
+impl Store {
+    /// The latest changes and removals of a student's marks and period marks (not the
+    /// first entries, which the diary shows as marks), newest first.
+    pub async fn mark_changes(
+        &self,
+        school_id: i64,
+        person_id: i64,
+        limit: i64,
+    ) -> Result<Vec<MarkChange>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, MarkChange>(
+            "SELECT h.at, h.kind, COALESCE(s.name, ps.name) AS subject_name, l.date AS lesson_date, h.old_value, h.new_value, \
+                    p.last_name, p.first_name, p.middle_name \
+             FROM journal_history h \
+             LEFT JOIN lessons l ON h.kind = 'mark' AND l.id = h.lesson_id LEFT JOIN subjects s ON s.id = l.subject_id \
+             LEFT JOIN period_marks pm ON h.kind = 'period_mark' AND pm.id = h.target_id LEFT JOIN subjects ps ON ps.id = pm.subject_id \
+             LEFT JOIN persons p ON p.id = h.actor_id \
+             WHERE h.school_id = $1 AND h.person_id = $2 AND h.kind IN ('mark', 'period_mark') AND h.old_value IS NOT NULL \
+             ORDER BY h.id DESC LIMIT $3",
+        )
+        .bind(school_id).bind(person_id).bind(limit)
+        .fetch_all(pool).await?))
+    }
+}
+
+/// A homework of a student's lesson.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct HomeworkRow {
+    pub lesson_id: i64,
+    pub date: String,
+    pub subject_name: String,
+    pub homework: String,
+    pub homework_due: Option<String>,
+}
+
+impl Store {
+    /// The homework of the given groups' lessons due from `from` to `to`, by due date.
+    pub async fn homework_due(
+        &self,
+        school_id: i64,
+        groups: &[i64],
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<HomeworkRow>> {
+        if groups.is_empty() {
+            return Ok(Vec::new());
+        }
+        on_read!(self, pool => {
+            let mut qb = sqlx::QueryBuilder::new(
+                "SELECT l.id AS lesson_id, l.date, s.name AS subject_name, l.homework, l.homework_due \
+                 FROM lessons l JOIN subjects s ON s.id = l.subject_id WHERE l.school_id = ",
+            );
+            qb.push_bind(school_id)
+                .push(" AND l.homework <> '' AND l.status <> 'cancelled' AND COALESCE(l.homework_due, l.date) >= ")
+                .push_bind(from)
+                .push(" AND COALESCE(l.homework_due, l.date) <= ")
+                .push_bind(to)
+                .push(" AND l.edu_group_id IN (");
+            let mut list = qb.separated(", ");
+            for g in groups {
+                list.push_bind(*g);
+            }
+            qb.push(") ORDER BY COALESCE(l.homework_due, l.date), s.name");
+            Ok(qb.build_query_as::<HomeworkRow>().fetch_all(pool).await?)
+        })
+    }
+}

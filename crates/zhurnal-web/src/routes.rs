@@ -136,6 +136,12 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/diary/homework",
+        Signed(Action::ViewDiary),
+        "/diary/homework",
+    ),
+    r(
+        "GET",
         "/diary/file",
         Signed(Action::ViewDiary),
         "/diary/file?id=999999",

@@ -11,7 +11,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
 use zhurnal_core::bells::bells_for;
@@ -278,7 +278,29 @@ pub async fn diary_get(
     )
     .await?;
     let page = week_page(&state, &ctx, &pupil, &all, q.date.as_deref()).await?;
-    let mut res = html(StatusCode::OK, &page)?;
+    // An entity tag of the page as rendered for this session: a client that kept its copy
+    // (an app; browsers keep nothing of a page with personal data, `no-store`) revalidates
+    // with If-None-Match and gets an empty 304 while nothing changed.
+    let body = page.render()?;
+    let etag = {
+        use sha2::{Digest, Sha256};
+        format!(
+            "\"{}\"",
+            &hex::encode(Sha256::digest(body.as_bytes()))[..32]
+        )
+    };
+    let matches = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let mut res = if matches {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        (StatusCode::OK, axum::response::Html(body)).into_response()
+    };
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
     if q.child.is_some() {
         remember(&mut res, &pupil);
     }
@@ -382,6 +404,17 @@ fn subject_line(
     }
 }
 
+/// A change of a mark the family may see: «28 ноября 2026, 16:30 — Алгебра (урок 23.11),
+/// Кузьмина Ю. Н.: 4 → 5».
+pub struct ChangeLine {
+    pub when: String,
+    pub subject: String,
+    pub lesson: String,
+    pub teacher: String,
+    pub old: String,
+    pub new: String,
+}
+
 pub struct YearRow {
     pub subject: String,
     pub marks: Vec<String>,
@@ -404,6 +437,7 @@ pub struct MarksPage {
     pub width: u32,
     pub height: u32,
     pub here: &'static str,
+    pub changes: Vec<ChangeLine>,
 }
 
 pub async fn marks_get(
@@ -535,6 +569,152 @@ pub async fn marks_get(
         width: TREND_WIDTH,
         height: TREND_HEIGHT,
         here: "/diary/marks",
+        changes: state
+            .store
+            .mark_changes(school.id, pupil.person_id, 30)
+            .await?
+            .into_iter()
+            .map(|c| ChangeLine {
+                when: t.datetime(c.at, &school.time_zone),
+                subject: c.subject_name.unwrap_or_default(),
+                lesson: c
+                    .lesson_date
+                    .as_deref()
+                    .and_then(|d| d.parse::<Date>().ok())
+                    .map(|d| d.strftime("%d.%m").to_string())
+                    .unwrap_or_else(|| t.s("diary.period_mark").to_owned()),
+                teacher: match (&c.last_name, &c.first_name, &c.middle_name) {
+                    (Some(a), Some(b), Some(m)) => zhurnal_store::short_name(a, b, m),
+                    _ => String::new(),
+                },
+                old: c.old_value.unwrap_or_default(),
+                new: c
+                    .new_value
+                    .unwrap_or_else(|| t.s("diary.removed").to_owned()),
+            })
+            .collect(),
+    };
+    let mut res = html(StatusCode::OK, &page)?;
+    if q.child.is_some() {
+        remember(&mut res, &pupil);
+    }
+    Ok(res)
+}
+
+pub struct HomeworkItem {
+    pub subject: String,
+    pub text: String,
+    /// «задано 23.11».
+    pub given: String,
+    pub files: Vec<(i64, String)>,
+}
+
+/// Homework due on one day.
+pub struct HomeworkDay {
+    pub title: String,
+    pub items: Vec<HomeworkItem>,
+}
+
+#[derive(Template)]
+#[template(path = "diary_homework.html")]
+pub struct HomeworkPage {
+    pub c: Chrome,
+    pub heading: String,
+    pub child: i64,
+    pub children: Vec<Choice>,
+    pub here: &'static str,
+    pub week_link: String,
+    /// (title's message key, days): what is due, then what fell due.
+    pub sections: Vec<(&'static str, Vec<HomeworkDay>)>,
+}
+
+/// Homework by due date: what is due from today for two weeks, and what fell due in the
+/// last week.
+pub async fn homework_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(q): Query<DiaryQuery>,
+) -> Result<Response, AppError> {
+    let t = ctx.t();
+    let (pupil, all) = pick(
+        &state,
+        &ctx,
+        q.child.as_deref(),
+        cookie(&headers, CHILD_COOKIE),
+    )
+    .await?;
+    let school = &pupil.school;
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let groups = state
+        .store
+        .person_groups(school.id, pupil.person_id)
+        .await?;
+    let rows = state
+        .store
+        .homework_due(
+            school.id,
+            &groups,
+            &add_days(today, -7).to_string(),
+            &add_days(today, 14).to_string(),
+        )
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.lesson_id).collect();
+    let files = state.store.files_of_lessons(school.id, &ids).await?;
+    let today_s = today.to_string();
+    let (mut upcoming, mut overdue): (Vec<HomeworkDay>, Vec<HomeworkDay>) =
+        (Vec::new(), Vec::new());
+    for r in &rows {
+        let due = r.homework_due.clone().unwrap_or_else(|| r.date.clone());
+        let title = due
+            .parse::<Date>()
+            .map_or(due.clone(), |d| t.weekday_date(d));
+        let item = HomeworkItem {
+            subject: r.subject_name.clone(),
+            text: r.homework.clone(),
+            given: r
+                .date
+                .parse::<Date>()
+                .map_or(r.date.clone(), |d| d.strftime("%d.%m").to_string()),
+            files: files
+                .iter()
+                .filter(|f| f.lesson_id == r.lesson_id)
+                .map(|f| (f.id, f.name.clone()))
+                .collect(),
+        };
+        let list = if due >= today_s {
+            &mut upcoming
+        } else {
+            &mut overdue
+        };
+        match list.last_mut() {
+            Some(day) if day.title == title => day.items.push(item),
+            _ => list.push(HomeworkDay {
+                title,
+                items: vec![item],
+            }),
+        }
+    }
+    // The most recent missed days first.
+    overdue.reverse();
+    let heading = format!(
+        "{}: {}, {}",
+        t.s("diary.homework"),
+        pupil.name,
+        pupil.class_name
+    );
+    let page = HomeworkPage {
+        c: Chrome::new(&ctx, &heading, "/diary"),
+        heading,
+        child: pupil.person_id,
+        children: if all.len() > 1 {
+            child_choices(&all, &pupil)
+        } else {
+            Vec::new()
+        },
+        here: "/diary/homework",
+        week_link: format!("/diary?child={}", pupil.person_id),
+        sections: vec![("diary.upcoming", upcoming), ("diary.overdue", overdue)],
     };
     let mut res = html(StatusCode::OK, &page)?;
     if q.child.is_some() {

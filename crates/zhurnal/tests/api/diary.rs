@@ -86,11 +86,53 @@ async fn a_mark_the_teacher_enters_is_in_the_parents_week_at_once(app: &TestApp)
     let student_client = app.signed_in("student").await;
     let week = app.page(&student_client, "/diary?date=2026-11-25").await;
     assert!(week.contains("Формулы сокращённого умножения"));
+    // Homework by due date: Monday's algebra is due next.
+    let homework = app
+        .page(&parent, &format!("/diary/homework?child={student}"))
+        .await;
+    let upcoming = &homework[homework.find("Задано на ближайшие две недели").unwrap()..];
+    assert!(upcoming.contains("Пн, 30\u{a0}ноября"), "{upcoming}");
+    assert!(
+        upcoming.contains("<strong>Алгебра</strong>: № 512, 514"),
+        "{upcoming}"
+    );
+    // The week answers 304 to a client that has it already.
+    let res = student_client
+        .get(app.at("/diary?date=2026-11-25"))
+        .send()
+        .await
+        .unwrap();
+    let etag = res.headers()["etag"].to_str().unwrap().to_owned();
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let res = student_client
+        .get(app.at("/diary?date=2026-11-25"))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    assert!(res.bytes().await.unwrap().is_empty());
     let marks = app
         .page(&parent, &format!("/diary/marks?child={student}"))
         .await;
     assert!(marks.contains("(5×1) / 1 = 5.00"), "{marks}");
     assert!(marks.contains("мало отметок"), "{marks}");
+    // The teacher corrects the mark: the family sees when, by whom, and from what.
+    let res = put(
+        "/api/v1/journal/marks",
+        json!({"lesson_id": algebra.id, "person_id": student, "value": "4"}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let marks = app
+        .page(&parent, &format!("/diary/marks?child={student}"))
+        .await;
+    let changes = &marks[marks.find("Изменения отметок").expect("changes listed")..];
+    let teacher_name = algebra.teacher_short_name();
+    assert!(
+        changes.contains(&format!("Алгебра (23.11), {teacher_name}: 5 → 4")),
+        "{changes}"
+    );
 }
 on_both!(
     diary_week,
