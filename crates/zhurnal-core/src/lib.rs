@@ -7,6 +7,7 @@ pub mod clock;
 pub mod curriculum;
 pub mod demo;
 pub mod grading;
+pub mod ical;
 pub mod journal;
 pub mod journal_gen;
 pub mod permission;

@@ -2,7 +2,8 @@
 //! absences and period marks, and the files of their lessons. Every query is keyed by the
 //! school and the student, so it touches only that student's rows (indexes by person).
 
-use crate::{Result, Store, on_read};
+use crate::audit::insert_audit;
+use crate::{Result, Store, on_read, on_write};
 
 /// One mark of a student, with its lesson and work.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -205,5 +206,80 @@ impl Store {
             qb.push(") ORDER BY COALESCE(l.homework_due, l.date), s.name");
             Ok(qb.build_query_as::<HomeworkRow>().fetch_all(pool).await?)
         })
+    }
+}
+
+/// A calendar feed of a student, as its owner sees it (the secret is never stored).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct FeedRow {
+    pub id: i64,
+    pub school_id: i64,
+    pub student_id: i64,
+    pub owner_id: i64,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+impl Store {
+    /// Records a new feed of `student_id` made by `owner_id`, audited.
+    pub async fn create_feed(
+        &self,
+        school_id: i64,
+        student_id: i64,
+        owner_id: i64,
+        token_hash: &str,
+        audit: &crate::AuditEntry,
+    ) -> Result<i64> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO calendar_feeds (school_id, student_id, owner_id, token_hash, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            )
+            .bind(school_id).bind(student_id).bind(owner_id).bind(token_hash).bind(audit.at)
+            .fetch_one(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit, "calendar_feed", id)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// The feeds `owner_id` made for `student_id`, newest first.
+    pub async fn feeds_of(&self, owner_id: i64, student_id: i64) -> Result<Vec<FeedRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, FeedRow>(
+            "SELECT id, school_id, student_id, owner_id, created_at, revoked_at FROM calendar_feeds \
+             WHERE owner_id = $1 AND student_id = $2 ORDER BY id DESC",
+        )
+        .bind(owner_id).bind(student_id)
+        .fetch_all(pool).await?))
+    }
+
+    /// Revokes a feed of its owner; `NotFound` for anyone else's.
+    pub async fn revoke_feed(
+        &self,
+        owner_id: i64,
+        id: i64,
+        audit: &crate::AuditEntry,
+    ) -> Result<()> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query("UPDATE calendar_feeds SET revoked_at = $1 WHERE id = $2 AND owner_id = $3 AND revoked_at IS NULL")
+                .bind(audit.at).bind(id).bind(owner_id).execute(&mut *tx).await?;
+            if done.rows_affected() == 0 {
+                return Err(crate::StoreError::NotFound);
+            }
+            insert_audit!(&mut *tx, audit, "calendar_feed", id)?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The live feed with this secret's hash.
+    pub async fn feed_by_token(&self, token_hash: &str) -> Result<Option<FeedRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, FeedRow>(
+            "SELECT id, school_id, student_id, owner_id, created_at, revoked_at FROM calendar_feeds \
+             WHERE token_hash = $1 AND revoked_at IS NULL",
+        )
+        .bind(token_hash)
+        .fetch_optional(pool).await?))
     }
 }

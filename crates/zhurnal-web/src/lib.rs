@@ -152,6 +152,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/diary", get(pages::diary::diary_get))
         .route("/diary/marks", get(pages::diary::marks_get))
+        .route(
+            "/diary/calendar",
+            get(pages::diary::calendar_get).post(pages::diary::calendar_post),
+        )
+        .route("/ics/{token}", get(pages::diary::feed_get))
         .route("/diary/homework", get(pages::diary::homework_get))
         .route("/diary/file", get(pages::diary::file_get))
         .route(

@@ -142,6 +142,19 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/diary/calendar",
+        Signed(Action::ViewDiary),
+        "/diary/calendar",
+    ),
+    r(
+        "POST",
+        "/diary/calendar",
+        Signed(Action::ViewDiary),
+        "/diary/calendar",
+    ),
+    r("GET", "/ics/{token}", Public, "/ics/0000"),
+    r(
+        "GET",
         "/diary/file",
         Signed(Action::ViewDiary),
         "/diary/file?id=999999",

@@ -776,3 +776,286 @@ mod tests {
         assert!(trend(&[(5.0, 1)]).is_none());
     }
 }
+
+/// The hash a feed's secret is kept as.
+fn token_hash(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub struct FeedLine {
+    pub id: i64,
+    pub created: String,
+    pub revoked: String,
+}
+
+#[derive(Template)]
+#[template(path = "diary_calendar.html")]
+pub struct CalendarPage {
+    pub c: Chrome,
+    pub heading: String,
+    pub child: i64,
+    pub children: Vec<Choice>,
+    pub here: &'static str,
+    pub week_link: String,
+    pub feeds: Vec<FeedLine>,
+    /// The address of a feed just made: shown once, never stored.
+    pub new_url: Option<String>,
+}
+
+async fn calendar_page(
+    state: &AppState,
+    ctx: &Ctx,
+    pupil: &Pupil,
+    all: &[Pupil],
+    new_url: Option<String>,
+) -> Result<CalendarPage, AppError> {
+    let t = ctx.t();
+    let actor = ctx.actor()?;
+    let feeds = state
+        .store
+        .feeds_of(actor.person_id, pupil.person_id)
+        .await?
+        .into_iter()
+        .map(|f| FeedLine {
+            id: f.id,
+            created: t.datetime(f.created_at, &pupil.school.time_zone),
+            revoked: f
+                .revoked_at
+                .map(|at| t.datetime(at, &pupil.school.time_zone))
+                .unwrap_or_default(),
+        })
+        .collect();
+    let heading = format!(
+        "{}: {}, {}",
+        t.s("diary.calendar"),
+        pupil.name,
+        pupil.class_name
+    );
+    Ok(CalendarPage {
+        c: Chrome::new(ctx, &heading, "/diary"),
+        heading,
+        child: pupil.person_id,
+        children: if all.len() > 1 {
+            child_choices(all, pupil)
+        } else {
+            Vec::new()
+        },
+        here: "/diary/calendar",
+        week_link: format!("/diary?child={}", pupil.person_id),
+        feeds,
+        new_url,
+    })
+}
+
+pub async fn calendar_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(q): Query<DiaryQuery>,
+) -> Result<Response, AppError> {
+    let (pupil, all) = pick(
+        &state,
+        &ctx,
+        q.child.as_deref(),
+        cookie(&headers, CHILD_COOKIE),
+    )
+    .await?;
+    html(
+        StatusCode::OK,
+        &calendar_page(&state, &ctx, &pupil, &all, None).await?,
+    )
+}
+
+/// Makes a feed (`op=create`: its address is shown once) or revokes one (`op=revoke`).
+pub async fn calendar_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let form = super::FormPairs(pairs);
+    super::auth::check_csrf(&ctx, form.one("csrf"))?;
+    let (pupil, all) = pick(&state, &ctx, Some(form.one("child")), None).await?;
+    let actor = ctx.actor()?;
+    let audit = |action: &str| zhurnal_store::AuditEntry {
+        school_id: Some(pupil.school.id),
+        action: action.into(),
+        details: serde_json::json!({ "student_id": pupil.person_id }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    let new_url = match form.one("op") {
+        "create" => {
+            let token = crate::security::random_token();
+            state
+                .store
+                .create_feed(
+                    pupil.school.id,
+                    pupil.person_id,
+                    actor.person_id,
+                    &token_hash(&token),
+                    &audit("diary.feed_create"),
+                )
+                .await?;
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("localhost");
+            let scheme = if state.cfg.secure_cookies {
+                "https"
+            } else {
+                "http"
+            };
+            Some(format!("{scheme}://{host}/ics/{token}"))
+        }
+        "revoke" => {
+            let id: i64 = form.one("feed").parse().map_err(|_| AppError::NotFound)?;
+            match state
+                .store
+                .revoke_feed(actor.person_id, id, &audit("diary.feed_revoke"))
+                .await
+            {
+                Ok(()) => None,
+                Err(zhurnal_store::StoreError::NotFound) => {
+                    return Err(crate::routes::deny_object(
+                        &state,
+                        &ctx,
+                        "calendar_feed",
+                        form.one("feed"),
+                    )
+                    .await);
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+        _ => return Err(AppError::BadRequest("unknown op".into())),
+    };
+    html(
+        StatusCode::OK,
+        &calendar_page(&state, &ctx, &pupil, &all, new_url).await?,
+    )
+}
+
+/// The feed itself (public: the secret in the address is the key): the student's lessons
+/// from a week ago to four weeks ahead, with times, rooms and topics, and homework on the
+/// day it is due. An unknown or revoked secret, or an owner who lost access to the child
+/// (a parent link removed), answers 404.
+pub async fn feed_get(
+    State(state): State<AppState>,
+    axum::extract::Path(token): axum::extract::Path<String>,
+) -> Result<Response, AppError> {
+    let token = token.trim_end_matches(".ics");
+    let Some(feed) = state.store.feed_by_token(&token_hash(token)).await? else {
+        return Err(AppError::NotFound);
+    };
+    let still_allowed = feed.owner_id == feed.student_id
+        || state
+            .store
+            .children_of(feed.owner_id)
+            .await?
+            .iter()
+            .any(|c| c.person_id == feed.student_id);
+    let Some(school) = state.store.school(feed.school_id).await? else {
+        return Err(AppError::NotFound);
+    };
+    let groups = state
+        .store
+        .person_groups(school.id, feed.student_id)
+        .await?;
+    let classes = state.store.group_classes(school.id).await?;
+    let class = groups
+        .iter()
+        .find(|g| classes.get(g).is_some_and(|c| c.0 == **g))
+        .copied();
+    let (Some(class), true) = (class, still_allowed) else {
+        return Err(AppError::NotFound);
+    };
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let (from, to) = (add_days(today, -7), add_days(today, 28));
+    let lessons: Vec<_> = state
+        .store
+        .class_lessons(school.id, class, from, to)
+        .await?
+        .into_iter()
+        .filter(|l| groups.contains(&l.group_id))
+        .collect();
+    let schedules = state.store.bell_schedules(school.id).await?;
+    let shift = state
+        .store
+        .class_shifts(school.id)
+        .await?
+        .get(&class)
+        .copied()
+        .unwrap_or(1);
+    let tz = jiff::tz::TimeZone::get(&school.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let mut events = Vec::new();
+    for l in &lessons {
+        let Ok(date) = l.date.parse::<Date>() else {
+            continue;
+        };
+        let bells = bells_for(&schedules, shift, date.weekday().to_monday_one_offset());
+        let Some(bell) = bells.iter().find(|b| i32::from(b.number) == l.number) else {
+            continue;
+        };
+        let at = |time: jiff::civil::Time| date.to_datetime(time).to_zoned(tz.clone()).ok();
+        let (Some(start), Some(end)) = (at(bell.start), at(bell.end)) else {
+            continue;
+        };
+        let mut description = Vec::new();
+        if !l.topic.is_empty() {
+            description.push(format!("Тема: {}", l.topic));
+        }
+        if !l.homework.is_empty() {
+            description.push(format!("Домашнее задание: {}", l.homework));
+        }
+        let teacher = l.teacher_short_name();
+        if !teacher.is_empty() {
+            description.push(format!("Учитель: {teacher}"));
+        }
+        events.push(zhurnal_core::ical::Event {
+            uid: format!("lesson-{}@zhurnal", l.id),
+            when: zhurnal_core::ical::When::Timed(start.timestamp(), end.timestamp()),
+            summary: l.subject_name.clone(),
+            location: if l.room.is_empty() {
+                String::new()
+            } else {
+                format!("каб. {}", l.room)
+            },
+            description: description.join("\n"),
+            cancelled: l.status == "cancelled",
+        });
+    }
+    for h in state
+        .store
+        .homework_due(school.id, &groups, &from.to_string(), &to.to_string())
+        .await?
+    {
+        let Some(due) = h
+            .homework_due
+            .as_deref()
+            .and_then(|d| d.parse::<Date>().ok())
+        else {
+            continue;
+        };
+        events.push(zhurnal_core::ical::Event {
+            uid: format!("homework-{}@zhurnal", h.lesson_id),
+            when: zhurnal_core::ical::When::Day(due),
+            summary: format!("ДЗ: {}", h.subject_name),
+            location: String::new(),
+            description: h.homework,
+            cancelled: false,
+        });
+    }
+    let body = zhurnal_core::ical::calendar("Дневник", &events, state.clock.now());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "inline; filename=\"diary.ics\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}

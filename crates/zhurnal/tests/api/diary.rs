@@ -246,3 +246,111 @@ on_both!(
     the_filled_demo_diary_explains_and_draws,
     spawn_filled
 );
+
+/// The calendar feed: made by the parent, read by a published iCalendar parser, revocable.
+async fn the_calendar_feed_parses_and_can_be_revoked(app: &TestApp) {
+    let (student, _) = children(app).await;
+    let parent = app.signed_in("parent").await;
+    let page = app
+        .page(&parent, &format!("/diary/calendar?child={student}"))
+        .await;
+    let csrf = crate::helpers::hidden_value(&page, "csrf").unwrap();
+    let child = student.to_string();
+    let res = parent
+        .post(app.at("/diary/calendar"))
+        .form(&[("csrf", csrf.as_str()), ("child", &child), ("op", "create")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
+    let start = html.find("/ics/").expect("the new address is shown");
+    let token: String = html[start + 5..]
+        .chars()
+        .take_while(|c| c.is_ascii_hexdigit())
+        .collect();
+    assert_eq!(token.len(), 64);
+    // Anyone with the address (a phone's calendar) reads it without signing in.
+    let res = app
+        .client()
+        .get(app.at(&format!("/ics/{token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()["content-type"],
+        "text/calendar; charset=utf-8"
+    );
+    let text = res.text().await.unwrap();
+    let calendars: Vec<_> = ical::IcalParser::new(std::io::BufReader::new(text.as_bytes()))
+        .collect::<Result<_, _>>()
+        .expect("a standard parser reads the feed");
+    assert_eq!(calendars.len(), 1);
+    let events = &calendars[0].events;
+    let prop = |e: &ical::parser::ical::component::IcalEvent, name: &str| {
+        e.properties
+            .iter()
+            .find(|p| p.name == name)
+            .and_then(|p| p.value.clone())
+            .unwrap_or_default()
+    };
+    let algebra: Vec<_> = events
+        .iter()
+        .filter(|e| prop(e, "SUMMARY") == "Алгебра")
+        .collect();
+    assert!(
+        algebra.len() >= 6,
+        "a month of 7Б algebra lessons: {}",
+        algebra.len()
+    );
+    let first = algebra[0];
+    assert!(prop(first, "DTSTART").ends_with('Z') && prop(first, "LOCATION").starts_with("каб. "));
+    assert!(prop(first, "UID").starts_with("lesson-"));
+    // Revoked: the address answers 404 from then on.
+    let page = app
+        .page(&parent, &format!("/diary/calendar?child={student}"))
+        .await;
+    let feed = page
+        .split("name=\"feed\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_owned();
+    let res = parent
+        .post(app.at("/diary/calendar"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("child", &child),
+            ("op", "revoke"),
+            ("feed", &feed),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let res = app
+        .client()
+        .get(app.at(&format!("/ics/{token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // Someone else's feed cannot be revoked by the student.
+    let student_client = app.signed_in("student").await;
+    let student_csrf = app.csrf(&student_client).await;
+    let res = student_client
+        .post(app.at("/diary/calendar"))
+        .form(&[
+            ("csrf", student_csrf.as_str()),
+            ("child", &child),
+            ("op", "revoke"),
+            ("feed", &feed),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.audit_count("diary.feed_create").await, 1);
+}
+on_both!(diary_calendar, the_calendar_feed_parses_and_can_be_revoked);
