@@ -42,6 +42,25 @@ pub(crate) fn lesson_text_json(topic: &str, homework: &str, due: Option<&str>) -
     serde_json::json!({ "topic": topic, "homework": homework, "due": due }).to_string()
 }
 
+/// Writes the notices of a change to a student's parents (and to the student, if they
+/// asked), in the caller's transaction: the outbox the mailer and the site read.
+/// `$subject` names it for a change without a lesson (a period mark).
+macro_rules! notify {
+    ($ex:expr, $school:expr, $student:expr, $kind:expr, $lesson:expr, $subject:expr, $old:expr, $new:expr, $at:expr) => {{
+        let lesson: Option<i64> = $lesson;
+        let subject: Option<&str> = $subject;
+        sqlx::query(
+            "INSERT INTO notifications (school_id, recipient_id, student_id, kind, lesson_id, subject, old_value, new_value, created_at) \
+             SELECT $1, r.id, $2, $3, $4, COALESCE($5, (SELECT s.name FROM lessons l JOIN subjects s ON s.id = l.subject_id WHERE l.id = $4), ''), $6, $7, $8 \
+             FROM (SELECT parent_id AS id FROM parent_links WHERE child_id = $2 \
+                   UNION SELECT person_id AS id FROM notification_settings WHERE person_id = $2 AND own = TRUE) r",
+        )
+        .bind($school).bind($student).bind($kind).bind(lesson).bind(subject).bind($old).bind($new).bind($at)
+        .execute($ex)
+        .await
+    }};
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct JournalLesson {
     pub id: i64,
@@ -306,6 +325,7 @@ impl Store {
                 old: old_value.as_deref(), new: w.value, reason: w.reason, key: w.idempotency_key,
             }, audit)?;
             insert_audit!(&mut *tx, audit, "mark", target)?;
+            notify!(&mut *tx, school_id, w.person_id, "mark", Some(w.lesson_id), None, old_value.as_deref(), w.value, audit.at)?;
             tx.commit().await?;
             Ok(Written {
                 mark_id: if w.value.is_some() { Some(target) } else { None },
@@ -365,6 +385,7 @@ impl Store {
                 old: old_code.as_deref(), new: new_code.as_deref(), reason: reason_text, key: None,
             }, audit)?;
             insert_audit!(&mut *tx, audit, "lesson", lesson_id)?;
+            notify!(&mut *tx, school_id, person_id, "absence", Some(lesson_id), None, old_code.as_deref(), new_code.as_deref(), audit.at)?;
             tx.commit().await?;
             Ok(())
         })
@@ -691,6 +712,9 @@ impl Store {
                 old: old_value.as_deref(), new: w.value, reason: w.reason, key: None,
             }, audit)?;
             insert_audit!(&mut *tx, audit, "period_mark", target)?;
+            let subject: Option<String> = sqlx::query_scalar("SELECT name FROM subjects WHERE id = $1")
+                .bind(w.subject_id).fetch_optional(&mut *tx).await?;
+            notify!(&mut *tx, school_id, w.person_id, "period_mark", None, subject.as_deref(), old_value.as_deref(), w.value, audit.at)?;
             tx.commit().await?;
             Ok(())
         })

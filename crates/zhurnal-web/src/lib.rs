@@ -10,6 +10,7 @@ pub mod files;
 pub mod i18n;
 pub mod journal;
 mod login;
+pub mod mail;
 mod pages;
 pub mod routes;
 pub mod security;
@@ -39,6 +40,8 @@ pub struct WebConfig {
     /// Lifetime of an API bearer token.
     pub api_token_minutes: i64,
     pub throttle: ThrottlePolicy,
+    /// The mail relay for notices to families; without it notices stay on the site.
+    pub smtp: Option<mail::SmtpConfig>,
 }
 
 impl Default for WebConfig {
@@ -50,6 +53,7 @@ impl Default for WebConfig {
             absolute_timeout_minutes: 12 * 60,
             api_token_minutes: 60,
             throttle: ThrottlePolicy::default(),
+            smtp: None,
         }
     }
 }
@@ -152,6 +156,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/diary", get(pages::diary::diary_get))
         .route("/diary/marks", get(pages::diary::marks_get))
+        .route(
+            "/notifications",
+            get(pages::notices::notices_get).post(pages::notices::notices_post),
+        )
         .route(
             "/diary/calendar",
             get(pages::diary::calendar_get).post(pages::diary::calendar_post),

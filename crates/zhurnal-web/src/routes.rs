@@ -142,6 +142,18 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/notifications",
+        Signed(Action::ViewDiary),
+        "/notifications",
+    ),
+    r(
+        "POST",
+        "/notifications",
+        Signed(Action::ViewDiary),
+        "/notifications",
+    ),
+    r(
+        "GET",
         "/diary/calendar",
         Signed(Action::ViewDiary),
         "/diary/calendar",

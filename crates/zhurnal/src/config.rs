@@ -18,6 +18,8 @@ pub struct FileConfig {
     pub log: Option<String>,
     #[serde(default)]
     pub web: WebFile,
+    /// The mail relay for notices to families (`[smtp] host, port, from, digest_hour`).
+    pub smtp: Option<zhurnal_web::mail::SmtpConfig>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -90,6 +92,19 @@ pub fn resolve(
     if let Some(v) = w.login_lock_minutes {
         web.throttle.lock_ms = positive("login_lock_minutes", v)? * 60_000;
         web.throttle.window_ms = web.throttle.lock_ms;
+    }
+    if let Some(smtp) = file.smtp {
+        anyhow::ensure!(!smtp.host.is_empty(), "smtp.host must name the mail relay");
+        anyhow::ensure!(
+            smtp.from.contains('@'),
+            "smtp.from must be an email address, got «{}»",
+            smtp.from
+        );
+        anyhow::ensure!(
+            (0..24).contains(&smtp.digest_hour),
+            "smtp.digest_hour must be 0–23"
+        );
+        web.smtp = Some(smtp);
     }
     Ok(Settings {
         listen: listen

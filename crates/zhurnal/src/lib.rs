@@ -189,6 +189,10 @@ async fn serve(store: Store, settings: config::Settings) -> Result<()> {
         AppState::new(store, Arc::new(SystemClock), settings.web).map_err(anyhow::Error::msg)?;
     println!("Zhurnal is listening on http://{addr}");
     tracing::info!(%addr, "serving");
+    if let Some(smtp) = state.cfg.smtp.clone() {
+        tracing::info!(relay = %format!("{}:{}", smtp.host, smtp.port), "emailing notices to families");
+        zhurnal_web::mail::spawn(state.clone(), smtp, std::time::Duration::from_secs(30));
+    }
     zhurnal_web::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("stopped");
     Ok(())

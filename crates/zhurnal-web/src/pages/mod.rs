@@ -20,6 +20,7 @@ pub mod journal;
 pub mod lesson;
 pub mod load;
 pub mod mine;
+pub mod notices;
 pub mod periods;
 pub mod plan;
 pub mod profile;
@@ -72,9 +73,10 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 23] = [
+            let items: [(&'static str, &'static str, Action); 24] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/diary", "nav.diary", Action::ViewDiary),
+                ("/notifications", "nav.notices", Action::ViewDiary),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
                 ("/journal/mine", "nav.mine", Action::EditJournal),
                 ("/journal", "nav.journal", Action::ViewJournal),
