@@ -209,3 +209,26 @@ pub async fn periods_of_grade(
         .filter(|p| p.scheme == scheme)
         .collect())
 }
+
+/// The period asked for, else the one today falls in, else the last begun, else the first.
+pub fn current_period<'a>(
+    periods: &'a [zhurnal_store::PeriodRow],
+    asked: Option<&str>,
+    today: &str,
+) -> Option<&'a zhurnal_store::PeriodRow> {
+    asked
+        .and_then(|raw| raw.parse::<i64>().ok())
+        .and_then(|id| periods.iter().find(|p| p.id == id))
+        .or_else(|| {
+            periods
+                .iter()
+                .find(|p| p.start_date.as_str() <= today && today <= p.end_date.as_str())
+        })
+        .or_else(|| {
+            periods
+                .iter()
+                .rev()
+                .find(|p| p.start_date.as_str() <= today)
+        })
+        .or(periods.first())
+}

@@ -115,7 +115,30 @@ fn remember(res: &mut Response, pupil: &Pupil) {
     }
 }
 
-fn child_choices(all: &[Pupil], chosen: &Pupil) -> Vec<Choice> {
+/// The pupil asked for in the query, else the one the cookie remembers, else the first.
+async fn chosen(
+    state: &AppState,
+    ctx: &Ctx,
+    headers: &HeaderMap,
+    child: Option<&str>,
+) -> Result<(Pupil, Vec<Pupil>), AppError> {
+    pick(state, ctx, child, cookie(headers, CHILD_COOKIE)).await
+}
+
+/// The page, remembering the child when it was chosen in this request.
+fn answer<T: Template>(page: &T, pupil: &Pupil, chosen: bool) -> Result<Response, AppError> {
+    let mut res = html(StatusCode::OK, page)?;
+    if chosen {
+        remember(&mut res, pupil);
+    }
+    Ok(res)
+}
+
+/// The links to switch children, when there is more than one.
+fn switcher(all: &[Pupil], chosen: &Pupil) -> Vec<Choice> {
+    if all.len() < 2 {
+        return Vec::new();
+    }
     all.iter()
         .map(|p| Choice {
             value: p.person_id.to_string(),
@@ -248,11 +271,7 @@ pub async fn week_page(
         c: Chrome::new(ctx, &heading, "/diary"),
         heading,
         child: pupil.person_id,
-        children: if all.len() > 1 {
-            child_choices(all, pupil)
-        } else {
-            Vec::new()
-        },
+        children: switcher(all, pupil),
         date: date.to_string(),
         prev: link(add_days(monday, -7)),
         next: link(add_days(monday, 7)),
@@ -270,13 +289,7 @@ pub async fn diary_get(
     headers: HeaderMap,
     Query(q): Query<DiaryQuery>,
 ) -> Result<Response, AppError> {
-    let (pupil, all) = pick(
-        &state,
-        &ctx,
-        q.child.as_deref(),
-        cookie(&headers, CHILD_COOKIE),
-    )
-    .await?;
+    let (pupil, all) = chosen(&state, &ctx, &headers, q.child.as_deref()).await?;
     let page = week_page(&state, &ctx, &pupil, &all, q.date.as_deref()).await?;
     // An entity tag of the page as rendered for this session: a client that kept its copy
     // (an app; browsers keep nothing of a page with personal data, `no-store`) revalidates
@@ -447,30 +460,12 @@ pub async fn marks_get(
     Query(q): Query<DiaryQuery>,
 ) -> Result<Response, AppError> {
     let t = ctx.t();
-    let (pupil, all) = pick(
-        &state,
-        &ctx,
-        q.child.as_deref(),
-        cookie(&headers, CHILD_COOKIE),
-    )
-    .await?;
+    let (pupil, all) = chosen(&state, &ctx, &headers, q.child.as_deref()).await?;
     let school = &pupil.school;
     let today = today_in(state.clock.now(), &school.time_zone);
     let year = study_year_of(today);
     let periods = crate::journal::periods_of_grade(&state, school.id, year, pupil.grade).await?;
-    let today_s = today.to_string();
-    let current = q
-        .period
-        .as_deref()
-        .and_then(|raw| raw.parse::<i64>().ok())
-        .and_then(|id| periods.iter().find(|p| p.id == id))
-        .or_else(|| {
-            periods
-                .iter()
-                .find(|p| p.start_date <= today_s && today_s <= p.end_date)
-        })
-        .or_else(|| periods.iter().rev().find(|p| p.start_date <= today_s))
-        .or(periods.first());
+    let current = crate::journal::current_period(&periods, q.period.as_deref(), &today.to_string());
     let settings = state.store.grading_settings(school.id).await?;
     let period_marks = state
         .store
@@ -548,11 +543,7 @@ pub async fn marks_get(
         c: Chrome::new(&ctx, &heading, "/diary"),
         heading,
         child: pupil.person_id,
-        children: if all.len() > 1 {
-            child_choices(&all, &pupil)
-        } else {
-            Vec::new()
-        },
+        children: switcher(&all, &pupil),
         periods: periods
             .iter()
             .map(|p| Choice {
@@ -594,11 +585,7 @@ pub async fn marks_get(
             })
             .collect(),
     };
-    let mut res = html(StatusCode::OK, &page)?;
-    if q.child.is_some() {
-        remember(&mut res, &pupil);
-    }
-    Ok(res)
+    answer(&page, &pupil, q.child.is_some())
 }
 
 pub struct HomeworkItem {
@@ -637,13 +624,7 @@ pub async fn homework_get(
     Query(q): Query<DiaryQuery>,
 ) -> Result<Response, AppError> {
     let t = ctx.t();
-    let (pupil, all) = pick(
-        &state,
-        &ctx,
-        q.child.as_deref(),
-        cookie(&headers, CHILD_COOKIE),
-    )
-    .await?;
+    let (pupil, all) = chosen(&state, &ctx, &headers, q.child.as_deref()).await?;
     let school = &pupil.school;
     let today = today_in(state.clock.now(), &school.time_zone);
     let groups = state
@@ -707,20 +688,12 @@ pub async fn homework_get(
         c: Chrome::new(&ctx, &heading, "/diary"),
         heading,
         child: pupil.person_id,
-        children: if all.len() > 1 {
-            child_choices(&all, &pupil)
-        } else {
-            Vec::new()
-        },
+        children: switcher(&all, &pupil),
         here: "/diary/homework",
         week_link: format!("/diary?child={}", pupil.person_id),
         sections: vec![("diary.upcoming", upcoming), ("diary.overdue", overdue)],
     };
-    let mut res = html(StatusCode::OK, &page)?;
-    if q.child.is_some() {
-        remember(&mut res, &pupil);
-    }
-    Ok(res)
+    answer(&page, &pupil, q.child.is_some())
 }
 
 #[derive(Deserialize, Default)]
@@ -736,13 +709,7 @@ pub async fn file_get(
     headers: HeaderMap,
     Query(q): Query<FileQuery>,
 ) -> Result<Response, AppError> {
-    let (pupil, _) = pick(
-        &state,
-        &ctx,
-        q.child.as_deref(),
-        cookie(&headers, CHILD_COOKIE),
-    )
-    .await?;
+    let (pupil, _) = chosen(&state, &ctx, &headers, q.child.as_deref()).await?;
     let school = &pupil.school;
     let id = q.id.ok_or(AppError::NotFound)?;
     let deny = || crate::routes::deny_object(&state, &ctx, "lesson_file", "");
@@ -836,11 +803,7 @@ async fn calendar_page(
         c: Chrome::new(ctx, &heading, "/diary"),
         heading,
         child: pupil.person_id,
-        children: if all.len() > 1 {
-            child_choices(all, pupil)
-        } else {
-            Vec::new()
-        },
+        children: switcher(all, pupil),
         here: "/diary/calendar",
         week_link: format!("/diary?child={}", pupil.person_id),
         feeds,
@@ -854,13 +817,7 @@ pub async fn calendar_get(
     headers: HeaderMap,
     Query(q): Query<DiaryQuery>,
 ) -> Result<Response, AppError> {
-    let (pupil, all) = pick(
-        &state,
-        &ctx,
-        q.child.as_deref(),
-        cookie(&headers, CHILD_COOKIE),
-    )
-    .await?;
+    let (pupil, all) = chosen(&state, &ctx, &headers, q.child.as_deref()).await?;
     html(
         StatusCode::OK,
         &calendar_page(&state, &ctx, &pupil, &all, None).await?,

@@ -131,6 +131,33 @@ pub(crate) async fn journals_of(
     Ok(out)
 }
 
+/// The label («7Б · Алгебра») of a journal the actor may read; one out of reach answers as
+/// if it did not exist, and is audited.
+pub(crate) async fn visible_label(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    group: i64,
+    subject: i64,
+) -> Result<String, AppError> {
+    if !may_view(state, ctx, school, group, subject).await? {
+        return Err(crate::routes::deny_object(
+            state,
+            ctx,
+            "journal",
+            &format!("{group}:{subject}"),
+        )
+        .await);
+    }
+    let year = study_year_of(today_in(state.clock.now(), &school.time_zone));
+    Ok(journals_of(state, ctx, school, year)
+        .await?
+        .into_iter()
+        .find(|j| j.0 == (group, subject))
+        .map(|j| j.1)
+        .unwrap_or_default())
+}
+
 /// A cell's text: the mark on the lesson's first work of the default type («Ответ на
 /// уроке»), or «н» / «оп» for an absence.
 fn cell_text(j: &Journal, lesson: i64, person: i64, default_type: i64) -> String {
@@ -231,16 +258,7 @@ async fn build(
         .map_or(5, |g| g.1);
     let periods = crate::journal::periods_of_grade(state, school.id, year, parallel).await?;
     let today_s = today.to_string();
-    let current = period
-        .and_then(|raw| raw.parse::<i64>().ok())
-        .and_then(|id| periods.iter().find(|p| p.id == id))
-        .or_else(|| {
-            periods
-                .iter()
-                .find(|p| p.start_date <= today_s && today_s <= p.end_date)
-        })
-        .or_else(|| periods.iter().rev().find(|p| p.start_date <= today_s))
-        .or(periods.first());
+    let current = crate::journal::current_period(&periods, period, &today_s);
     page.periods = periods
         .iter()
         .map(|p| Choice {

@@ -7,7 +7,6 @@ use super::timetable::pick_school;
 use super::{Chrome, html};
 use crate::ctx::Ctx;
 use crate::i18n::Tr;
-use crate::journal::may_view;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -15,7 +14,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use zhurnal_core::Action;
-use zhurnal_core::clock::{study_year_of, today_in};
 use zhurnal_core::plan::{PlanError, parse};
 use zhurnal_core::sheet::{SheetError, read};
 use zhurnal_store::SchoolRow;
@@ -102,23 +100,8 @@ async fn build(
     subject: i64,
 ) -> Result<PlanPage, AppError> {
     let t = ctx.t();
-    if !may_view(state, ctx, school, group, subject).await? {
-        return Err(crate::routes::deny_object(
-            state,
-            ctx,
-            "journal",
-            &format!("{group}:{subject}"),
-        )
-        .await);
-    }
+    let label = super::journal::visible_label(state, ctx, school, group, subject).await?;
     let actor = ctx.actor()?;
-    let year = study_year_of(today_in(state.clock.now(), &school.time_zone));
-    let label = super::journal::journals_of(state, ctx, school, year)
-        .await?
-        .into_iter()
-        .find(|j| j.0 == (group, subject))
-        .map(|j| j.1)
-        .unwrap_or_default();
     let editable = actor.reach(Action::EditJournal).covers(school)
         && state
             .store

@@ -9,7 +9,7 @@ use super::auth::check_csrf;
 use super::timetable::pick_school;
 use super::{Chrome, FormPairs, html};
 use crate::ctx::Ctx;
-use crate::journal::{may_view, parse_mark, periods_of_grade};
+use crate::journal::{parse_mark, periods_of_grade};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -103,15 +103,7 @@ async fn build(
     typed: &HashMap<String, (String, String)>,
 ) -> Result<YearPage, AppError> {
     let t = ctx.t();
-    if !may_view(state, ctx, school, group, subject).await? {
-        return Err(crate::routes::deny_object(
-            state,
-            ctx,
-            "journal",
-            &format!("{group}:{subject}"),
-        )
-        .await);
-    }
+    let label = super::journal::visible_label(state, ctx, school, group, subject).await?;
     let actor = ctx.actor()?;
     let today = today_in(state.clock.now(), &school.time_zone);
     let year = study_year_of(today);
@@ -121,12 +113,6 @@ async fn build(
         .await?
         .get(&group)
         .map_or(5, |g| g.1);
-    let label = super::journal::journals_of(state, ctx, school, year)
-        .await?
-        .into_iter()
-        .find(|j| j.0 == (group, subject))
-        .map(|j| j.1)
-        .unwrap_or_default();
     let periods = periods_of_grade(state, school.id, year, grade).await?;
     let last = periods.last();
     let today_s = today.to_string();
