@@ -157,6 +157,16 @@ pub fn router(state: AppState) -> Router {
         .route("/diary", get(pages::diary::diary_get))
         .route("/diary/marks", get(pages::diary::marks_get))
         .route(
+            "/messages",
+            get(pages::messages::messages_get).post(pages::messages::messages_post),
+        )
+        .route(
+            "/messages/thread",
+            get(pages::messages::thread_get).post(pages::messages::thread_post),
+        )
+        .route("/messages/complaints", get(pages::messages::complaints_get))
+        .route("/messages/complaint", get(pages::messages::thread_get))
+        .route(
             "/notifications",
             get(pages::notices::notices_get).post(pages::notices::notices_post),
         )

@@ -178,6 +178,7 @@ pub async fn send(cfg: &SmtpConfig, to: &str, subject: &str, body: &str) -> Resu
 /// «5 (было 4)», «н», «отметка удалена».
 pub fn describe(t: &Tr, n: &zhurnal_store::NoticeRow) -> String {
     let what = match n.kind.as_str() {
+        "message" => t.s("notify.message").to_owned(),
         "absence" => match n.new_value.as_deref() {
             Some(v) if v.starts_with("late") => t.s("notify.late").to_owned(),
             Some(_) => t.s("notify.absent").to_owned(),

@@ -140,6 +140,37 @@ pub const ROUTES: &[RouteSpec] = &[
         Signed(Action::ViewDiary),
         "/diary/homework",
     ),
+    r("GET", "/messages", Signed(Action::UseMessages), "/messages"),
+    r(
+        "POST",
+        "/messages",
+        Signed(Action::UseMessages),
+        "/messages",
+    ),
+    r(
+        "GET",
+        "/messages/thread",
+        Signed(Action::UseMessages),
+        "/messages/thread?id=999999",
+    ),
+    r(
+        "GET",
+        "/messages/complaint",
+        Signed(Action::ViewReports),
+        "/messages/complaint?id=999999",
+    ),
+    r(
+        "POST",
+        "/messages/thread",
+        Signed(Action::UseMessages),
+        "/messages/thread",
+    ),
+    r(
+        "GET",
+        "/messages/complaints",
+        Signed(Action::ViewReports),
+        "/messages/complaints",
+    ),
     r(
         "GET",
         "/notifications",

@@ -18,7 +18,7 @@ CREATE TABLE notifications (
     school_id    BIGINT NOT NULL REFERENCES schools(id),
     recipient_id BIGINT NOT NULL REFERENCES persons(id),
     student_id   BIGINT NOT NULL REFERENCES persons(id),
-    kind         TEXT NOT NULL CHECK (kind IN ('mark', 'absence', 'period_mark')),
+    kind         TEXT NOT NULL CHECK (kind IN ('mark', 'absence', 'period_mark', 'message')),
     lesson_id    BIGINT,
     subject      TEXT NOT NULL DEFAULT '',
     old_value    TEXT,

@@ -19,6 +19,7 @@ pub mod import;
 pub mod journal;
 pub mod lesson;
 pub mod load;
+pub mod messages;
 pub mod mine;
 pub mod notices;
 pub mod periods;
@@ -73,9 +74,10 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 24] = [
+            let items: [(&'static str, &'static str, Action); 25] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/diary", "nav.diary", Action::ViewDiary),
+                ("/messages", "nav.messages", Action::UseMessages),
                 ("/notifications", "nav.notices", Action::ViewDiary),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
                 ("/journal/mine", "nav.mine", Action::EditJournal),

@@ -10,6 +10,7 @@ mod cli;
 mod diary;
 mod grid;
 mod journal;
+mod messages;
 mod notify;
 mod permissions;
 mod security;
