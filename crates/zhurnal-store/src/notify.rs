@@ -47,6 +47,8 @@ pub struct DueNotice {
     #[sqlx(flatten)]
     pub notice: NoticeRow,
     pub email: String,
+    /// The day of the recipient's last digest (YYYY-MM-DD), "" before the first.
+    pub last_digest: String,
 }
 
 const SEL_NOTICE: &str = "SELECT n.id, n.school_id, n.recipient_id, n.student_id, n.kind, l.date AS lesson_date, n.subject, n.old_value, \
@@ -116,7 +118,7 @@ impl Store {
     /// for notices made before `before` (ms).
     pub async fn due_notices(&self, mode: &str, before: i64) -> Result<Vec<DueNotice>> {
         let sql = format!(
-            "{SEL_NOTICE}, s.email{FROM_NOTICE} JOIN notification_settings s ON s.person_id = n.recipient_id \
+            "{SEL_NOTICE}, s.email, s.last_digest{FROM_NOTICE} JOIN notification_settings s ON s.person_id = n.recipient_id \
              WHERE n.emailed_at IS NULL AND s.mode = $1 AND s.email <> '' AND n.created_at < $2 ORDER BY n.recipient_id, n.student_id, n.id"
         );
         on_read!(self, pool => Ok(sqlx::query_as::<_, DueNotice>(&sql)

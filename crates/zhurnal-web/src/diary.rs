@@ -22,6 +22,13 @@ pub struct Pupil {
     pub grade: i16,
 }
 
+impl Pupil {
+    /// A diary page's heading: «Дневник: Анастасия Алексеева, 7Б».
+    pub fn heading(&self, page: &str) -> String {
+        format!("{page}: {}, {}", self.name, self.class_name)
+    }
+}
+
 /// Every student whose diary the actor may read, in a stable order.
 pub async fn pupils(state: &AppState, ctx: &Ctx) -> Result<Vec<Pupil>, AppError> {
     let actor = ctx.actor()?;

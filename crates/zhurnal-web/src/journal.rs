@@ -232,3 +232,9 @@ pub fn current_period<'a>(
         })
         .or(periods.first())
 }
+
+/// A journal's key in forms and links, «{group}-{subject}».
+pub fn parse_journal_key(raw: &str) -> Option<(i64, i64)> {
+    let (g, s) = raw.split_once('-')?;
+    Some((g.parse().ok()?, s.parse().ok()?))
+}

@@ -259,8 +259,7 @@ pub async fn run_once(state: &AppState, cfg: &SmtpConfig) -> Result<usize, AppEr
         let tz = jiff::tz::TimeZone::get(&zones[&school_id]).unwrap_or(jiff::tz::TimeZone::UTC);
         let local = now.to_zoned(tz);
         let day = local.date().to_string();
-        let settings = state.store.notification_settings(recipient).await?;
-        if local.hour() < cfg.digest_hour || settings.last_digest == day {
+        if local.hour() < cfg.digest_hour || children[0][0].last_digest == day {
             continue;
         }
         let mut ids = Vec::new();

@@ -703,6 +703,21 @@ fn same_origin(req: &Request<Body>) -> bool {
 
 /// Records an object-level denial (an id outside the actor's scope) before answering 404
 /// exactly as for an id that does not exist.
+/// A store result whose `NotFound` means the object is out of the actor's reach: answered
+/// as [`deny_object`] (404, audited); any other error passes through.
+pub async fn or_deny<T>(
+    state: &AppState,
+    ctx: &Ctx,
+    kind: &str,
+    id: &str,
+    result: zhurnal_store::Result<T>,
+) -> Result<T, AppError> {
+    match result {
+        Err(zhurnal_store::StoreError::NotFound) => Err(deny_object(state, ctx, kind, id).await),
+        other => Ok(other?),
+    }
+}
+
 pub async fn deny_object(state: &AppState, ctx: &Ctx, kind: &str, id: &str) -> AppError {
     if let Some(actor) = ctx.actor.as_deref() {
         let entry = AuditEntry {

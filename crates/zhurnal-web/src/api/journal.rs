@@ -398,19 +398,15 @@ async fn write_mark(state: &AppState, ctx: &Ctx, m: MarkIn) -> Result<Json<MarkW
         reason: m.reason.trim(),
         idempotency_key: m.idempotency_key.as_deref(),
     };
-    let written = match state.store.write_mark(school.id, &write, &audit).await {
-        Ok(w) => w,
-        Err(zhurnal_store::StoreError::NotFound) => {
-            return Err(crate::routes::deny_object(
-                &state,
-                &ctx,
-                "work",
-                &format!("{:?}", m.work_id),
-            )
-            .await);
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let work = format!("{:?}", m.work_id);
+    let written = crate::routes::or_deny(
+        &state,
+        &ctx,
+        "work",
+        &work,
+        state.store.write_mark(school.id, &write, &audit).await,
+    )
+    .await?;
     Ok(Json(MarkWritten {
         mark_id: written.mark_id,
         work_id: written.work_id,

@@ -261,12 +261,7 @@ pub async fn week_page(
         });
     }
     let link = |d: Date| format!("/diary?child={}&date={d}", pupil.person_id);
-    let heading = format!(
-        "{}: {}, {}",
-        t.s("diary.title"),
-        pupil.name,
-        pupil.class_name
-    );
+    let heading = pupil.heading(t.s("diary.title"));
     Ok(WeekPage {
         c: Chrome::new(ctx, &heading, "/diary"),
         heading,
@@ -533,12 +528,7 @@ pub async fn marks_get(
                 .collect(),
         })
         .collect();
-    let heading = format!(
-        "{}: {}, {}",
-        t.s("diary.marks"),
-        pupil.name,
-        pupil.class_name
-    );
+    let heading = pupil.heading(t.s("diary.marks"));
     let page = MarksPage {
         c: Chrome::new(&ctx, &heading, "/diary"),
         heading,
@@ -678,12 +668,7 @@ pub async fn homework_get(
     }
     // The most recent missed days first.
     overdue.reverse();
-    let heading = format!(
-        "{}: {}, {}",
-        t.s("diary.homework"),
-        pupil.name,
-        pupil.class_name
-    );
+    let heading = pupil.heading(t.s("diary.homework"));
     let page = HomeworkPage {
         c: Chrome::new(&ctx, &heading, "/diary"),
         heading,
@@ -793,12 +778,7 @@ async fn calendar_page(
                 .unwrap_or_default(),
         })
         .collect();
-    let heading = format!(
-        "{}: {}, {}",
-        t.s("diary.calendar"),
-        pupil.name,
-        pupil.class_name
-    );
+    let heading = pupil.heading(t.s("diary.calendar"));
     Ok(CalendarPage {
         c: Chrome::new(ctx, &heading, "/diary"),
         heading,
@@ -867,23 +847,13 @@ pub async fn calendar_post(
         }
         "revoke" => {
             let id: i64 = form.one("feed").parse().map_err(|_| AppError::NotFound)?;
-            match state
+            let revoked = state
                 .store
                 .revoke_feed(actor.person_id, id, &audit("diary.feed_revoke"))
-                .await
-            {
-                Ok(()) => None,
-                Err(zhurnal_store::StoreError::NotFound) => {
-                    return Err(crate::routes::deny_object(
-                        &state,
-                        &ctx,
-                        "calendar_feed",
-                        form.one("feed"),
-                    )
-                    .await);
-                }
-                Err(e) => return Err(e.into()),
-            }
+                .await;
+            crate::routes::or_deny(&state, &ctx, "calendar_feed", form.one("feed"), revoked)
+                .await?;
+            None
         }
         _ => return Err(AppError::BadRequest("unknown op".into())),
     };

@@ -196,10 +196,7 @@ async fn build(
     let year = study_year_of(today);
     let journals = journals_of(state, ctx, school, year).await?;
     let picked = journal
-        .and_then(|raw| {
-            let (g, s) = raw.split_once('-')?;
-            Some((g.parse::<i64>().ok()?, s.parse::<i64>().ok()?))
-        })
+        .and_then(crate::journal::parse_journal_key)
         .or(journals.first().map(|j| j.0));
     let mut page = JournalPage {
         c: Chrome::new(ctx, t.s("journal.title"), "/journal"),
@@ -574,11 +571,8 @@ async fn period_marks_post(
         return Ok(0);
     }
     let actor = ctx.actor()?;
-    let (group, subject) = form
-        .one("journal")
-        .split_once('-')
-        .and_then(|(g, s)| Some((g.parse::<i64>().ok()?, s.parse::<i64>().ok()?)))
-        .ok_or(AppError::NotFound)?;
+    let (group, subject) =
+        crate::journal::parse_journal_key(form.one("journal")).ok_or(AppError::NotFound)?;
     let period_id: i64 = form.one("period").parse().map_err(|_| AppError::NotFound)?;
     let today = today_in(state.clock.now(), &school.time_zone);
     let period = state

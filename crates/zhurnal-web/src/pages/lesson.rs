@@ -7,6 +7,7 @@ use super::timetable::{Choice, pick_school};
 use super::{Chrome, FormPairs, html};
 use crate::ctx::Ctx;
 use crate::journal::{default_work_type, may_change_or_why, may_view, parse_mark};
+use crate::routes::or_deny;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -421,23 +422,11 @@ pub async fn lesson_post(
                 return Ok(page);
             }
             let file: i64 = form.one("file").parse().map_err(|_| AppError::NotFound)?;
-            match state
+            let removed = state
                 .store
                 .remove_lesson_file(school.id, lesson_id, file, &audit("journal.file_remove"))
-                .await
-            {
-                Ok(()) => {}
-                Err(zhurnal_store::StoreError::NotFound) => {
-                    return Err(crate::routes::deny_object(
-                        &state,
-                        &ctx,
-                        "lesson_file",
-                        &file.to_string(),
-                    )
-                    .await);
-                }
-                Err(e) => return Err(e.into()),
-            }
+                .await;
+            or_deny(&state, &ctx, "lesson_file", &file.to_string(), removed).await?;
         }
         "add_work" => {
             if let Err(page) =
@@ -454,7 +443,7 @@ pub async fn lesson_post(
             } else {
                 "lesson"
             };
-            match state
+            let added = state
                 .store
                 .add_work(
                     school.id,
@@ -464,20 +453,8 @@ pub async fn lesson_post(
                     "",
                     &audit("journal.work"),
                 )
-                .await
-            {
-                Ok(_) => {}
-                Err(zhurnal_store::StoreError::NotFound) => {
-                    return Err(crate::routes::deny_object(
-                        &state,
-                        &ctx,
-                        "work_type",
-                        &work_type.to_string(),
-                    )
-                    .await);
-                }
-                Err(e) => return Err(e.into()),
-            }
+                .await;
+            or_deny(&state, &ctx, "work_type", &work_type.to_string(), added).await?;
         }
         "marks" => {
             let allowed =
@@ -539,23 +516,11 @@ pub async fn lesson_post(
                     reason: "",
                     idempotency_key: None,
                 };
-                match state
+                let written = state
                     .store
                     .write_mark(school.id, &write, &audit("journal.mark"))
-                    .await
-                {
-                    Ok(_) => {}
-                    Err(zhurnal_store::StoreError::NotFound) => {
-                        return Err(crate::routes::deny_object(
-                            &state,
-                            &ctx,
-                            "work",
-                            &work.to_string(),
-                        )
-                        .await);
-                    }
-                    Err(e) => return Err(e.into()),
-                }
+                    .await;
+                or_deny(&state, &ctx, "work", &work.to_string(), written).await?;
             }
             if !errors.is_empty() {
                 let mut p = build(&state, &ctx, &school, lesson_id, &errors).await?;
@@ -639,13 +604,8 @@ pub async fn correction_post(
         details: serde_json::json!({ "lesson_id": lesson_id, "person_id": person, "value": value, "reason": reason }).to_string(),
         ..ctx.audit_base(state.clock.now_ms())
     };
-    match state.store.write_mark(school.id, &write, &audit).await {
-        Ok(_) => {}
-        Err(zhurnal_store::StoreError::NotFound) => {
-            return Err(crate::routes::deny_object(&state, &ctx, "work", form.one("work")).await);
-        }
-        Err(e) => return Err(e.into()),
-    }
+    let written = state.store.write_mark(school.id, &write, &audit).await;
+    or_deny(&state, &ctx, "work", form.one("work"), written).await?;
     Ok(Redirect::to(&format!(
         "/journal/lesson?school={}&id={lesson_id}&done=1",
         school.id

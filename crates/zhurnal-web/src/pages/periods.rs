@@ -202,23 +202,18 @@ pub async fn periods_post(
             action: format!("journal.period_{op}"),
             ..ctx.audit_base(state.clock.now_ms())
         };
-        match state
+        let closed = state
             .store
             .set_period_closed(school.id, period, op == "close", &audit)
-            .await
-        {
-            Ok(()) => {}
-            Err(zhurnal_store::StoreError::NotFound) => {
-                return Err(crate::routes::deny_object(
-                    &state,
-                    &ctx,
-                    "reporting_period",
-                    &period.to_string(),
-                )
-                .await);
-            }
-            Err(e) => return Err(e.into()),
-        }
+            .await;
+        crate::routes::or_deny(
+            &state,
+            &ctx,
+            "reporting_period",
+            &period.to_string(),
+            closed,
+        )
+        .await?;
         return Ok(axum::response::Redirect::to(&format!(
             "/setup/periods?school={}&year={year}&saved=1",
             school.id

@@ -7,6 +7,7 @@ use super::timetable::pick_school;
 use super::{Chrome, html};
 use crate::ctx::Ctx;
 use crate::i18n::Tr;
+use crate::journal::parse_journal_key;
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -50,11 +51,6 @@ pub struct PlanQuery {
     journal: Option<String>,
     topics: Option<usize>,
     filled: Option<usize>,
-}
-
-fn parse_journal(raw: &str) -> Option<(i64, i64)> {
-    let (g, s) = raw.split_once('-')?;
-    Some((g.parse().ok()?, s.parse().ok()?))
 }
 
 pub fn sheet_message(t: &Tr, e: &SheetError) -> String {
@@ -167,7 +163,7 @@ pub async fn plan_get(
     let (group, subject) = q
         .journal
         .as_deref()
-        .and_then(parse_journal)
+        .and_then(parse_journal_key)
         .ok_or(AppError::NotFound)?;
     let mut page = build(&state, &ctx, &school, group, subject).await?;
     if let (Some(topics), Some(filled)) = (q.topics, q.filled) {
@@ -192,7 +188,7 @@ pub async fn plan_post(
     let field = |k: &str| fields.get(k).map_or("", String::as_str);
     let reach = ctx.actor()?.reach(Action::EditJournal);
     let (school, _) = pick_school(&state, &ctx, &reach, Some(field("school"))).await?;
-    let (group, subject) = parse_journal(field("journal")).ok_or(AppError::NotFound)?;
+    let (group, subject) = parse_journal_key(field("journal")).ok_or(AppError::NotFound)?;
     let mut page = build(&state, &ctx, &school, group, subject).await?;
     if !page.editable {
         return Err(crate::routes::deny_object(

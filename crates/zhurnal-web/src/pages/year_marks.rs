@@ -9,6 +9,7 @@ use super::auth::check_csrf;
 use super::timetable::pick_school;
 use super::{Chrome, FormPairs, html};
 use crate::ctx::Ctx;
+use crate::journal::parse_journal_key;
 use crate::journal::{parse_mark, periods_of_grade};
 use crate::{AppError, AppState};
 use askama::Template;
@@ -79,11 +80,6 @@ pub struct YearQuery {
     school: Option<String>,
     journal: Option<String>,
     saved: Option<usize>,
-}
-
-fn parse_journal(raw: &str) -> Option<(i64, i64)> {
-    let (g, s) = raw.split_once('-')?;
-    Some((g.parse().ok()?, s.parse().ok()?))
 }
 
 fn points(raw: &str) -> Option<u8> {
@@ -241,7 +237,7 @@ pub async fn year_get(
     let (group, subject) = q
         .journal
         .as_deref()
-        .and_then(parse_journal)
+        .and_then(parse_journal_key)
         .ok_or(AppError::NotFound)?;
     let mut page = build(&state, &ctx, &school, group, subject, &HashMap::new()).await?;
     page.saved = q.saved;
@@ -260,7 +256,7 @@ pub async fn year_post(
     check_csrf(&ctx, form.one("csrf"))?;
     let reach = ctx.actor()?.reach(Action::EditJournal);
     let (school, _) = pick_school(&state, &ctx, &reach, Some(form.one("school"))).await?;
-    let (group, subject) = parse_journal(form.one("journal")).ok_or(AppError::NotFound)?;
+    let (group, subject) = parse_journal_key(form.one("journal")).ok_or(AppError::NotFound)?;
     let page = build(&state, &ctx, &school, group, subject, &HashMap::new()).await?;
     if !page.editable {
         return Err(crate::routes::deny_object(
