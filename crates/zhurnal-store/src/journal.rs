@@ -53,7 +53,8 @@ macro_rules! notify {
             "INSERT INTO notifications (school_id, recipient_id, student_id, kind, lesson_id, subject, old_value, new_value, created_at) \
              SELECT $1, r.id, $2, $3, $4, COALESCE($5, (SELECT s.name FROM lessons l JOIN subjects s ON s.id = l.subject_id WHERE l.id = $4), ''), $6, $7, $8 \
              FROM (SELECT parent_id AS id FROM parent_links WHERE child_id = $2 \
-                   UNION SELECT person_id AS id FROM notification_settings WHERE person_id = $2 AND own = TRUE) r",
+                   UNION SELECT person_id AS id FROM notification_settings WHERE person_id = $2 AND own = TRUE) r \
+             WHERE COALESCE((SELECT decision FROM access_statements WHERE student_id = $2 ORDER BY id DESC LIMIT 1), 'consent') <> 'refusal'",
         )
         .bind($school).bind($student).bind($kind).bind(lesson).bind(subject).bind($old).bind($new).bind($at)
         .execute($ex)

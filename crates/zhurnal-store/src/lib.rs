@@ -19,6 +19,7 @@ mod notify;
 mod periods;
 mod plan;
 mod promotion;
+mod roster;
 mod school;
 mod timetable;
 
@@ -34,6 +35,7 @@ pub use notify::*;
 pub use periods::*;
 pub use plan::*;
 pub use promotion::*;
+pub use roster::*;
 pub use school::*;
 pub use timetable::*;
 

@@ -20,6 +20,10 @@ pub struct Pupil {
     pub class_name: String,
     /// The class's grade, for the calendar and the period scheme.
     pub grade: i16,
+    /// The day the parents refused to get the child's performance electronically (§3.6):
+    /// the child stays in the list (to switch to, and to write to teachers about) but no
+    /// diary data is shown.
+    pub refused_on: Option<String>,
 }
 
 impl Pupil {
@@ -65,6 +69,7 @@ pub async fn pupils(state: &AppState, ctx: &Ctx) -> Result<Vec<Pupil>, AppError>
             school,
             class_id,
             grade,
+            refused_on: state.store.refused_on(actor.person_id).await?,
         });
     }
     if actor.grants.iter().any(|g| g.role == Role::Parent) {
@@ -83,6 +88,7 @@ pub async fn pupils(state: &AppState, ctx: &Ctx) -> Result<Vec<Pupil>, AppError>
                 class_id,
                 class_name: c.class_name.clone().unwrap_or_default(),
                 grade,
+                refused_on: state.store.refused_on(c.person_id).await?,
             });
         }
     }
@@ -106,12 +112,61 @@ pub async fn pick(
                 None => return Err(deny_object(state, ctx, "diary", raw).await),
             }
         }
-        None => remembered
-            .and_then(|r| r.parse::<i64>().ok())
-            .and_then(|id| all.iter().find(|p| p.person_id == id))
-            .or(all.first())
-            .cloned()
-            .ok_or(AppError::NotFound)?,
+        None => {
+            let open = |p: &&Pupil| p.refused_on.is_none();
+            match remembered
+                .and_then(|r| r.parse::<i64>().ok())
+                .and_then(|id| all.iter().filter(open).find(|p| p.person_id == id))
+                .or(all.iter().find(open))
+                .or(all.first())
+            {
+                Some(p) => p.clone(),
+                None => return Err(departed(state, ctx).await?),
+            }
+        }
     };
+    if let Some(on) = &chosen.refused_on {
+        let t = ctx.t();
+        return Err(AppError::Withheld(format!(
+            "{}: {} ({} {}). {}",
+            chosen.name,
+            t.s("diary.refused"),
+            t.s("diary.statement_of"),
+            show_date(&t, on),
+            t.s("diary.refused_how")
+        )));
+    }
     Ok((chosen, all))
+}
+
+/// Why there is no diary to show: the student (or the parent's only children) left the
+/// school — said with the day — or simply nothing to show (404).
+async fn departed(state: &AppState, ctx: &Ctx) -> Result<AppError, AppError> {
+    let actor = ctx.actor()?;
+    let t = ctx.t();
+    let mut whom = vec![actor.person_id];
+    whom.extend(actor.children.iter().map(|c| c.person_id));
+    let mut lines = Vec::new();
+    for id in whom {
+        if let Some(d) = state.store.departure_of(id).await? {
+            lines.push(format!(
+                "{} {}: {} {}.",
+                d.first_name,
+                d.last_name,
+                t.s("diary.left_on"),
+                show_date(&t, &d.left_on)
+            ));
+        }
+    }
+    if lines.is_empty() {
+        return Ok(AppError::NotFound);
+    }
+    lines.push(t.s("diary.left_how").to_owned());
+    Ok(AppError::Withheld(lines.join(" ")))
+}
+
+/// «12.11.2026» (or the text as it is, should it not be a date).
+fn show_date(t: &crate::i18n::Tr, s: &str) -> String {
+    s.parse::<jiff::civil::Date>()
+        .map_or_else(|_| s.to_owned(), |d| t.date(d))
 }

@@ -28,6 +28,10 @@ pub enum AppError {
     /// Input that parsed but breaks a rule: (field, message in the user's language).
     #[error("validation failed")]
     Validation(Vec<(String, String)>),
+    /// Data the person would otherwise see that the school may not give them electronically
+    /// now (the parents refused it, §3.6; the student left the school, §5.2), with why.
+    #[error("withheld: {0}")]
+    Withheld(String),
     #[error("internal: {0}")]
     Internal(String),
 }
@@ -51,7 +55,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Csrf | AppError::Withheld(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -70,6 +74,7 @@ impl AppError {
             AppError::BadRequest(_) => "bad_request",
             AppError::Validation(_) => "validation",
             AppError::Locked { .. } => "too_many_attempts",
+            AppError::Withheld(_) => "no_electronic_access",
             AppError::Internal(_) => "internal",
         }
     }
@@ -83,6 +88,7 @@ impl AppError {
             AppError::Csrf => "error.csrf",
             AppError::BadRequest(_) | AppError::Validation(_) => "error.bad_request",
             AppError::Locked { .. } => "login.locked",
+            AppError::Withheld(_) => "error.withheld",
             AppError::Internal(_) => "error.internal",
         }
     }
@@ -133,7 +139,7 @@ pub async fn render(req: Request<Body>, next: Next) -> Response {
                 .collect();
             body["error"]["fields"] = map.into();
         }
-        if let AppError::BadRequest(detail) = &err {
+        if let AppError::BadRequest(detail) | AppError::Withheld(detail) = &err {
             body["error"]["detail"] = detail.clone().into();
         }
         (err.status(), Json(body)).into_response()

@@ -146,6 +146,10 @@ pub fn router(state: AppState) -> Router {
             get(pages::journal::journal_get).post(pages::journal::journal_post),
         )
         .route(
+            "/roster",
+            get(pages::roster::roster_get).post(pages::roster::roster_post),
+        )
+        .route(
             "/journal/class",
             get(pages::class_check::class_get).post(pages::class_check::class_post),
         )

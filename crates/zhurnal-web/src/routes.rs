@@ -234,6 +234,8 @@ pub const ROUTES: &[RouteSpec] = &[
         Signed(Action::EditJournal),
         "/journal/plan",
     ),
+    r("GET", "/roster", Signed(Action::ManageRoster), "/roster"),
+    r("POST", "/roster", Signed(Action::ManageRoster), "/roster"),
     r(
         "GET",
         "/journal/class",

@@ -68,15 +68,20 @@ pub struct ClassQuery {
     done: Option<String>,
 }
 
-/// The classes whose journals the actor oversees: their own as class teacher, all of the
+/// The classes the actor may do `action` for: their own as class teacher, all of the
 /// school for the administration (and the municipality's for inspectors).
-fn overseen(actor: &crate::ctx::Actor, school: &SchoolRow, classes: &[ClassRow]) -> Vec<ClassRow> {
+pub(crate) fn overseen(
+    actor: &crate::ctx::Actor,
+    action: Action,
+    school: &SchoolRow,
+    classes: &[ClassRow],
+) -> Vec<ClassRow> {
     classes
         .iter()
         .filter(|c| {
             actor.grants.iter().any(|g| {
                 let here = g.school_id == Some(school.id);
-                match permission::scope_of(g.role, Action::ViewJournal) {
+                match permission::scope_of(g.role, action) {
                     Some(Scope::School) => here,
                     Some(Scope::Municipality) => g.municipality_id == Some(school.municipality_id),
                     Some(Scope::OwnClass) => here && g.edu_group_id == Some(c.id),
@@ -99,7 +104,7 @@ async fn build(
     let today = today_in(state.clock.now(), &school.time_zone);
     let year = study_year_of(today);
     let all = state.store.school_classes(school.id, year).await?;
-    let classes = overseen(actor, school, &all);
+    let classes = overseen(actor, Action::ViewJournal, school, &all);
     let class = match asked.filter(|s| !s.is_empty()) {
         Some(raw) => match raw
             .parse::<i64>()

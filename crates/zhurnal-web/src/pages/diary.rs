@@ -865,8 +865,8 @@ pub async fn calendar_post(
 
 /// The feed itself (public: the secret in the address is the key): the student's lessons
 /// from a week ago to four weeks ahead, with times, rooms and topics, and homework on the
-/// day it is due. An unknown or revoked secret, or an owner who lost access to the child
-/// (a parent link removed), answers 404.
+/// day it is due. An unknown or revoked secret, an owner who lost access to the child (a
+/// parent link removed, the child left), or parents' refusal of electronic access answers 404.
 pub async fn feed_get(
     State(state): State<AppState>,
     axum::extract::Path(token): axum::extract::Path<String>,
@@ -894,7 +894,9 @@ pub async fn feed_get(
         .iter()
         .find(|g| classes.get(g).is_some_and(|c| c.0 == **g))
         .copied();
-    let (Some(class), true) = (class, still_allowed) else {
+    // Parents who refused electronic access (§3.6) get no feed either.
+    let refused = state.store.refused_on(feed.student_id).await?.is_some();
+    let (Some(class), true, false) = (class, still_allowed, refused) else {
         return Err(AppError::NotFound);
     };
     let today = today_in(state.clock.now(), &school.time_zone);

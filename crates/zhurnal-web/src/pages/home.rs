@@ -51,6 +51,7 @@ pub fn page_of(action: Action) -> Option<&'static str> {
         Action::ViewAudit => Some("/audit"),
         Action::ViewJournal | Action::EditJournal => Some("/journal"),
         Action::CheckClassJournal => Some("/journal/class"),
+        Action::ManageRoster => Some("/roster"),
         Action::ViewDiary => Some("/diary"),
         _ => None,
     }

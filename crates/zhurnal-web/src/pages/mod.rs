@@ -26,6 +26,7 @@ pub mod periods;
 pub mod plan;
 pub mod profile;
 pub mod promotion;
+pub mod roster;
 pub mod schools;
 pub mod staff;
 pub mod timetable;
@@ -74,7 +75,7 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 25] = [
+            let items: [(&'static str, &'static str, Action); 26] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/diary", "nav.diary", Action::ViewDiary),
                 ("/messages", "nav.messages", Action::UseMessages),
@@ -87,6 +88,7 @@ impl Chrome {
                     "nav.class_check",
                     Action::CheckClassJournal,
                 ),
+                ("/roster", "nav.roster", Action::ManageRoster),
                 ("/timetable/changes", "nav.changes", Action::EditSchoolSetup),
                 ("/setup/calendar", "nav.calendar", Action::EditSchoolSetup),
                 ("/setup/profile", "nav.profile", Action::EditSchoolSetup),
@@ -182,6 +184,8 @@ pub fn html<T: Template>(status: StatusCode, page: &T) -> Result<Response, AppEr
 pub struct ErrorPage {
     pub c: Chrome,
     pub message: &'static str,
+    /// Why, when the error carries it in the person's language (withheld data).
+    pub detail: String,
     pub reference: String,
 }
 
@@ -191,6 +195,10 @@ impl ErrorPage {
         let page = ErrorPage {
             c: Chrome::new(ctx, t.s("error.title"), "/"),
             message: t.s(err.message_key()),
+            detail: match err {
+                AppError::Withheld(why) => why.clone(),
+                _ => String::new(),
+            },
             reference: reference.to_owned(),
         };
         match page.render() {

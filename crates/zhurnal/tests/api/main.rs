@@ -13,6 +13,7 @@ mod journal;
 mod messages;
 mod notify;
 mod permissions;
+mod roster;
 mod security;
 mod shifts;
 mod timetable;

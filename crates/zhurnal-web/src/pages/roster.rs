@@ -1,0 +1,416 @@
+//! The class's students and their parents as the class teacher and the clerk keep them:
+//! the parents' statements of consent or refusal to get the child's performance through
+//! Zhurnal (§3.6), and a student's departure from the school on the day they leave (§5.2).
+//! A refusal stops the diary, notices and calendar feed for the child; a departure ends the
+//! child's place in every class and group of the school that day.
+
+use super::auth::check_csrf;
+use super::class_check::overseen;
+use super::timetable::{Choice, pick_school};
+use super::{Chrome, FormPairs, html};
+use crate::ctx::Ctx;
+use crate::i18n::Tr;
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::civil::Date;
+use serde::Deserialize;
+use std::collections::HashMap;
+use zhurnal_core::Action;
+use zhurnal_core::clock::{study_year_of, today_in};
+use zhurnal_store::{ClassRow, NewDeparture, SchoolRow};
+
+/// Why a student leaves (the order's wording differs).
+const REASONS: [&str; 4] = ["transfer", "graduation", "family", "other"];
+
+pub struct StudentLine {
+    pub name: String,
+    pub parents: String,
+    /// «согласие, 1 сентября 2026» / «отказ, …» / «заявления нет».
+    pub access: String,
+    pub refused: bool,
+}
+
+#[derive(Template)]
+#[template(path = "roster.html")]
+pub struct RosterPage {
+    pub c: Chrome,
+    pub school_id: i64,
+    pub classes: Vec<Choice>,
+    pub class_id: i64,
+    pub heading: String,
+    pub students: Vec<StudentLine>,
+    /// «child:parent» pairs for the statement form.
+    pub pairs: Vec<Choice>,
+    pub decisions: Vec<Choice>,
+    pub leavers: Vec<Choice>,
+    pub reasons: Vec<Choice>,
+    pub today: String,
+    pub st_date: String,
+    pub dep_date: String,
+    pub dep_order: String,
+    /// Statements, newest first: (when signed, student, parent, decision).
+    pub statements: Vec<(String, String, String, String)>,
+    /// Departures, newest first: (student, day, reason, order).
+    pub departures: Vec<(String, String, String, String)>,
+    pub done: Option<&'static str>,
+    /// Field id → the problem, shown next to the field.
+    pub errors: HashMap<&'static str, String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct RosterQuery {
+    school: Option<String>,
+    class: Option<String>,
+    done: Option<String>,
+}
+
+fn show_date(t: &Tr, s: &str) -> String {
+    s.parse::<Date>()
+        .map_or_else(|_| s.to_owned(), |d| t.date(d))
+}
+
+fn person_name(last: &str, first: &str, middle: &str) -> String {
+    [last, first, middle]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The class asked for among those the actor keeps the roster of (else their own class,
+/// else the first). Another class answers 404, audited, like one that does not exist.
+async fn class_of(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    asked: Option<&str>,
+) -> Result<ClassRow, AppError> {
+    let actor = ctx.actor()?;
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let all = state
+        .store
+        .school_classes(school.id, study_year_of(today))
+        .await?;
+    let classes = overseen(actor, Action::ManageRoster, school, &all);
+    match asked.filter(|s| !s.is_empty()) {
+        Some(raw) => match raw
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| classes.iter().find(|c| c.id == id))
+        {
+            Some(c) => Ok(c.clone()),
+            None => Err(crate::routes::deny_object(state, ctx, "class", raw).await),
+        },
+        None => classes
+            .iter()
+            .find(|c| c.class_teacher_id == Some(actor.person_id))
+            .or(classes.first())
+            .cloned()
+            .ok_or(AppError::NotFound),
+    }
+}
+
+async fn build(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    class: &ClassRow,
+) -> Result<RosterPage, AppError> {
+    let t = ctx.t();
+    let actor = ctx.actor()?;
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let all = state
+        .store
+        .school_classes(school.id, study_year_of(today))
+        .await?;
+    let classes = overseen(actor, Action::ManageRoster, school, &all);
+    let students = state.store.group_members(school.id, class.id).await?;
+    let parents = state.store.class_parents(school.id, class.id).await?;
+    let statements = state.store.class_statements(school.id, class.id).await?;
+    let name_of_student = |id: i64| {
+        students
+            .iter()
+            .find(|s| s.id == id)
+            .map_or_else(String::new, |s| {
+                person_name(&s.last_name, &s.first_name, &s.middle_name)
+            })
+    };
+    let name_of_parent = |id: Option<i64>| {
+        id.and_then(|id| parents.iter().find(|p| p.parent_id == id))
+            .map_or_else(String::new, |p| {
+                person_name(&p.last_name, &p.first_name, &p.middle_name)
+            })
+    };
+    let decision = |d: &str| {
+        t.s(if d == "refusal" {
+            "roster.refusal"
+        } else {
+            "roster.consent"
+        })
+    };
+    let lines = students
+        .iter()
+        .map(|s| {
+            let latest = statements.iter().find(|x| x.student_id == s.id);
+            StudentLine {
+                name: person_name(&s.last_name, &s.first_name, &s.middle_name),
+                parents: parents
+                    .iter()
+                    .filter(|p| p.child_id == s.id)
+                    .map(|p| person_name(&p.last_name, &p.first_name, &p.middle_name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                access: latest.map_or_else(
+                    || t.s("roster.no_statement").to_owned(),
+                    |x| format!("{}, {}", decision(&x.decision), show_date(&t, &x.signed_on)),
+                ),
+                refused: latest.is_some_and(|x| x.decision == "refusal"),
+            }
+        })
+        .collect();
+    let today_s = today.to_string();
+    Ok(RosterPage {
+        c: Chrome::new(ctx, t.s("roster.title"), "/roster"),
+        school_id: school.id,
+        classes: classes
+            .iter()
+            .map(|c| Choice {
+                value: c.id.to_string(),
+                label: c.name.clone(),
+                selected: c.id == class.id,
+            })
+            .collect(),
+        class_id: class.id,
+        heading: format!("{} {}", t.s("roster.title"), class.name),
+        students: lines,
+        pairs: parents
+            .iter()
+            .map(|p| Choice {
+                value: format!("{}:{}", p.child_id, p.parent_id),
+                label: format!(
+                    "{} — {} {}",
+                    person_name(&p.last_name, &p.first_name, &p.middle_name),
+                    t.s("roster.parent_of"),
+                    name_of_student(p.child_id)
+                ),
+                selected: false,
+            })
+            .collect(),
+        decisions: ["consent", "refusal"]
+            .iter()
+            .map(|d| Choice {
+                value: (*d).to_owned(),
+                label: decision(d).to_owned(),
+                selected: *d == "consent",
+            })
+            .collect(),
+        leavers: students
+            .iter()
+            .map(|s| Choice {
+                value: s.id.to_string(),
+                label: person_name(&s.last_name, &s.first_name, &s.middle_name),
+                selected: false,
+            })
+            .collect(),
+        reasons: REASONS
+            .iter()
+            .map(|r| Choice {
+                value: (*r).to_owned(),
+                label: t.s(&format!("roster.reason.{r}")).to_owned(),
+                selected: *r == "transfer",
+            })
+            .collect(),
+        st_date: today_s.clone(),
+        dep_date: today_s.clone(),
+        today: today_s,
+        dep_order: String::new(),
+        statements: statements
+            .iter()
+            .map(|x| {
+                (
+                    show_date(&t, &x.signed_on),
+                    name_of_student(x.student_id),
+                    name_of_parent(x.parent_id),
+                    decision(&x.decision).to_owned(),
+                )
+            })
+            .collect(),
+        departures: state
+            .store
+            .class_departures(school.id, class.id)
+            .await?
+            .iter()
+            .map(|d| {
+                (
+                    format!("{} {}", d.last_name, d.first_name),
+                    show_date(&t, &d.left_on),
+                    t.s(&format!("roster.reason.{}", d.reason)).to_owned(),
+                    d.order_number.clone(),
+                )
+            })
+            .collect(),
+        done: None,
+        errors: HashMap::new(),
+    })
+}
+
+pub async fn roster_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<RosterQuery>,
+) -> Result<Response, AppError> {
+    let reach = ctx.actor()?.reach(Action::ManageRoster);
+    let (school, _) = pick_school(&state, &ctx, &reach, q.school.as_deref()).await?;
+    let class = class_of(&state, &ctx, &school, q.class.as_deref()).await?;
+    let mut p = build(&state, &ctx, &school, &class).await?;
+    p.done = match q.done.as_deref() {
+        Some("statement") => Some("roster.statement_recorded"),
+        Some("departure") => Some("roster.departure_recorded"),
+        _ => None,
+    };
+    html(StatusCode::OK, &p)
+}
+
+/// A date typed in a form: required, a real day, not after today.
+fn past_date(t: &Tr, raw: &str, today: Date) -> Result<Date, String> {
+    match raw.trim().parse::<Date>() {
+        Err(_) => Err(t.s("roster.date_needed").to_owned()),
+        Ok(d) if d > today => Err(t.s("roster.date_future").to_owned()),
+        Ok(d) => Ok(d),
+    }
+}
+
+/// Records a statement (`op=statement`) or a departure (`op=departure`).
+pub async fn roster_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let form = FormPairs(pairs);
+    check_csrf(&ctx, form.one("csrf"))?;
+    let reach = ctx.actor()?.reach(Action::ManageRoster);
+    let (school, _) = pick_school(&state, &ctx, &reach, Some(form.one("school"))).await?;
+    let class = class_of(&state, &ctx, &school, Some(form.one("class"))).await?;
+    let t = ctx.t();
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let mut page = build(&state, &ctx, &school, &class).await?;
+    let back = |what: &str| {
+        Ok(Redirect::to(&format!(
+            "/roster?school={}&class={}&done={what}",
+            school.id, class.id
+        ))
+        .into_response())
+    };
+    match form.one("op") {
+        "statement" => {
+            let pair = form.one("pair");
+            if !page.pairs.iter().any(|p| p.value == pair) {
+                return Err(crate::routes::deny_object(&state, &ctx, "student", pair).await);
+            }
+            let (child, parent) = pair
+                .split_once(':')
+                .and_then(|(c, p)| Some((c.parse::<i64>().ok()?, p.parse::<i64>().ok()?)))
+                .ok_or(AppError::NotFound)?;
+            let decision = form.one("decision");
+            if !matches!(decision, "consent" | "refusal") {
+                return Err(AppError::BadRequest(format!("unknown decision {decision}")));
+            }
+            let date = match past_date(&t, form.one("signed_on"), today) {
+                Ok(d) => d,
+                Err(e) => {
+                    page.st_date = form.one("signed_on").to_owned();
+                    page.errors.insert("st-date", e);
+                    return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+                }
+            };
+            let audit = zhurnal_store::AuditEntry {
+                school_id: Some(school.id),
+                action: "roster.statement".into(),
+                details: serde_json::json!({ "student_id": child, "parent_id": parent, "decision": decision, "signed_on": date.to_string() })
+                    .to_string(),
+                ..ctx.audit_base(state.clock.now_ms())
+            };
+            state
+                .store
+                .record_statement(
+                    school.id,
+                    child,
+                    parent,
+                    decision,
+                    &date.to_string(),
+                    &audit,
+                )
+                .await?;
+            back("statement")
+        }
+        "departure" => {
+            let raw = form.one("student");
+            if !page.leavers.iter().any(|p| p.value == raw) {
+                return Err(crate::routes::deny_object(&state, &ctx, "student", raw).await);
+            }
+            let person: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
+            let reason = form.one("reason");
+            if !REASONS.contains(&reason) {
+                return Err(AppError::BadRequest(format!("unknown reason {reason}")));
+            }
+            let order = form.one("order").trim();
+            page.dep_date = form.one("left_on").to_owned();
+            page.dep_order = order.to_owned();
+            for c in page.leavers.iter_mut() {
+                c.selected = c.value == raw;
+            }
+            for c in page.reasons.iter_mut() {
+                c.selected = c.value == reason;
+            }
+            if order.chars().count() > 50 {
+                page.errors
+                    .insert("dep-order", t.s("roster.order_long").to_owned());
+            }
+            let date = match past_date(&t, form.one("left_on"), today) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    page.errors.insert("dep-date", e);
+                    None
+                }
+            };
+            if let Some(d) = date {
+                let later = state
+                    .store
+                    .entries_from(school.id, person, &d.to_string())
+                    .await?;
+                if later > 0 {
+                    page.errors.insert(
+                        "dep-date",
+                        format!("{} ({later})", t.s("roster.entries_after")),
+                    );
+                }
+            }
+            let Some(date) = date.filter(|_| page.errors.is_empty()) else {
+                return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+            };
+            let left_on = date.to_string();
+            let audit = zhurnal_store::AuditEntry {
+                school_id: Some(school.id),
+                action: "roster.departure".into(),
+                details: serde_json::json!({ "person_id": person, "class_id": class.id, "left_on": left_on, "reason": reason, "order": order })
+                    .to_string(),
+                ..ctx.audit_base(state.clock.now_ms())
+            };
+            let d = NewDeparture {
+                school_id: school.id,
+                class_id: class.id,
+                person_id: person,
+                left_on: &left_on,
+                reason,
+                order_number: order,
+            };
+            state.store.record_departure(&d, &audit).await?;
+            back("departure")
+        }
+        other => Err(AppError::BadRequest(format!("unknown operation {other}"))),
+    }
+}
