@@ -22,6 +22,7 @@ mod promotion;
 mod roster;
 mod school;
 mod timetable;
+mod wall;
 
 pub use accounts::*;
 pub use audit::*;
@@ -38,6 +39,7 @@ pub use promotion::*;
 pub use roster::*;
 pub use school::*;
 pub use timetable::*;
+pub use wall::*;
 
 use sqlx::{PgPool, SqlitePool};
 

@@ -885,6 +885,28 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
         ),
         "nav.journal" => ("Журнал", "Journal"),
         "diary.title" => ("Дневник", "Diary"),
+        "wall.title" => ("Стена класса", "Class wall of"),
+        "wall.new" => ("Новая запись", "New post"),
+        "wall.hint" => (
+            "Её увидят ученики и родители класса; каждая семья получит уведомление. Пустая строка начинает новый абзац.",
+            "The class's students and parents will see it; every family gets a notice. A blank line starts a new paragraph.",
+        ),
+        "wall.publish" => ("Опубликовать", "Publish"),
+        "wall.posts" => ("Записи", "Posts"),
+        "wall.nothing" => ("На стене пока нет записей.", "Nothing on the wall yet."),
+        "wall.remove" => ("Убрать запись", "Remove the post"),
+        "wall.posted" => (
+            "Запись опубликована, семьи получат уведомление.",
+            "Posted; the families will get a notice.",
+        ),
+        "wall.removed" => (
+            "Запись убрана со стены.",
+            "The post is removed from the wall.",
+        ),
+        "wall.empty" => ("напишите текст записи", "write the text of the post"),
+        "wall.too_long" => ("не длиннее 4000 знаков", "at most 4000 characters"),
+        "notify.wall" => ("запись на стене класса", "a post on the class wall"),
+        "nav.wall" => ("Стена класса", "Class wall"),
         "roster.title" => ("Ученики и родители класса", "Students and parents of class"),
         "roster.students" => ("Ученики", "Students"),
         "roster.parents" => (

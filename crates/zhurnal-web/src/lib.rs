@@ -146,6 +146,11 @@ pub fn router(state: AppState) -> Router {
             get(pages::journal::journal_get).post(pages::journal::journal_post),
         )
         .route(
+            "/wall",
+            get(pages::wall::wall_get).post(pages::wall::wall_post),
+        )
+        .route("/diary/wall", get(pages::wall::family_wall_get))
+        .route(
             "/roster",
             get(pages::roster::roster_get).post(pages::roster::roster_post),
         )

@@ -179,6 +179,11 @@ pub async fn send(cfg: &SmtpConfig, to: &str, subject: &str, body: &str) -> Resu
 pub fn describe(t: &Tr, n: &zhurnal_store::NoticeRow) -> String {
     let what = match n.kind.as_str() {
         "message" => t.s("notify.message").to_owned(),
+        "wall" => format!(
+            "{} «{}»",
+            t.s("notify.wall"),
+            n.new_value.as_deref().unwrap_or_default()
+        ),
         "absence" => match n.new_value.as_deref() {
             Some(v) if v.starts_with("late") => t.s("notify.late").to_owned(),
             Some(_) => t.s("notify.absent").to_owned(),

@@ -234,6 +234,14 @@ pub const ROUTES: &[RouteSpec] = &[
         Signed(Action::EditJournal),
         "/journal/plan",
     ),
+    r("GET", "/wall", Signed(Action::PostClassWall), "/wall"),
+    r("POST", "/wall", Signed(Action::PostClassWall), "/wall"),
+    r(
+        "GET",
+        "/diary/wall",
+        Signed(Action::ViewDiary),
+        "/diary/wall",
+    ),
     r("GET", "/roster", Signed(Action::ManageRoster), "/roster"),
     r("POST", "/roster", Signed(Action::ManageRoster), "/roster"),
     r(

@@ -74,7 +74,7 @@ pub struct WeekPage {
 
 #[derive(Deserialize, Default)]
 pub struct DiaryQuery {
-    child: Option<String>,
+    pub(crate) child: Option<String>,
     date: Option<String>,
     period: Option<String>,
 }
@@ -116,7 +116,7 @@ fn remember(res: &mut Response, pupil: &Pupil) {
 }
 
 /// The pupil asked for in the query, else the one the cookie remembers, else the first.
-async fn chosen(
+pub(crate) async fn chosen(
     state: &AppState,
     ctx: &Ctx,
     headers: &HeaderMap,
@@ -126,7 +126,11 @@ async fn chosen(
 }
 
 /// The page, remembering the child when it was chosen in this request.
-fn answer<T: Template>(page: &T, pupil: &Pupil, chosen: bool) -> Result<Response, AppError> {
+pub(crate) fn answer<T: Template>(
+    page: &T,
+    pupil: &Pupil,
+    chosen: bool,
+) -> Result<Response, AppError> {
     let mut res = html(StatusCode::OK, page)?;
     if chosen {
         remember(&mut res, pupil);
@@ -135,7 +139,7 @@ fn answer<T: Template>(page: &T, pupil: &Pupil, chosen: bool) -> Result<Response
 }
 
 /// The links to switch children, when there is more than one.
-fn switcher(all: &[Pupil], chosen: &Pupil) -> Vec<Choice> {
+pub(crate) fn switcher(all: &[Pupil], chosen: &Pupil) -> Vec<Choice> {
     if all.len() < 2 {
         return Vec::new();
     }

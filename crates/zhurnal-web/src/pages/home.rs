@@ -52,6 +52,7 @@ pub fn page_of(action: Action) -> Option<&'static str> {
         Action::ViewJournal | Action::EditJournal => Some("/journal"),
         Action::CheckClassJournal => Some("/journal/class"),
         Action::ManageRoster => Some("/roster"),
+        Action::PostClassWall => Some("/wall"),
         Action::ViewDiary => Some("/diary"),
         _ => None,
     }

@@ -30,6 +30,7 @@ pub mod roster;
 pub mod schools;
 pub mod staff;
 pub mod timetable;
+pub mod wall;
 pub mod weeks;
 pub mod year_marks;
 
@@ -75,10 +76,11 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 26] = [
+            let items: [(&'static str, &'static str, Action); 28] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/diary", "nav.diary", Action::ViewDiary),
                 ("/messages", "nav.messages", Action::UseMessages),
+                ("/diary/wall", "nav.wall", Action::ViewDiary),
                 ("/notifications", "nav.notices", Action::ViewDiary),
                 ("/timetable", "nav.timetable", Action::ViewTimetable),
                 ("/journal/mine", "nav.mine", Action::EditJournal),
@@ -89,6 +91,7 @@ impl Chrome {
                     Action::CheckClassJournal,
                 ),
                 ("/roster", "nav.roster", Action::ManageRoster),
+                ("/wall", "nav.wall", Action::PostClassWall),
                 ("/timetable/changes", "nav.changes", Action::EditSchoolSetup),
                 ("/setup/calendar", "nav.calendar", Action::EditSchoolSetup),
                 ("/setup/profile", "nav.profile", Action::EditSchoolSetup),

@@ -17,4 +17,5 @@ mod roster;
 mod security;
 mod shifts;
 mod timetable;
+mod wall;
 mod year;

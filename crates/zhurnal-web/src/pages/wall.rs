@@ -1,0 +1,250 @@
+//! The class wall (§3.5). The class teacher writes notes to the class — a meeting, a trip,
+//! a change of plans — and removes them; every family of the class (and every student who
+//! asked) gets a notice. Families read the wall of their child's class next to the diary.
+
+use super::auth::check_csrf;
+use super::class_check::overseen;
+use super::diary::{DiaryQuery, answer, chosen, switcher};
+use super::timetable::{Choice, pick_school};
+use super::{Chrome, FormPairs, html};
+use crate::ctx::Ctx;
+use crate::{AppError, AppState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use zhurnal_core::Action;
+use zhurnal_core::clock::{study_year_of, today_in};
+use zhurnal_store::{ClassRow, SchoolRow, WallPostRow, short_name};
+
+/// A post may be a few paragraphs, not a document.
+const MAX_CHARS: usize = 4000;
+/// How many posts the wall shows.
+const SHOWN: i64 = 50;
+
+pub struct PostLine {
+    pub id: i64,
+    pub author: String,
+    pub when: String,
+    pub paragraphs: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "wall.html")]
+pub struct WallPage {
+    pub c: Chrome,
+    pub heading: String,
+    pub here: &'static str,
+    pub school_id: i64,
+    pub class_id: i64,
+    /// The class teacher's classes (empty for families).
+    pub classes: Vec<Choice>,
+    /// A parent's children (empty unless there are two or more).
+    pub children: Vec<Choice>,
+    pub posts: Vec<PostLine>,
+    pub can_post: bool,
+    pub body: String,
+    pub error: Option<String>,
+    pub done: Option<&'static str>,
+}
+
+fn lines(posts: &[WallPostRow], tz: &str, t: &crate::i18n::Tr) -> Vec<PostLine> {
+    posts
+        .iter()
+        .map(|p| PostLine {
+            id: p.id,
+            author: short_name(&p.last_name, &p.first_name, &p.middle_name),
+            when: t.datetime(p.created_at, tz),
+            paragraphs: p
+                .body
+                .split("\n\n")
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect(),
+        })
+        .collect()
+}
+
+/// The wall of the child's class, for the family.
+pub async fn family_wall_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(q): Query<DiaryQuery>,
+) -> Result<Response, AppError> {
+    let t = ctx.t();
+    let (pupil, all) = chosen(&state, &ctx, &headers, q.child.as_deref()).await?;
+    let posts = state
+        .store
+        .wall_posts(pupil.school.id, pupil.class_id, SHOWN)
+        .await?;
+    let heading = format!("{} {}", t.s("wall.title"), pupil.class_name);
+    let page = WallPage {
+        c: Chrome::new(&ctx, &heading, "/diary/wall"),
+        heading,
+        here: "/diary/wall",
+        school_id: pupil.school.id,
+        class_id: pupil.class_id,
+        classes: Vec::new(),
+        children: switcher(&all, &pupil),
+        posts: lines(&posts, &pupil.school.time_zone, &t),
+        can_post: false,
+        body: String::new(),
+        error: None,
+        done: None,
+    };
+    answer(&page, &pupil, q.child.is_some())
+}
+
+#[derive(Deserialize, Default)]
+pub struct WallQuery {
+    school: Option<String>,
+    class: Option<String>,
+    done: Option<String>,
+}
+
+/// The class asked for among those whose wall the actor writes (else their own class).
+/// Another class answers 404, audited.
+async fn class_of(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    asked: Option<&str>,
+) -> Result<(ClassRow, Vec<ClassRow>), AppError> {
+    let actor = ctx.actor()?;
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let all = state
+        .store
+        .school_classes(school.id, study_year_of(today))
+        .await?;
+    let classes = overseen(actor, Action::PostClassWall, school, &all);
+    let class = match asked.filter(|s| !s.is_empty()) {
+        Some(raw) => match raw
+            .parse::<i64>()
+            .ok()
+            .and_then(|id| classes.iter().find(|c| c.id == id))
+        {
+            Some(c) => c.clone(),
+            None => return Err(crate::routes::deny_object(state, ctx, "class", raw).await),
+        },
+        None => classes.first().cloned().ok_or(AppError::NotFound)?,
+    };
+    Ok((class, classes))
+}
+
+async fn build(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    asked: Option<&str>,
+) -> Result<WallPage, AppError> {
+    let t = ctx.t();
+    let (class, classes) = class_of(state, ctx, school, asked).await?;
+    let posts = state.store.wall_posts(school.id, class.id, SHOWN).await?;
+    let heading = format!("{} {}", t.s("wall.title"), class.name);
+    Ok(WallPage {
+        c: Chrome::new(ctx, &heading, "/wall"),
+        heading,
+        here: "/wall",
+        school_id: school.id,
+        class_id: class.id,
+        classes: classes
+            .iter()
+            .map(|c| Choice {
+                value: c.id.to_string(),
+                label: c.name.clone(),
+                selected: c.id == class.id,
+            })
+            .collect(),
+        children: Vec::new(),
+        posts: lines(&posts, &school.time_zone, &t),
+        can_post: true,
+        body: String::new(),
+        error: None,
+        done: None,
+    })
+}
+
+/// The class teacher's wall: the posts and the form to write one.
+pub async fn wall_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<WallQuery>,
+) -> Result<Response, AppError> {
+    let reach = ctx.actor()?.reach(Action::PostClassWall);
+    let (school, _) = pick_school(&state, &ctx, &reach, q.school.as_deref()).await?;
+    let mut page = build(&state, &ctx, &school, q.class.as_deref()).await?;
+    page.done = match q.done.as_deref() {
+        Some("posted") => Some("wall.posted"),
+        Some("removed") => Some("wall.removed"),
+        _ => None,
+    };
+    html(StatusCode::OK, &page)
+}
+
+/// Writes a post (`op=post`) or removes one (`op=remove`, `id`).
+pub async fn wall_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::Form(pairs): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let form = FormPairs(pairs);
+    check_csrf(&ctx, form.one("csrf"))?;
+    let reach = ctx.actor()?.reach(Action::PostClassWall);
+    let (school, _) = pick_school(&state, &ctx, &reach, Some(form.one("school"))).await?;
+    let (class, _) = class_of(&state, &ctx, &school, Some(form.one("class"))).await?;
+    let t = ctx.t();
+    let back = |what: &str| {
+        Ok(Redirect::to(&format!(
+            "/wall?school={}&class={}&done={what}",
+            school.id, class.id
+        ))
+        .into_response())
+    };
+    if form.one("op") == "remove" {
+        let id = form.one("id");
+        let audit = zhurnal_store::AuditEntry {
+            school_id: Some(school.id),
+            action: "wall.remove".into(),
+            details: serde_json::json!({ "class_id": class.id }).to_string(),
+            ..ctx.audit_base(state.clock.now_ms())
+        };
+        let Ok(n) = id.parse::<i64>() else {
+            return Err(crate::routes::deny_object(&state, &ctx, "wall_post", id).await);
+        };
+        let removed = state
+            .store
+            .remove_wall_post(school.id, class.id, n, &audit)
+            .await;
+        crate::routes::or_deny(&state, &ctx, "wall_post", id, removed).await?;
+        return back("removed");
+    }
+    // Line ends as the browser sends them (CRLF) become plain newlines.
+    let body = form.one("body").replace("\r\n", "\n");
+    let body = body.trim();
+    let problem = if body.is_empty() {
+        Some(t.s("wall.empty"))
+    } else if body.chars().count() > MAX_CHARS {
+        Some(t.s("wall.too_long"))
+    } else {
+        None
+    };
+    if let Some(problem) = problem {
+        let mut page = build(&state, &ctx, &school, Some(&class.id.to_string())).await?;
+        page.body = body.to_owned();
+        page.error = Some(problem.to_owned());
+        return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let audit = zhurnal_store::AuditEntry {
+        school_id: Some(school.id),
+        action: "wall.post".into(),
+        details: serde_json::json!({ "class_id": class.id }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    state
+        .store
+        .post_to_wall(school.id, class.id, &class.name, body, &audit)
+        .await?;
+    back("posted")
+}
