@@ -210,8 +210,14 @@ pub struct Size {
     pub main_letters: [u8; 11],
     /// Students per class, inclusive range.
     pub class_size: (u32, u32),
-    /// Further schools, each with one class per parallel.
+    /// Further schools.
     pub other_schools: u32,
+    /// Classes per parallel 1–11 of each further school.
+    pub other_letters: [u8; 11],
+    /// Whether every student, parent and teacher gets a login (`s…`, `p…`, `t…` and the
+    /// person's id), as the benchmark's many different users need; the demo has its fixed
+    /// logins only.
+    pub every_account: bool,
 }
 
 impl Size {
@@ -220,7 +226,30 @@ impl Size {
         main_letters: [3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2],
         class_size: (20, 27),
         other_schools: 1,
+        other_letters: [1; 11],
+        every_account: false,
     };
+
+    /// `schools` schools of about `students` students each (classes of 22–28, spread over
+    /// the eleven grades, at most five classes a grade), everyone with a login.
+    pub fn city(schools: u32, students: u32) -> Size {
+        let classes = (students as f64 / 25.0).round().max(1.0) as u32;
+        let mut letters = [0u8; 11];
+        for k in 0..classes.min(11 * LETTERS.len() as u32) {
+            letters[(k % 11) as usize] += 1;
+        }
+        // A school smaller than eleven classes still has every grade.
+        for l in letters.iter_mut() {
+            *l = (*l).max(1);
+        }
+        Size {
+            main_letters: letters,
+            class_size: (22, 28),
+            other_schools: schools.saturating_sub(1),
+            other_letters: letters,
+            every_account: true,
+        }
+    }
 }
 
 /// A small deterministic generator (SplitMix64): no dependency, identical on every platform.
@@ -521,12 +550,15 @@ impl Network {
                 id,
                 &format!("МБОУ СОШ № {number}"),
                 &format!("Муниципальное бюджетное общеобразовательное учреждение «Средняя общеобразовательная школа № {number}» г. Светлоярска"),
-                &[1; 11],
+                &size.other_letters,
                 size.class_size,
                 false,
             );
         }
         b.municipal_staff();
+        if size.every_account {
+            b.every_account();
+        }
         b.net
     }
 
@@ -801,6 +833,13 @@ impl Builder {
         for (gid, parallel, _) in classes {
             let n = self.rng.range(class_size.0, class_size.1);
             let birth_year = y - 6 - parallel;
+            let groups: Vec<i64> = self
+                .net
+                .subgroups
+                .iter()
+                .filter(|g| g.class_id == gid)
+                .map(|g| g.id)
+                .collect();
             for k in 0..n {
                 let surname = *self.rng.pick(SURNAMES);
                 let father_name = self.rng.range(0, MALE_NAMES.len() as u32 - 1) as usize;
@@ -818,13 +857,6 @@ impl Builder {
                     since,
                 });
                 // Alternately into the class's language groups.
-                let groups: Vec<i64> = self
-                    .net
-                    .subgroups
-                    .iter()
-                    .filter(|g| g.class_id == gid)
-                    .map(|g| g.id)
-                    .collect();
                 if !groups.is_empty() {
                     self.net.memberships.push(Membership {
                         school_id: id,
@@ -844,8 +876,9 @@ impl Builder {
                 if self.rng.chance(55) {
                     let father_age = self.rng.range(24, 42) as i16;
                     let father = self.person(Sex::Male, surname, None, birth_year - father_age);
-                    // The father's first name is the child's patronymic source.
-                    if let Some(p) = self.net.persons.iter_mut().find(|p| p.id == father) {
+                    // The father's first name is the child's patronymic source (he is the
+                    // person just added).
+                    if let Some(p) = self.net.persons.last_mut().filter(|p| p.id == father) {
                         p.first_name = MALE_NAMES[father_name].0.into();
                     }
                     self.grant(father, Role::Parent, id, None);
@@ -886,6 +919,30 @@ impl Builder {
                 parent_id: mother,
                 child_id: sibling,
             });
+        }
+    }
+
+    /// A login for every student, parent and teacher without one: `s`, `p` or `t` and the
+    /// person's id.
+    fn every_account(&mut self) {
+        let mut seen: std::collections::HashSet<i64> =
+            self.net.accounts.iter().map(|a| a.person_id).collect();
+        let grants: Vec<(i64, Role)> = self
+            .net
+            .grants
+            .iter()
+            .map(|g| (g.person_id, g.role))
+            .collect();
+        for (person, role) in grants {
+            let prefix = match role {
+                Role::Student => "s",
+                Role::Parent => "p",
+                Role::Teacher => "t",
+                _ => continue,
+            };
+            if seen.insert(person) {
+                self.account(&format!("{prefix}{person}"), person);
+            }
         }
     }
 

@@ -140,6 +140,28 @@ impl Store {
         }
     }
 
+    /// How many rows a table holds (for reports; `table` is one of ours, never input).
+    pub async fn count_rows(&self, table: &'static str) -> Result<i64> {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        on_read!(self, pool => Ok(sqlx::query_scalar::<_, i64>(&sql).fetch_one(pool).await?))
+    }
+
+    /// The database's size on disk in bytes (SQLite: the main file's pages).
+    pub async fn database_size(&self) -> Result<i64> {
+        match &self.db {
+            Db::Postgres(pool) => Ok(sqlx::query_scalar::<_, i64>(
+                "SELECT pg_database_size(current_database())",
+            )
+            .fetch_one(pool)
+            .await?),
+            Db::Sqlite { .. } => on_read!(self, pool => Ok(sqlx::query_scalar::<_, i64>(
+                "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+            )
+            .fetch_one(pool)
+            .await?)),
+        }
+    }
+
     /// Whether the database answers (readiness).
     pub async fn ping(&self) -> Result<()> {
         on_read!(self, pool => {

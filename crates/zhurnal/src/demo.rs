@@ -17,32 +17,76 @@ pub async fn create(
     clock: &dyn Clock,
     journal: bool,
 ) -> Result<Store> {
+    let store = recreate(url).await?;
+    let plan = Plan {
+        seed,
+        size: Size::DEMO,
+        today: today_in(clock.now(), "Asia/Vladivostok"),
+        journal,
+        shared_hash: false,
+    };
+    fill(&store, &plan, clock.now_ms(), &mut |_, _| {}).await?;
+    Ok(store)
+}
+
+/// An empty, migrated database at `url` (whatever was there is gone).
+pub async fn recreate(url: &DatabaseUrl) -> Result<Store> {
     Store::wipe(url)
         .await
         .with_context(|| format!("cannot clear {url}"))?;
-    let store = Store::connect(url)
+    Store::connect(url)
         .await
-        .with_context(|| format!("cannot open database {url}"))?;
-    let today = today_in(clock.now(), "Asia/Vladivostok");
-    let net = Network::generate(seed, Size::DEMO, today);
-    // Each account gets its own salt; hashing runs on the blocking pool, in parallel.
-    let mut tasks = Vec::new();
-    for _ in &net.accounts {
-        tasks.push(tokio::task::spawn_blocking(|| {
-            hash_password_blocking(DEMO_PASSWORD)
-        }));
-    }
-    let mut hashes = Vec::new();
-    for t in tasks {
-        hashes.push(t.await?.map_err(anyhow::Error::msg)?);
-    }
-    let now = clock.now_ms();
+        .with_context(|| format!("cannot open database {url}"))
+}
+
+/// What to generate.
+pub struct Plan {
+    pub seed: u64,
+    pub size: Size,
+    /// The journal is filled for the lessons before this day.
+    pub today: jiff::civil::Date,
+    pub journal: bool,
+    /// One password hash for every account (the benchmark's hundreds of thousands of
+    /// accounts cannot each wait for argon2id); the demo gives each its own salt.
+    pub shared_hash: bool,
+}
+
+/// Generates the network of `plan` into an empty database, school by school; `progress`
+/// hears (schools done, schools) after each. Returns the network.
+pub async fn fill(
+    store: &Store,
+    plan: &Plan,
+    now: i64,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<Network> {
+    let (seed, today, journal) = (plan.seed, plan.today, plan.journal);
+    let net = Network::generate(seed, plan.size, today);
+    let hashes = if plan.shared_hash {
+        let one = tokio::task::spawn_blocking(|| hash_password_blocking(DEMO_PASSWORD))
+            .await?
+            .map_err(anyhow::Error::msg)?;
+        vec![one; net.accounts.len()]
+    } else {
+        // Each account gets its own salt; hashing runs on the blocking pool, in parallel.
+        let mut tasks = Vec::new();
+        for _ in &net.accounts {
+            tasks.push(tokio::task::spawn_blocking(|| {
+                hash_password_blocking(DEMO_PASSWORD)
+            }));
+        }
+        let mut hashes = Vec::new();
+        for t in tasks {
+            hashes.push(t.await?.map_err(anyhow::Error::msg)?);
+        }
+        hashes
+    };
     store
         .load_network(&net, &hashes, now)
         .await
-        .context("cannot load the demo network")?;
+        .context("cannot load the generated network")?;
     // The school setup goes through the same store operations the deputy's pages use.
-    for school in &net.schools {
+    for (done, school) in net.schools.iter().enumerate() {
+        progress(done, net.schools.len());
         let audit = |action: &str| AuditEntry {
             at: now,
             school_id: Some(school.id),
@@ -92,12 +136,13 @@ pub async fn create(
         store
             .sync_lessons(school.id, calendar.start, calendar.end, &lessons, now)
             .await?;
-        add_bodies(&store, &net, school.id, calendar.start, &audit).await?;
+        add_bodies(store, &net, school.id, calendar.start, &audit).await?;
         if journal {
-            fill_journal(&store, &net, school, seed, today).await?;
+            fill_journal(store, &net, school, seed, today).await?;
         }
     }
-    Ok(store)
+    progress(net.schools.len(), net.schools.len());
+    Ok(net)
 }
 
 /// The journal of the lessons already given, generated and written as teachers would have.
@@ -231,15 +276,17 @@ async fn add_bodies(
         "member",
     )];
     // Parents of two different students of the school, the first of them chairing.
+    let pupils: std::collections::HashSet<i64> = net
+        .memberships
+        .iter()
+        .filter(|m| m.school_id == school_id)
+        .map(|m| m.person_id)
+        .collect();
     let mut children = std::collections::HashSet::new();
     let parents = net
         .parent_links
         .iter()
-        .filter(|l| {
-            net.memberships
-                .iter()
-                .any(|m| m.person_id == l.child_id && m.school_id == school_id)
-        })
+        .filter(|l| pupils.contains(&l.child_id))
         .filter(|l| children.insert(l.child_id))
         .filter_map(|l| net.persons.iter().find(|p| p.id == l.parent_id))
         .take(2);

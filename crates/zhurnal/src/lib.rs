@@ -1,6 +1,7 @@
 //! The `zhurnal` command line: configuration, the demo, account administration, serving.
 //! `main.rs` only calls [`main`]; integration tests use the same functions.
 
+pub mod city;
 pub mod config;
 pub mod demo;
 pub mod user;
@@ -54,6 +55,28 @@ enum Command {
         #[arg(long, default_value_t = 72)]
         seed: u64,
     },
+    /// Generate a city of schools for the benchmarks (wipes the database): every student,
+    /// parent and teacher gets a login (`s…`, `p…`, `t…` and the person's id; password
+    /// `demo`), and the journal is filled for the whole school year or up to --until.
+    Gen {
+        /// How many schools.
+        #[arg(long, default_value_t = 1)]
+        schools: u32,
+        /// About how many students each school has (classes of 22–28).
+        #[arg(long, default_value_t = 1000)]
+        students_per_school: u32,
+        /// The same seed gives the same city.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// The school year by the year it starts in (2026 for 2026/2027); default: the current.
+        #[arg(long)]
+        year: Option<i16>,
+        /// Fill the journal for the lessons before this day (YYYY-MM-DD); default: the whole year.
+        #[arg(long)]
+        until: Option<jiff::civil::Date>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Apply database migrations and exit.
     Migrate {
         #[command(flatten)]
@@ -105,6 +128,26 @@ async fn run(cli: Cli) -> Result<()> {
             let store = demo::create_now(&url, seed).await?;
             demo::print_logins();
             serve(store, settings).await
+        }
+        Command::Gen {
+            schools,
+            students_per_school,
+            seed,
+            year,
+            until,
+            db,
+        } => {
+            let settings = settings(&db, None, config::DEFAULT_LISTEN)?;
+            init_logging("warn");
+            city::run(city::GenArgs {
+                schools,
+                students_per_school,
+                seed,
+                year,
+                until,
+                database: settings.database,
+            })
+            .await
         }
         Command::Migrate { db } => {
             let settings = settings(&db, None, config::DEFAULT_LISTEN)?;
