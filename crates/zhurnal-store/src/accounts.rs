@@ -84,6 +84,18 @@ impl Store {
         .await?))
     }
 
+    /// The people holding a role anywhere.
+    pub async fn persons_with_role(&self, role: &str) -> Result<std::collections::HashSet<i64>> {
+        on_read!(self, pool => Ok(sqlx::query_scalar::<_, i64>(
+            "SELECT DISTINCT person_id FROM role_grants WHERE role = $1",
+        )
+        .bind(role)
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .collect()))
+    }
+
     /// Grants a role; the scope must exist (a school, a municipality, a class of that school).
     pub async fn grant_role(
         &self,

@@ -242,6 +242,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/auth/token", post(api::auth::create_token))
         .route("/api/v1/auth/revoke", post(api::auth::revoke_token))
         .route("/api/v1/me", get(api::me::get_me))
+        .route("/api/v1/diary/week", get(api::diary::get_week))
         .route("/api/v1/schools", get(api::schools::list_schools))
         .route(
             "/api/v1/schools/{id}/calendar",

@@ -428,6 +428,12 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/api/v1/me", Signed(Action::ViewHome), "/api/v1/me"),
     r(
         "GET",
+        "/api/v1/diary/week",
+        Signed(Action::ViewDiary),
+        "/api/v1/diary/week",
+    ),
+    r(
+        "GET",
         "/api/v1/schools",
         Signed(Action::ViewSchools),
         "/api/v1/schools",

@@ -72,7 +72,7 @@ pub async fn run(args: GenArgs) -> Result<()> {
     let mut report = |done: usize, all: usize| {
         let secs = started.elapsed().as_secs_f64();
         let width = 30;
-        let filled = if all == 0 { width } else { done * width / all };
+        let filled = (done * width).checked_div(all).unwrap_or(width);
         eprint!(
             "\r[{}{}] {done}/{all} schools, {secs:.0} s",
             "#".repeat(filled),

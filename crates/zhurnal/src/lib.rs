@@ -4,6 +4,7 @@
 pub mod city;
 pub mod config;
 pub mod demo;
+pub mod report;
 pub mod user;
 
 use anyhow::{Context, Result};
@@ -28,10 +29,10 @@ struct Cli {
 #[derive(clap::Args, Clone)]
 struct DbArgs {
     /// Database: sqlite://PATH (relative), sqlite:///ABS/PATH or postgres://…
-    #[arg(long, env = "ZHURNAL_DATABASE_URL")]
+    #[arg(long, env = "ZHURNAL_DATABASE_URL", global = true)]
     database: Option<String>,
     /// Configuration file (TOML).
-    #[arg(long, env = "ZHURNAL_CONFIG")]
+    #[arg(long, env = "ZHURNAL_CONFIG", global = true)]
     config: Option<PathBuf>,
 }
 
@@ -76,6 +77,13 @@ enum Command {
         until: Option<jiff::civil::Date>,
         #[command(flatten)]
         db: DbArgs,
+    },
+    /// Reports computed from the journal (CSV).
+    Report {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        kind: report::ReportCommand,
     },
     /// Apply database migrations and exit.
     Migrate {
@@ -148,6 +156,12 @@ async fn run(cli: Cli) -> Result<()> {
                 database: settings.database,
             })
             .await
+        }
+        Command::Report { db, kind } => {
+            let settings = settings(&db, None, config::DEFAULT_LISTEN)?;
+            init_logging("warn");
+            let store = open(&settings.database).await?;
+            report::run(&store, kind).await
         }
         Command::Migrate { db } => {
             let settings = settings(&db, None, config::DEFAULT_LISTEN)?;

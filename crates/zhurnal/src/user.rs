@@ -66,8 +66,19 @@ pub enum UserCommand {
         #[arg(long)]
         login: String,
     },
-    /// List accounts.
-    List,
+    /// List accounts (with their roles), or only the logins of one role.
+    List {
+        /// Only accounts holding this role.
+        #[arg(long)]
+        role: Option<Role>,
+        /// At most this many, spread evenly over all that match (for load tests that need
+        /// many different users across every school).
+        #[arg(long)]
+        limit: Option<usize>,
+        /// Print only the logins, one a line.
+        #[arg(long)]
+        logins_only: bool,
+    },
 }
 
 fn entry(action: &str, target: &str) -> AuditEntry {
@@ -256,8 +267,29 @@ pub async fn run(store: &Store, cmd: UserCommand) -> Result<()> {
                 .await?;
             println!("«{}» is unblocked.", account.login);
         }
-        UserCommand::List => {
-            for a in store.accounts().await? {
+        UserCommand::List {
+            role,
+            limit,
+            logins_only,
+        } => {
+            let mut accounts = store.accounts().await?;
+            if let Some(role) = role {
+                let holders = store.persons_with_role(role.api_name()).await?;
+                accounts.retain(|a| holders.contains(&a.person_id));
+            }
+            if let Some(limit) = limit.filter(|l| *l > 0 && *l < accounts.len()) {
+                let step = accounts.len() as f64 / limit as f64;
+                accounts = (0..limit)
+                    .map(|k| accounts[(k as f64 * step) as usize].clone())
+                    .collect();
+            }
+            if logins_only {
+                for a in &accounts {
+                    println!("{}", a.login);
+                }
+                return Ok(());
+            }
+            for a in accounts {
                 let grants = store.grants_of(a.person_id).await?;
                 let roles: Vec<String> = grants
                     .iter()

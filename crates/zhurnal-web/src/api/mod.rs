@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod bodies;
+pub mod diary;
 pub mod journal;
 pub mod me;
 pub mod openapi;

@@ -12,6 +12,7 @@ use utoipa::{Modify, OpenApi};
         super::auth::create_token,
         super::auth::revoke_token,
         super::me::get_me,
+        super::diary::get_week,
         super::schools::list_schools,
         super::timetable::get_timetable,
         super::timetable::get_calendar,
@@ -43,7 +44,7 @@ use utoipa::{Modify, OpenApi};
     ),
     components(schemas(super::ErrorBody, super::ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Tokens"), (name = "account", description = "The caller"), (name = "schools", description = "Schools"), (name = "timetable", description = "Calendar, timetable and its changes (§2.6)"), (name = "setup", description = "School setup by the deputy director (§2.3–§2.6)"), (name = "journal", description = "The class journal: topics, homework, marks, absences (§4.1)"))
+    tags((name = "auth", description = "Tokens"), (name = "account", description = "The caller"), (name = "schools", description = "Schools"), (name = "timetable", description = "Calendar, timetable and its changes (§2.6)"), (name = "setup", description = "School setup by the deputy director (§2.3–§2.6)"), (name = "journal", description = "The class journal: topics, homework, marks, absences (§4.1)"), (name = "diary", description = "The diary of students and parents"))
 )]
 pub struct ApiDoc;
 

@@ -354,3 +354,119 @@ async fn lessons_left_out_of_date_are_repaired() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `zhurnal gen` on a tiny city (both backends would be slow here; the generator writes
+/// through the same store operations the suite checks on both), then what the benchmark
+/// harness asks of it: logins of a role spread over the schools, and the period sheet.
+#[tokio::test]
+async fn a_tiny_city_is_generated_and_reported() {
+    let dir = std::env::temp_dir().join(format!(
+        "zhurnal_gen_{}_{}",
+        std::process::id(),
+        zhurnal_web::security::random_token()[..8].to_owned()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = format!("sqlite://{}", dir.join("city.db").display());
+    let out = zhurnal(
+        &db,
+        &[
+            "gen",
+            "--schools",
+            "2",
+            "--students-per-school",
+            "60",
+            "--year",
+            "2026",
+            "--until",
+            "2026-11-01",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(said.starts_with("Generated 2 schools, "), "{said}");
+    assert!(said.contains(" rows/s); database "), "{said}");
+    let report = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        report.contains("[##############################] 2/2 schools"),
+        "{report}"
+    );
+
+    let store = Store::connect(&db.parse::<DatabaseUrl>().unwrap())
+        .await
+        .unwrap();
+    // Every student, parent and teacher has a login; the journal stops before --until.
+    let students = store.persons_with_role("student").await.unwrap();
+    let accounts = store.accounts().await.unwrap();
+    for s in &students {
+        assert!(
+            accounts
+                .iter()
+                .any(|a| a.person_id == *s && a.login == format!("s{s}")),
+            "student {s} has a login"
+        );
+    }
+    assert!(store.count_rows("marks").await.unwrap() > 1000);
+    let last: Option<String> = store
+        .school_marks(1, "2026-09-01", "2027-06-30")
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.date)
+        .max();
+    assert!(last.is_some_and(|d| d.as_str() < "2026-11-01"));
+
+    let out = zhurnal(
+        &db,
+        &[
+            "user",
+            "list",
+            "--role",
+            "parent",
+            "--limit",
+            "5",
+            "--logins-only",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let logins: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(logins.len(), 5);
+    assert!(logins.iter().all(|l| l.starts_with('p')), "{logins:?}");
+
+    let sheet = dir.join("sheet.csv");
+    let out = zhurnal(
+        &db,
+        &[
+            "report",
+            "period-marks",
+            "--school",
+            "1",
+            "--date",
+            "2026-10-20",
+            "--output",
+            sheet.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let csv = std::fs::read_to_string(&sheet).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "\u{feff}Класс;Ученик;Предмет;Период;Отметок;Средний балл;Предложено"
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(';').collect()).collect();
+    assert!(rows.len() > 50, "{csv}");
+    for r in &rows {
+        assert_eq!(r.len(), 7, "{r:?}");
+        assert!(r[3] == "I четверть" || r[3] == "I полугодие", "{r:?}");
+        assert!(r[4].parse::<u32>().unwrap() >= 1);
+        // A proposal is a mark of the scale (or «н/а» without numeric marks).
+        assert!(["2", "3", "4", "5", "н/а", "осв"].contains(&r[6]), "{r:?}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

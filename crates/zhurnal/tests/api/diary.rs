@@ -86,6 +86,36 @@ async fn a_mark_the_teacher_enters_is_in_the_parents_week_at_once(app: &TestApp)
     let student_client = app.signed_in("student").await;
     let week = app.page(&student_client, "/diary?date=2026-11-25").await;
     assert!(week.contains("Формулы сокращённого умножения"));
+    // The same week as JSON for a client of the API, with the same privacy.
+    let token = app.token("parent").await;
+    let week = app
+        .api_get(
+            &token,
+            &format!("/api/v1/diary/week?child={student}&date=2026-11-25"),
+        )
+        .await;
+    assert_eq!(week["student_id"], student);
+    let lesson = week["days"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d["lessons"].as_array().unwrap().iter())
+        .find(|l| l["topic"] == "Формулы сокращённого умножения")
+        .unwrap_or_else(|| panic!("{week}"));
+    assert_eq!(lesson["subject"], "Алгебра");
+    assert_eq!(lesson["homework"], "№ 512, 514");
+    assert_eq!(lesson["marks"][0]["value"], "5");
+    assert_eq!(week["days"][0]["date"], "2026-11-23");
+    let res = app
+        .client()
+        .get(app.at("/api/v1/diary/week?child=999999"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "not_found");
     // Homework by due date: Monday's algebra is due next.
     let homework = app
         .page(&parent, &format!("/diary/homework?child={student}"))

@@ -149,6 +149,25 @@ async fn a_refusal_closes_the_diary_until_a_new_consent(app: &TestApp) {
     let student = app.signed_in("student").await;
     let res = student.get(app.at("/diary")).send().await.unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // The API says the same, as a structured error.
+    let token = app.token("parent").await;
+    let res = app
+        .client()
+        .get(app.at(&format!("/api/v1/diary/week?child={}", f.student)))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "no_electronic_access");
+    assert!(
+        body["error"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("заявление от 27\u{a0}ноября\u{a0}2026"),
+        "{body}"
+    );
     // No notices about the child while the refusal stands.
     let before = app.store.unread_notices(f.parent).await.unwrap();
     assert_eq!(mark_on_algebra(app, f.student, "4").await, StatusCode::OK);
