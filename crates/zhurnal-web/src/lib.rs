@@ -14,6 +14,7 @@ pub mod mail;
 mod pages;
 pub mod routes;
 pub mod security;
+pub mod shed;
 
 pub use error::AppError;
 
@@ -42,6 +43,8 @@ pub struct WebConfig {
     pub throttle: ThrottlePolicy,
     /// The mail relay for notices to families; without it notices stay on the site.
     pub smtp: Option<mail::SmtpConfig>,
+    /// How many requests run at once and how long one may queue before a 503.
+    pub shed: shed::ShedPolicy,
 }
 
 impl Default for WebConfig {
@@ -54,6 +57,7 @@ impl Default for WebConfig {
             api_token_minutes: 60,
             throttle: ThrottlePolicy::default(),
             smtp: None,
+            shed: shed::ShedPolicy::default(),
         }
     }
 }
@@ -319,6 +323,10 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), routes::context))
         .layer(from_fn(security::headers))
         .layer(axum::Extension(state.clone()))
+        .layer(from_fn_with_state(
+            shed::Gate::new(state.cfg.shed),
+            shed::gate,
+        ))
         .with_state(state)
 }
 

@@ -33,6 +33,9 @@ pub struct WebFile {
     pub login_max_failures: Option<i64>,
     pub login_max_failures_per_ip: Option<i64>,
     pub login_lock_minutes: Option<i64>,
+    /// Requests worked on at once; more wait (up to queue_wait_ms), then get 503.
+    pub max_in_flight: Option<i64>,
+    pub queue_wait_ms: Option<i64>,
 }
 
 /// The settings in force.
@@ -92,6 +95,13 @@ pub fn resolve(
     if let Some(v) = w.login_lock_minutes {
         web.throttle.lock_ms = positive("login_lock_minutes", v)? * 60_000;
         web.throttle.window_ms = web.throttle.lock_ms;
+    }
+    if let Some(v) = w.max_in_flight {
+        web.shed.max_in_flight = positive("max_in_flight", v)? as usize;
+    }
+    if let Some(v) = w.queue_wait_ms {
+        web.shed.queue_wait =
+            std::time::Duration::from_millis(positive("queue_wait_ms", v)? as u64);
     }
     if let Some(smtp) = file.smtp {
         anyhow::ensure!(!smtp.host.is_empty(), "smtp.host must name the mail relay");

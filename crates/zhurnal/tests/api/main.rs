@@ -12,6 +12,7 @@ mod grid;
 mod journal;
 mod messages;
 mod notify;
+mod overload;
 mod permissions;
 mod roster;
 mod security;
