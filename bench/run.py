@@ -22,7 +22,6 @@ Needs: wrk, python3 (standard library only), a release build of zhurnal.
 
 import argparse
 import concurrent.futures
-import html
 import http.cookiejar
 import json
 import os
@@ -186,14 +185,15 @@ def show(r, ceiling=None):
 
 
 def journal_links(base, teachers):
-    """Each teacher's first journal (`/journal?journal=G-S`), found on «Мои уроки»."""
+    """Each teacher's first journal (`/journal?journal=G-S`), as the journal page offers it."""
     def one(login):
         cookie, opener = web_session(base, login)
-        page = opener.open(base + "/journal/mine", timeout=60).read().decode()
-        m = re.search(r'href="(/journal\?journal=(\d+)-(\d+)[^"]*)"', page)
+        page = opener.open(base + "/journal", timeout=60).read().decode()
+        m = re.search(r'<option value="(\d+)-(\d+)"', page)
         if not m:
             return None
-        return cookie, html.unescape(m.group(1)), int(m.group(2)), int(m.group(3)), login
+        g, s = int(m.group(1)), int(m.group(2))
+        return cookie, f"/journal?journal={g}-{s}", g, s, login
     return [x for x in parallel(one, teachers) if x]
 
 
@@ -208,10 +208,26 @@ def write_targets(base, journals, today):
         lessons = [l["id"] for l in data["lessons"] if l["status"] != "cancelled"]
         students = [s["id"] for s in data["students"]]
         return [(token, l, s) for l in lessons[-2:] for s in students[:10]]
-    out = []
+    candidates = []
     for t in parallel(one, journals):
-        out.extend(t)
-    return out
+        candidates.extend(t)
+
+    # Only cells the teacher may write now (their lesson, a student of its group, inside the
+    # edit window): each is tried once, and the benchmark then rewrites those.
+    def writable(c):
+        tok, lesson, student = c
+        req = urllib.request.Request(
+            base + "/api/v1/journal/marks", method="PUT",
+            data=json.dumps({"lesson_id": lesson, "person_id": student, "value": "4"}).encode(),
+            headers={"Authorization": f"Bearer {tok}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return r.status == 200
+        except urllib.error.HTTPError:
+            return False
+    ok = parallel(writable, candidates)
+    return [c for c, good in zip(candidates, ok) if good]
 
 
 def main():

@@ -529,8 +529,10 @@ impl Store {
         subject_id: i64,
     ) -> Result<bool> {
         let n: i64 = on_read!(self, pool => sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM teaching_assignments WHERE school_id = $1 AND teacher_id = $2 AND edu_group_id = $3 AND subject_id = $4) \
-                  + (SELECT COUNT(*) FROM lessons WHERE school_id = $1 AND teacher_id = $2 AND edu_group_id = $3 AND subject_id = $4)",
+            // EXISTS stops at the first row; counting walked all the teacher's lessons.
+            "SELECT CASE WHEN EXISTS (SELECT 1 FROM teaching_assignments WHERE school_id = $1 AND teacher_id = $2 AND edu_group_id = $3 AND subject_id = $4) \
+                  OR EXISTS (SELECT 1 FROM lessons WHERE school_id = $1 AND teacher_id = $2 AND edu_group_id = $3 AND subject_id = $4) \
+                  THEN 1 ELSE 0 END",
         )
         .bind(school_id)
         .bind(person_id)

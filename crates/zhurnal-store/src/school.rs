@@ -195,6 +195,25 @@ pub struct LoadRow {
     pub hours_per_week: i32,
 }
 
+macro_rules! load_select {
+    () => {
+        concat!(
+            "SELECT a.id, a.edu_group_id AS group_id, ",
+            "CASE WHEN pg.id IS NULL THEN g.name ELSE pg.name || ' ' || g.name END AS group_name, ",
+            "COALESCE(pg.parallel, g.parallel) AS parallel, a.subject_id, s.name AS subject_name, ",
+            "a.teacher_id, p.last_name, p.first_name, p.middle_name, a.hours_per_week ",
+            "FROM teaching_assignments a JOIN edu_groups g ON g.id = a.edu_group_id LEFT JOIN edu_groups pg ON pg.id = g.parent_id ",
+            "JOIN subjects s ON s.id = a.subject_id JOIN persons p ON p.id = a.teacher_id "
+        )
+    };
+}
+
+macro_rules! load_order {
+    () => {
+        "ORDER BY COALESCE(pg.parallel, g.parallel), COALESCE(pg.name, g.name), g.parent_id IS NOT NULL, g.name, s.name"
+    };
+}
+
 macro_rules! school_select {
     ($tail:literal) => {
         concat!(
@@ -239,6 +258,19 @@ impl Store {
         )
         .bind(parent_id)
         .fetch_all(pool)
+        .await?))
+    }
+
+    /// A school without its class and student counts (0): for the hot paths (the diary,
+    /// the journal) that need its zone and name but not the counting of its students.
+    pub async fn school_plain(&self, id: i64) -> Result<Option<SchoolRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, SchoolRow>(
+            "SELECT s.id, s.municipality_id, s.short_name, s.full_name, s.city, s.time_zone, \
+             s.kind, s.address, s.phone, s.email, s.study_week, s.shifts, 0 AS classes, 0 AS students \
+             FROM schools s WHERE s.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(pool)
         .await?))
     }
 
@@ -300,17 +332,32 @@ impl Store {
 
     /// The teaching load of a school: who teaches what where, for how many hours a week.
     pub async fn teaching_load(&self, school_id: i64) -> Result<Vec<LoadRow>> {
-        on_read!(self, pool => Ok(sqlx::query_as::<_, LoadRow>(
-            "SELECT a.id, a.edu_group_id AS group_id, \
-                    CASE WHEN pg.id IS NULL THEN g.name ELSE pg.name || ' ' || g.name END AS group_name, \
-                    COALESCE(pg.parallel, g.parallel) AS parallel, a.subject_id, s.name AS subject_name, \
-                    a.teacher_id, p.last_name, p.first_name, p.middle_name, a.hours_per_week \
-             FROM teaching_assignments a JOIN edu_groups g ON g.id = a.edu_group_id LEFT JOIN edu_groups pg ON pg.id = g.parent_id \
-             JOIN subjects s ON s.id = a.subject_id \
-             JOIN persons p ON p.id = a.teacher_id WHERE a.school_id = $1 \
-             ORDER BY COALESCE(pg.parallel, g.parallel), COALESCE(pg.name, g.name), g.parent_id IS NOT NULL, g.name, s.name",
-        )
+        on_read!(self, pool => Ok(sqlx::query_as::<_, LoadRow>(concat!(
+            load_select!(),
+            "WHERE a.school_id = $1 ",
+            load_order!()
+        ))
         .bind(school_id)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// The part of the load a teacher sees: their own lessons, and every subject of the
+    /// class they are class teacher of (`class`, if any).
+    pub async fn teaching_load_of(
+        &self,
+        school_id: i64,
+        teacher_id: i64,
+        class: Option<i64>,
+    ) -> Result<Vec<LoadRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, LoadRow>(concat!(
+            load_select!(),
+            "WHERE a.school_id = $1 AND (a.teacher_id = $2 OR COALESCE(g.parent_id, g.id) = $3) ",
+            load_order!()
+        ))
+        .bind(school_id)
+        .bind(teacher_id)
+        .bind(class.unwrap_or(-1))
         .fetch_all(pool)
         .await?))
     }

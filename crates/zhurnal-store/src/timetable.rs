@@ -765,7 +765,9 @@ impl Store {
         to: Date,
     ) -> Result<Vec<LessonRow>> {
         on_read!(self, pool => Ok(sqlx::query_as::<_, LessonRow>(lesson_select!(
-            "WHERE l.school_id = $1 AND (g.id = $2 OR g.parent_id = $2) AND l.date >= $3 AND l.date <= $4 ORDER BY l.date, l.number, g.name"
+            // The class's groups first, so the (school, group, date) index finds the week.
+            "WHERE l.school_id = $1 AND l.edu_group_id IN (SELECT id FROM edu_groups WHERE school_id = $1 AND (id = $2 OR parent_id = $2)) \
+             AND l.date >= $3 AND l.date <= $4 ORDER BY l.date, l.number, g.name"
         ))
         .bind(school_id)
         .bind(class_id)

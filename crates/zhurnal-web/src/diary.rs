@@ -42,7 +42,7 @@ pub async fn pupils(state: &AppState, ctx: &Ctx) -> Result<Vec<Pupil>, AppError>
         let Some(school_id) = g.school_id else {
             continue;
         };
-        let Some(school) = state.store.school(school_id).await? else {
+        let Some(school) = state.store.school_plain(school_id).await? else {
             continue;
         };
         // The student's class: the group of theirs that is a class (not a subgroup).
@@ -77,7 +77,7 @@ pub async fn pupils(state: &AppState, ctx: &Ctx) -> Result<Vec<Pupil>, AppError>
             let (Some(school_id), Some(class_id)) = (c.school_id, c.class_id) else {
                 continue;
             };
-            let Some(school) = state.store.school(school_id).await? else {
+            let Some(school) = state.store.school_plain(school_id).await? else {
                 continue;
             };
             let grade = groups(school_id).await?.get(&class_id).map_or(5, |g| g.1);

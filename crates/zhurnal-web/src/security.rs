@@ -30,12 +30,59 @@ pub fn constant_time_eq(a: &str, b: &str) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// Password hashing runs on a few threads of its own, one per core (at most four): each
+/// argon2id computation takes 19 MiB and tens of milliseconds by design, so a burst of
+/// logins (a class at the start of a lesson, a load test) queues here instead of taking
+/// every blocking thread and leaving 19 MiB behind in each of their allocator arenas.
+struct Hashers {
+    jobs: std::sync::Mutex<std::sync::mpsc::Sender<Box<dyn FnOnce() + Send>>>,
+}
+
+fn hashers() -> &'static Hashers {
+    static POOL: std::sync::OnceLock<Hashers> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        let (tx, rx) = std::sync::mpsc::channel::<Box<dyn FnOnce() + Send>>();
+        let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+        let n = std::thread::available_parallelism().map_or(2, |n| n.get().min(4));
+        for k in 0..n {
+            let rx = rx.clone();
+            let _ = std::thread::Builder::new()
+                .name(format!("argon2-{k}"))
+                .spawn(move || {
+                    loop {
+                        let job = match rx.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                });
+        }
+        Hashers {
+            jobs: std::sync::Mutex::new(tx),
+        }
+    })
+}
+
+/// Runs `f` on the hashing threads and waits for its answer.
+async fn on_hasher<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Option<T> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let job: Box<dyn FnOnce() + Send> = Box::new(move || {
+        let _ = tx.send(f());
+    });
+    hashers().jobs.lock().ok()?.send(job).ok()?;
+    rx.await.ok()
+}
+
 /// Hashes a password with argon2id (default parameters: 19 MiB, 2 passes) off the async
-/// threads, since it takes tens of milliseconds by design.
+/// threads.
 pub async fn hash_password(password: String) -> Result<String, String> {
-    tokio::task::spawn_blocking(move || hash_password_blocking(&password))
+    on_hasher(move || hash_password_blocking(&password))
         .await
-        .map_err(|e| e.to_string())?
+        .unwrap_or_else(|| Err("the hashing threads stopped".into()))
 }
 
 pub fn hash_password_blocking(password: &str) -> Result<String, String> {
@@ -48,9 +95,9 @@ pub fn hash_password_blocking(password: &str) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
-/// Verifies a password against a stored PHC string, off the async threads.
+/// Verifies a password against its stored hash, off the async threads.
 pub async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
+    on_hasher(move || {
         PasswordHash::new(&hash)
             .map(|parsed| {
                 Argon2::default()

@@ -103,12 +103,38 @@ pub(crate) async fn journals_of(
         .iter()
         .map(|c| c.id)
         .collect();
+    // Someone who sees the whole school's journals reads the whole load; a teacher only
+    // their own part of it (a big school's load is hundreds of rows).
+    let broad = actor.grants.iter().any(|g| {
+        matches!(
+            permission::scope_of(g.role, Action::ViewJournal),
+            Some(Scope::School | Scope::Municipality)
+        )
+    });
+    let own_classes: Vec<i64> = actor
+        .grants
+        .iter()
+        .filter(|g| {
+            g.school_id == Some(school.id)
+                && permission::scope_of(g.role, Action::ViewJournal) == Some(Scope::OwnClass)
+        })
+        .filter_map(|g| g.edu_group_id)
+        .collect();
+    let load = if broad || own_classes.len() > 1 {
+        state.store.teaching_load(school.id).await?
+    } else {
+        state
+            .store
+            .teaching_load_of(school.id, actor.person_id, own_classes.first().copied())
+            .await?
+    };
     let mut out: Vec<((i64, i64), String)> = Vec::new();
-    for l in state.store.teaching_load(school.id).await? {
+    let mut seen = std::collections::HashSet::new();
+    for l in load {
         let Some((class, _)) = groups.get(&l.group_id).copied() else {
             continue;
         };
-        if !classes.contains(&class) || out.iter().any(|o| o.0 == (l.group_id, l.subject_id)) {
+        if !classes.contains(&class) || !seen.insert((l.group_id, l.subject_id)) {
             continue;
         }
         let visible = actor.grants.iter().any(|g| {
