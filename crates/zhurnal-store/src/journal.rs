@@ -532,7 +532,7 @@ impl Store {
             // EXISTS stops at the first row; counting walked all the teacher's lessons.
             "SELECT CASE WHEN EXISTS (SELECT 1 FROM teaching_assignments WHERE school_id = $1 AND teacher_id = $2 AND edu_group_id = $3 AND subject_id = $4) \
                   OR EXISTS (SELECT 1 FROM lessons WHERE school_id = $1 AND teacher_id = $2 AND edu_group_id = $3 AND subject_id = $4) \
-                  THEN 1 ELSE 0 END",
+                  THEN CAST(1 AS BIGINT) ELSE CAST(0 AS BIGINT) END",
         )
         .bind(school_id)
         .bind(person_id)

@@ -266,7 +266,7 @@ impl Store {
     pub async fn school_plain(&self, id: i64) -> Result<Option<SchoolRow>> {
         on_read!(self, pool => Ok(sqlx::query_as::<_, SchoolRow>(
             "SELECT s.id, s.municipality_id, s.short_name, s.full_name, s.city, s.time_zone, \
-             s.kind, s.address, s.phone, s.email, s.study_week, s.shifts, 0 AS classes, 0 AS students \
+             s.kind, s.address, s.phone, s.email, s.study_week, s.shifts, CAST(0 AS BIGINT) AS classes, CAST(0 AS BIGINT) AS students \
              FROM schools s WHERE s.id = $1",
         )
         .bind(id)

@@ -36,13 +36,13 @@ impl Pupil {
 /// Every student whose diary the actor may read, in a stable order.
 pub async fn pupils(state: &AppState, ctx: &Ctx) -> Result<Vec<Pupil>, AppError> {
     let actor = ctx.actor()?;
-    let groups = |school: i64| async move { state.store.group_classes(school).await };
+    let groups = |school: i64| async move { state.refs.groups(&state.store, school).await };
     let mut out = Vec::new();
     for g in actor.grants.iter().filter(|g| g.role == Role::Student) {
         let Some(school_id) = g.school_id else {
             continue;
         };
-        let Some(school) = state.store.school_plain(school_id).await? else {
+        let Some(school) = state.refs.school(&state.store, school_id).await? else {
             continue;
         };
         // The student's class: the group of theirs that is a class (not a subgroup).
@@ -77,7 +77,7 @@ pub async fn pupils(state: &AppState, ctx: &Ctx) -> Result<Vec<Pupil>, AppError>
             let (Some(school_id), Some(class_id)) = (c.school_id, c.class_id) else {
                 continue;
             };
-            let Some(school) = state.store.school_plain(school_id).await? else {
+            let Some(school) = state.refs.school(&state.store, school_id).await? else {
                 continue;
             };
             let grade = groups(school_id).await?.get(&class_id).map_or(5, |g| g.1);

@@ -21,7 +21,7 @@ pub async fn may_view(
     subject_id: i64,
 ) -> Result<bool, AppError> {
     let actor = ctx.actor()?;
-    let groups = state.store.group_classes(school.id).await?;
+    let groups = state.refs.groups(&state.store, school.id).await?;
     let Some((class_id, _)) = groups.get(&group_id).copied() else {
         return Ok(false);
     };
@@ -169,8 +169,8 @@ pub async fn period_closed(
     };
     let year = zhurnal_core::clock::study_year_of(day);
     let parallel = state
-        .store
-        .group_classes(school.id)
+        .refs
+        .groups(&state.store, school.id)
         .await?
         .get(&group_id)
         .map_or(5, |g| g.1);

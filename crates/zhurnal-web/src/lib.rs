@@ -12,6 +12,7 @@ pub mod journal;
 mod login;
 pub mod mail;
 mod pages;
+pub mod refs;
 pub mod routes;
 pub mod security;
 pub mod shed;
@@ -77,6 +78,8 @@ pub struct AppState {
     /// A hash of a random password, verified against when the login does not exist, so an
     /// unknown login costs the same time as a wrong password.
     pub dummy_hash: Arc<String>,
+    /// Schools' reference data for the hot pages.
+    pub refs: Arc<refs::Refs>,
 }
 
 impl AppState {
@@ -87,6 +90,7 @@ impl AppState {
             clock,
             cfg: Arc::new(cfg),
             dummy_hash: Arc::new(dummy),
+            refs: Arc::new(refs::Refs::default()),
         })
     }
 
@@ -319,6 +323,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/openapi.json", get(api::openapi::openapi_json))
         .route_layer(from_fn_with_state(state.clone(), routes::guard))
         .fallback(pages::not_found)
+        .layer(from_fn_with_state(state.clone(), refs::forget_after_writes))
         .layer(from_fn(error::render))
         .layer(from_fn_with_state(state.clone(), routes::context))
         .layer(from_fn(security::headers))

@@ -146,7 +146,8 @@ async fn run(cli: Cli) -> Result<()> {
             db,
         } => {
             let settings = settings(&db, None, config::DEFAULT_LISTEN)?;
-            init_logging("warn");
+            // Counting tens of millions of rows at the end is slow by nature: not a warning.
+            init_logging("warn,sqlx::query=error");
             city::run(city::GenArgs {
                 schools,
                 students_per_school,

@@ -195,13 +195,13 @@ pub async fn week_page(
     let ids: Vec<i64> = lessons.iter().map(|l| l.id).collect();
     let files = state.store.files_of_lessons(school.id, &ids).await?;
     let calendar = state
-        .store
-        .calendar(school.id, study_year_of(monday))
+        .refs
+        .calendar(&state.store, school.id, study_year_of(monday))
         .await?;
-    let schedules = state.store.bell_schedules(school.id).await?;
+    let schedules = state.refs.bells(&state.store, school.id).await?;
     let shift = state
-        .store
-        .class_shifts(school.id)
+        .refs
+        .shifts(&state.store, school.id)
         .await?
         .get(&pupil.class_id)
         .copied()
@@ -210,7 +210,7 @@ pub async fn week_page(
     for i in 0..6 {
         let d = add_days(monday, i);
         let iso = d.to_string();
-        let header = day_header(&t, d, today, calendar.as_ref(), pupil.grade);
+        let header = day_header(&t, d, today, (*calendar).as_ref(), pupil.grade);
         let weekday = d.weekday().to_monday_one_offset();
         let bells = bells_for(&schedules, shift, weekday);
         let day_lessons: Vec<DiaryLesson> = lessons

@@ -95,7 +95,7 @@ pub(crate) async fn journals_of(
     year: i16,
 ) -> Result<Vec<((i64, i64), String)>, AppError> {
     let actor = ctx.actor()?;
-    let groups = state.store.group_classes(school.id).await?;
+    let groups = state.refs.groups(&state.store, school.id).await?;
     let classes: Vec<i64> = state
         .store
         .school_classes(school.id, year)
@@ -274,8 +274,8 @@ async fn build(
     }
     // The periods of the group's grade.
     let parallel = state
-        .store
-        .group_classes(school.id)
+        .refs
+        .groups(&state.store, school.id)
         .await?
         .get(&group)
         .map_or(5, |g| g.1);

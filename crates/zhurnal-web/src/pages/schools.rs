@@ -35,15 +35,36 @@ pub struct SchoolPage {
     pub size: String,
 }
 
-/// Every school the reach covers, each once, in id order.
+/// Every school the reach covers, each once, in id order, with their counts of classes
+/// and students.
 pub async fn visible_schools(state: &AppState, reach: &Reach) -> Result<Vec<SchoolRow>, AppError> {
+    reachable(state, reach, true).await
+}
+
+/// The same without counting (0): for choosing a school on the everyday pages.
+pub async fn visible_schools_plain(
+    state: &AppState,
+    reach: &Reach,
+) -> Result<Vec<SchoolRow>, AppError> {
+    reachable(state, reach, false).await
+}
+
+async fn reachable(
+    state: &AppState,
+    reach: &Reach,
+    counted: bool,
+) -> Result<Vec<SchoolRow>, AppError> {
     let mut out: Vec<SchoolRow> = Vec::new();
     for m in &reach.municipalities {
         out.extend(state.store.schools_of_municipality(*m).await?);
     }
     for id in &reach.schools {
         if !out.iter().any(|s| s.id == *id) {
-            out.extend(state.store.school(*id).await?);
+            if counted {
+                out.extend(state.store.school(*id).await?);
+            } else {
+                out.extend(state.refs.school(&state.store, *id).await?);
+            }
         }
     }
     out.sort_by_key(|s| s.id);

@@ -90,7 +90,7 @@ pub async fn pick_school(
     reach: &Reach,
     asked: Option<&str>,
 ) -> Result<(SchoolRow, Vec<SchoolRow>), AppError> {
-    let schools = super::schools::visible_schools(state, reach).await?;
+    let schools = super::schools::visible_schools_plain(state, reach).await?;
     let school = match asked.filter(|s| !s.is_empty()) {
         Some(raw) => {
             let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
