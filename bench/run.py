@@ -17,6 +17,8 @@ Scenarios:
   writes       (c) mark writes through the API, each answered after a durable commit
   mix          (d) 80% diary, 15% journal, 5% writes (--mix-seconds, default 300)
   period_marks (e) the proposed period marks of every student and subject of school 1
+  overload     the diary with --overload-connections (default 2000) at once: the server
+               should shed what it cannot serve in time (503 + Retry-After), not time out
 Needs: wrk, python3 (standard library only), a release build of zhurnal.
 """
 
@@ -239,10 +241,13 @@ def main():
     ap.add_argument("--mix-seconds", type=int, default=300)
     ap.add_argument("--connections", type=int, default=64)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--overload-connections", type=int, default=2000)
     ap.add_argument("--users", type=int, default=400, help="parents (and as many students) signed in")
     ap.add_argument("--teachers", type=int, default=100)
     ap.add_argument("--label", default="", help="a name for this dataset in the JSON")
     ap.add_argument("--json", help="append the figures to this JSON-lines file")
+    ap.add_argument("--check", action="store_true",
+                    help="exit 1 if any scenario had errors or served nothing (CI's smoke test)")
     a = ap.parse_args()
     wanted = a.scenarios.split(",")
     if not os.path.exists(a.binary):
@@ -308,6 +313,19 @@ def main():
                  "dataset": a.label or a.database}
             results.append(r)
             print(f"period_marks  {secs:.2f} s  {' '.join(r['detail'])}", flush=True)
+        if "overload" in wanted:
+            # Shed requests are the expected answer here, not errors of the run.
+            server.reset_peak()
+            r = wrk(base, diary_lines, a.seconds, a.overload_connections, a.threads, "overload")
+            r["peak_rss_mib"] = server.peak_rss_kib / 1024
+            r["healthz_rps"] = ceiling
+            r["dataset"] = a.label or a.database
+            r["shed"] = r["status_errors"]
+            r["errors"] = r["errors"] - r["status_errors"]
+            results.append(r)
+            show(r, ceiling)
+            print(f"{'':<13} {r['shed']} answered 503 (shed), {r['timeouts']} timed out, "
+                  f"{r['connect_errors'] + r['read_errors']} connection errors", flush=True)
         if "mix" in wanted:
             # 16 diary : 3 journal : 1 write, interleaved so every stretch of the run has the mix.
             mix = []
@@ -322,6 +340,9 @@ def main():
             run("mix", mix, a.mix_seconds)
     finally:
         server.stop()
+    failed = [r["scenario"] for r in results if r.get("errors") or r.get("requests") == 0]
+    if a.check and failed:
+        sys.exit(f"bench: errors in {', '.join(failed)}")
     if a.json:
         with open(a.json, "a") as f:
             for r in results:

@@ -93,18 +93,23 @@ pub(crate) fn overseen(
         .collect()
 }
 
-async fn build(
+/// The class asked for among those of this school year the actor may do `action` for —
+/// else their own class, else the first — with all of them. Another class answers 404,
+/// audited, like one that does not exist.
+pub(crate) async fn chosen_class(
     state: &AppState,
     ctx: &Ctx,
     school: &SchoolRow,
+    action: Action,
     asked: Option<&str>,
-) -> Result<ClassCheckPage, AppError> {
-    let t = ctx.t();
+) -> Result<(ClassRow, Vec<ClassRow>), AppError> {
     let actor = ctx.actor()?;
     let today = today_in(state.clock.now(), &school.time_zone);
-    let year = study_year_of(today);
-    let all = state.store.school_classes(school.id, year).await?;
-    let classes = overseen(actor, Action::ViewJournal, school, &all);
+    let all = state
+        .store
+        .school_classes(school.id, study_year_of(today))
+        .await?;
+    let classes = overseen(actor, action, school, &all);
     let class = match asked.filter(|s| !s.is_empty()) {
         Some(raw) => match raw
             .parse::<i64>()
@@ -121,6 +126,20 @@ async fn build(
             .cloned()
             .ok_or(AppError::NotFound)?,
     };
+    Ok((class, classes))
+}
+
+async fn build(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    asked: Option<&str>,
+) -> Result<ClassCheckPage, AppError> {
+    let t = ctx.t();
+    let actor = ctx.actor()?;
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let year = study_year_of(today);
+    let (class, classes) = chosen_class(state, ctx, school, Action::ViewJournal, asked).await?;
     // From the start of the class's current period to today.
     let scheme = state
         .store

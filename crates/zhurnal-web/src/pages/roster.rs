@@ -5,7 +5,7 @@
 //! child's place in every class and group of the school that day.
 
 use super::auth::check_csrf;
-use super::class_check::overseen;
+use super::class_check::chosen_class;
 use super::timetable::{Choice, pick_school};
 use super::{Chrome, FormPairs, html};
 use crate::ctx::Ctx;
@@ -19,7 +19,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use std::collections::HashMap;
 use zhurnal_core::Action;
-use zhurnal_core::clock::{study_year_of, today_in};
+use zhurnal_core::clock::today_in;
 use zhurnal_store::{ClassRow, NewDeparture, SchoolRow};
 
 /// Why a student leaves (the order's wording differs).
@@ -81,53 +81,15 @@ fn person_name(last: &str, first: &str, middle: &str) -> String {
         .join(" ")
 }
 
-/// The class asked for among those the actor keeps the roster of (else their own class,
-/// else the first). Another class answers 404, audited, like one that does not exist.
-async fn class_of(
-    state: &AppState,
-    ctx: &Ctx,
-    school: &SchoolRow,
-    asked: Option<&str>,
-) -> Result<ClassRow, AppError> {
-    let actor = ctx.actor()?;
-    let today = today_in(state.clock.now(), &school.time_zone);
-    let all = state
-        .store
-        .school_classes(school.id, study_year_of(today))
-        .await?;
-    let classes = overseen(actor, Action::ManageRoster, school, &all);
-    match asked.filter(|s| !s.is_empty()) {
-        Some(raw) => match raw
-            .parse::<i64>()
-            .ok()
-            .and_then(|id| classes.iter().find(|c| c.id == id))
-        {
-            Some(c) => Ok(c.clone()),
-            None => Err(crate::routes::deny_object(state, ctx, "class", raw).await),
-        },
-        None => classes
-            .iter()
-            .find(|c| c.class_teacher_id == Some(actor.person_id))
-            .or(classes.first())
-            .cloned()
-            .ok_or(AppError::NotFound),
-    }
-}
-
 async fn build(
     state: &AppState,
     ctx: &Ctx,
     school: &SchoolRow,
     class: &ClassRow,
+    classes: &[ClassRow],
 ) -> Result<RosterPage, AppError> {
     let t = ctx.t();
-    let actor = ctx.actor()?;
     let today = today_in(state.clock.now(), &school.time_zone);
-    let all = state
-        .store
-        .school_classes(school.id, study_year_of(today))
-        .await?;
-    let classes = overseen(actor, Action::ManageRoster, school, &all);
     let students = state.store.group_members(school.id, class.id).await?;
     let parents = state.store.class_parents(school.id, class.id).await?;
     let statements = state.store.class_statements(school.id, class.id).await?;
@@ -265,8 +227,15 @@ pub async fn roster_get(
 ) -> Result<Response, AppError> {
     let reach = ctx.actor()?.reach(Action::ManageRoster);
     let (school, _) = pick_school(&state, &ctx, &reach, q.school.as_deref()).await?;
-    let class = class_of(&state, &ctx, &school, q.class.as_deref()).await?;
-    let mut p = build(&state, &ctx, &school, &class).await?;
+    let (class, classes) = chosen_class(
+        &state,
+        &ctx,
+        &school,
+        Action::ManageRoster,
+        q.class.as_deref(),
+    )
+    .await?;
+    let mut p = build(&state, &ctx, &school, &class, &classes).await?;
     p.done = match q.done.as_deref() {
         Some("statement") => Some("roster.statement_recorded"),
         Some("departure") => Some("roster.departure_recorded"),
@@ -294,10 +263,17 @@ pub async fn roster_post(
     check_csrf(&ctx, form.one("csrf"))?;
     let reach = ctx.actor()?.reach(Action::ManageRoster);
     let (school, _) = pick_school(&state, &ctx, &reach, Some(form.one("school"))).await?;
-    let class = class_of(&state, &ctx, &school, Some(form.one("class"))).await?;
+    let (class, classes) = chosen_class(
+        &state,
+        &ctx,
+        &school,
+        Action::ManageRoster,
+        Some(form.one("class")),
+    )
+    .await?;
     let t = ctx.t();
     let today = today_in(state.clock.now(), &school.time_zone);
-    let mut page = build(&state, &ctx, &school, &class).await?;
+    let mut page = build(&state, &ctx, &school, &class, &classes).await?;
     let back = |what: &str| {
         Ok(Redirect::to(&format!(
             "/roster?school={}&class={}&done={what}",

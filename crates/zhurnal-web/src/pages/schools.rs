@@ -63,7 +63,8 @@ async fn reachable(
             if counted {
                 out.extend(state.store.school(*id).await?);
             } else {
-                out.extend(state.refs.school(&state.store, *id).await?);
+                // Read fresh: the setup pages choose their school here.
+                out.extend(state.store.school_plain(*id).await?);
             }
         }
     }

@@ -3,7 +3,7 @@
 //! asked) gets a notice. Families read the wall of their child's class next to the diary.
 
 use super::auth::check_csrf;
-use super::class_check::overseen;
+use super::class_check::chosen_class;
 use super::diary::{DiaryQuery, answer, chosen, switcher};
 use super::timetable::{Choice, pick_school};
 use super::{Chrome, FormPairs, html};
@@ -15,8 +15,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use zhurnal_core::Action;
-use zhurnal_core::clock::{study_year_of, today_in};
-use zhurnal_store::{ClassRow, SchoolRow, WallPostRow, short_name};
+use zhurnal_store::{SchoolRow, WallPostRow, short_name};
 
 /// A post may be a few paragraphs, not a document.
 const MAX_CHARS: usize = 4000;
@@ -104,35 +103,6 @@ pub struct WallQuery {
     done: Option<String>,
 }
 
-/// The class asked for among those whose wall the actor writes (else their own class).
-/// Another class answers 404, audited.
-async fn class_of(
-    state: &AppState,
-    ctx: &Ctx,
-    school: &SchoolRow,
-    asked: Option<&str>,
-) -> Result<(ClassRow, Vec<ClassRow>), AppError> {
-    let actor = ctx.actor()?;
-    let today = today_in(state.clock.now(), &school.time_zone);
-    let all = state
-        .store
-        .school_classes(school.id, study_year_of(today))
-        .await?;
-    let classes = overseen(actor, Action::PostClassWall, school, &all);
-    let class = match asked.filter(|s| !s.is_empty()) {
-        Some(raw) => match raw
-            .parse::<i64>()
-            .ok()
-            .and_then(|id| classes.iter().find(|c| c.id == id))
-        {
-            Some(c) => c.clone(),
-            None => return Err(crate::routes::deny_object(state, ctx, "class", raw).await),
-        },
-        None => classes.first().cloned().ok_or(AppError::NotFound)?,
-    };
-    Ok((class, classes))
-}
-
 async fn build(
     state: &AppState,
     ctx: &Ctx,
@@ -140,7 +110,7 @@ async fn build(
     asked: Option<&str>,
 ) -> Result<WallPage, AppError> {
     let t = ctx.t();
-    let (class, classes) = class_of(state, ctx, school, asked).await?;
+    let (class, classes) = chosen_class(state, ctx, school, Action::PostClassWall, asked).await?;
     let posts = state.store.wall_posts(school.id, class.id, SHOWN).await?;
     let heading = format!("{} {}", t.s("wall.title"), class.name);
     Ok(WallPage {
@@ -193,7 +163,14 @@ pub async fn wall_post(
     check_csrf(&ctx, form.one("csrf"))?;
     let reach = ctx.actor()?.reach(Action::PostClassWall);
     let (school, _) = pick_school(&state, &ctx, &reach, Some(form.one("school"))).await?;
-    let (class, _) = class_of(&state, &ctx, &school, Some(form.one("class"))).await?;
+    let (class, _) = chosen_class(
+        &state,
+        &ctx,
+        &school,
+        Action::PostClassWall,
+        Some(form.one("class")),
+    )
+    .await?;
     let t = ctx.t();
     let back = |what: &str| {
         Ok(Redirect::to(&format!(

@@ -239,6 +239,30 @@ impl TestApp {
             .expect("JSON body")
     }
 
+    /// The person behind a demo login.
+    pub async fn person(&self, login: &str) -> i64 {
+        self.store
+            .account_by_login(login)
+            .await
+            .expect("account lookup")
+            .unwrap_or_else(|| panic!("no login {login}"))
+            .person_id
+    }
+
+    /// The demo parent's other child: the demo student's sister in 3А.
+    pub async fn sibling(&self) -> i64 {
+        let student = self.person("student").await;
+        let parent = self.person("parent").await;
+        self.store
+            .children_of(parent)
+            .await
+            .expect("children")
+            .into_iter()
+            .find(|c| c.person_id != student)
+            .expect("a second child")
+            .person_id
+    }
+
     /// The id of a class of the demo school's current year, by name.
     pub async fn class_id(&self, name: &str) -> i64 {
         self.store

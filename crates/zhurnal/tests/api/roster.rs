@@ -15,28 +15,10 @@ struct Family {
 }
 
 async fn family(app: &TestApp) -> Family {
-    let id = |login: &'static str| async move {
-        app.store
-            .account_by_login(login)
-            .await
-            .unwrap()
-            .unwrap()
-            .person_id
-    };
-    let (student, parent) = (id("student").await, id("parent").await);
-    let sibling = app
-        .store
-        .children_of(parent)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.person_id != student)
-        .unwrap()
-        .person_id;
     Family {
-        student,
-        parent,
-        sibling,
+        student: app.person("student").await,
+        parent: app.person("parent").await,
+        sibling: app.sibling().await,
     }
 }
 
@@ -79,25 +61,28 @@ async fn a_refusal_closes_the_diary_until_a_new_consent(app: &TestApp) {
     let path = format!("/roster?class={class}");
     let pair = format!("{}:{}", f.student, f.parent);
     let tutor = app.signed_in("classteacher").await;
+    let class_s = class.to_string();
+    let statement = |pair: &str, decision: &'static str, date: &'static str| {
+        let fields = [
+            ("class", class_s.clone()),
+            ("op", "statement".to_owned()),
+            ("pair", pair.to_owned()),
+            ("decision", decision.to_owned()),
+            ("signed_on", date.to_owned()),
+        ];
+        let (tutor, path) = (&tutor, &path);
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            app.submit(tutor, path, &fields).await
+        }
+    };
     let html = app.page(&tutor, &path).await;
     assert!(html.contains("Ученики и родители класса 7Б"), "{html}");
     assert!(html.contains("заявления нет"), "{html}");
     assert!(html.contains(&format!("value=\"{pair}\"")), "{html}");
 
     // A date in the future is refused next to its field; nothing is recorded.
-    let res = app
-        .submit(
-            &tutor,
-            &path,
-            &[
-                ("class", &class.to_string()),
-                ("op", "statement"),
-                ("pair", &pair),
-                ("decision", "refusal"),
-                ("signed_on", "2026-12-01"),
-            ],
-        )
-        .await;
+    let res = statement(&pair, "refusal", "2026-12-01").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = res.text().await.unwrap();
     assert!(
@@ -106,19 +91,7 @@ async fn a_refusal_closes_the_diary_until_a_new_consent(app: &TestApp) {
     );
     assert_eq!(app.audit_count("roster.statement").await, 0);
 
-    let res = app
-        .submit(
-            &tutor,
-            &path,
-            &[
-                ("class", &class.to_string()),
-                ("op", "statement"),
-                ("pair", &pair),
-                ("decision", "refusal"),
-                ("signed_on", "2026-11-27"),
-            ],
-        )
-        .await;
+    let res = statement(&pair, "refusal", "2026-11-27").await;
     let html = app.page(&tutor, &back(&res)).await;
     assert!(html.contains("Заявление записано."), "{html}");
     assert!(html.contains("отказ, 27\u{a0}ноября\u{a0}2026"), "{html}");
@@ -174,19 +147,7 @@ async fn a_refusal_closes_the_diary_until_a_new_consent(app: &TestApp) {
     assert_eq!(app.store.unread_notices(f.parent).await.unwrap(), before);
 
     // A new consent opens it again.
-    let res = app
-        .submit(
-            &tutor,
-            &path,
-            &[
-                ("class", &class.to_string()),
-                ("op", "statement"),
-                ("pair", &pair),
-                ("decision", "consent"),
-                ("signed_on", "2026-11-28"),
-            ],
-        )
-        .await;
+    let res = statement(&pair, "consent", "2026-11-28").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let res = parent
         .get(app.at(&format!("/diary?child={}", f.student)))
@@ -204,19 +165,7 @@ async fn a_refusal_closes_the_diary_until_a_new_consent(app: &TestApp) {
     // Only the class's own teacher and the clerk keep the roster; a parent of another
     // class's child cannot be named, a subject teacher has no such page.
     let bad = format!("{}:{}", f.sibling, f.parent);
-    let res = app
-        .submit(
-            &tutor,
-            &path,
-            &[
-                ("class", &class.to_string()),
-                ("op", "statement"),
-                ("pair", &bad),
-                ("decision", "refusal"),
-                ("signed_on", "2026-11-28"),
-            ],
-        )
-        .await;
+    let res = statement(&bad, "refusal", "2026-11-28").await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let other = app.class_id("3А").await;
     let res = tutor

@@ -6,24 +6,8 @@ use crate::on_both;
 use reqwest::StatusCode;
 
 async fn the_class_teacher_posts_and_the_class_families_read(app: &TestApp) {
-    let person = |login: &'static str| async move {
-        app.store
-            .account_by_login(login)
-            .await
-            .unwrap()
-            .unwrap()
-            .person_id
-    };
-    let (student, parent) = (person("student").await, person("parent").await);
-    let sibling = app
-        .store
-        .children_of(parent)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.person_id != student)
-        .unwrap()
-        .person_id;
+    let (student, parent) = (app.person("student").await, app.person("parent").await);
+    let sibling = app.sibling().await;
     let class = app.class_id("7Б").await.to_string();
     let tutor = app.signed_in("classteacher").await;
     let html = app.page(&tutor, "/wall").await;
