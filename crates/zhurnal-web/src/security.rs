@@ -1,7 +1,7 @@
 //! Tokens, password hashing, security headers.
 
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, header};
 use axum::middleware::Next;
@@ -97,17 +97,56 @@ pub fn hash_password_blocking(password: &str) -> Result<String, String> {
 
 /// Verifies a password against its stored hash, off the async threads.
 pub async fn verify_password(password: String, hash: String) -> bool {
-    on_hasher(move || {
-        PasswordHash::new(&hash)
-            .map(|parsed| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
+    on_hasher(move || verify_in_place(password.as_bytes(), &hash))
+        .await
+        .unwrap_or(false)
+}
+
+/// Verifies into working memory each hashing thread allocates once and keeps: argon2id's
+/// 19 MiB per computation, allocated and freed at every login, stayed behind in the
+/// allocator (about 19 MiB more for each of the first dozen logins).
+fn verify_in_place(password: &[u8], phc: &str) -> bool {
+    thread_local! {
+        static BLOCKS: std::cell::RefCell<Vec<argon2::Block>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let (Some(expected), Some(salt)) = (parsed.hash, parsed.salt) else {
+        return false;
+    };
+    let Ok(algorithm) = argon2::Algorithm::try_from(parsed.algorithm) else {
+        return false;
+    };
+    let version = parsed
+        .version
+        .and_then(|v| argon2::Version::try_from(v).ok())
+        .unwrap_or_default();
+    let Ok(params) = argon2::Params::try_from(&parsed) else {
+        return false;
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
+    let blocks = params.block_count();
+    let mut out = vec![0u8; expected.len()];
+    let hashed = BLOCKS.with(|memory| {
+        let mut memory = memory.borrow_mut();
+        if memory.len() < blocks {
+            memory.resize(blocks, argon2::Block::default());
+        }
+        Argon2::new(algorithm, version, params)
+            .hash_password_into_with_memory(password, salt, &mut out, &mut memory[..blocks])
+            .is_ok()
+    });
+    hashed
+        && out.len() == expected.len()
+        && out
+            .iter()
+            .zip(expected.as_bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
@@ -163,6 +202,7 @@ pub async fn headers(req: Request<Body>, next: Next) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use argon2::password_hash::PasswordVerifier;
 
     #[test]
     fn tokens_are_random_and_hashed() {
@@ -179,6 +219,26 @@ mod tests {
         assert!(constant_time_eq("abc", "abc"));
         assert!(!constant_time_eq("abc", "abd"));
         assert!(!constant_time_eq("abc", "ab"));
+    }
+
+    #[test]
+    fn verification_in_place_agrees_with_the_library() {
+        let h = hash_password_blocking("correct horse battery").unwrap();
+        assert!(verify_in_place(b"correct horse battery", &h));
+        assert!(!verify_in_place(b"correct horse batterx", &h));
+        assert!(!verify_in_place(b"correct horse battery", "not a hash"));
+        // A hash with other parameters (as older accounts may have) still verifies.
+        let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
+        let other = Argon2::new(
+            argon2::Algorithm::Argon2id,
+            argon2::Version::V0x13,
+            argon2::Params::new(8 * 1024, 3, 1, None).unwrap(),
+        )
+        .hash_password(b"secret", &salt)
+        .unwrap()
+        .to_string();
+        assert!(verify_in_place(b"secret", &other));
+        assert!(!verify_in_place(b"Secret", &other));
     }
 
     #[test]
