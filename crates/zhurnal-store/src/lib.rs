@@ -10,6 +10,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod bodies;
+mod bulk;
 mod connect;
 mod diary;
 mod journal;

@@ -2,6 +2,7 @@
 //! with multi-row inserts.
 
 use crate::audit::AuditEntry;
+use crate::bulk::{Bulk, Cell};
 use crate::journal::lesson_text_json;
 use crate::{CHUNK, Db, Result, Store, insert_rows, on_write};
 use std::collections::HashMap;
@@ -187,18 +188,20 @@ impl Store {
                 }
                 work_id += 1;
             }
-            insert_rows!(tx, "works (id, school_id, lesson_id, work_type_id, kind, created_by, created_at)", works, |b, r| {
-                let (id, w) = r;
-                b.push_bind(*id).push_bind(school_id).push_bind(w.lesson_id).push_bind(w.work_type_id)
-                    .push_bind(w.kind).push_bind(teacher(w.lesson_id)).push_bind(lesson_at(w.lesson_id));
-            });
-            insert_rows!(tx, "marks (id, school_id, work_id, person_id, value, created_by, created_at, updated_at)", marks, |b, m| {
-                b.push_bind(m.0).push_bind(school_id).push_bind(m.1).push_bind(m.2).push_bind(m.3)
-                    .push_bind(m.4).push_bind(m.5).push_bind(m.5);
-            });
-            insert_rows!(tx, "lesson_log_entries (school_id, lesson_id, person_id, status, reason, created_at)", g.absences, |b, a| {
-                b.push_bind(school_id).push_bind(a.0).push_bind(a.1).push_bind(a.2).push_bind(a.3).push_bind(lesson_at(a.0));
-            });
+            let rows: Vec<Vec<Cell>> = works.iter().map(|(id, w)| vec![
+                Cell::Int(*id), Cell::Int(school_id), Cell::Int(w.lesson_id), Cell::Int(w.work_type_id),
+                Cell::Text(w.kind), Cell::OptInt(teacher(w.lesson_id)), Cell::Int(lesson_at(w.lesson_id)),
+            ]).collect();
+            tx.bulk("works", &["id", "school_id", "lesson_id", "work_type_id", "kind", "created_by", "created_at"], &rows).await?;
+            let rows: Vec<Vec<Cell>> = marks.iter().map(|m| vec![
+                Cell::Int(m.0), Cell::Int(school_id), Cell::Int(m.1), Cell::Int(m.2), Cell::Text(m.3),
+                Cell::OptInt(m.4), Cell::Int(m.5), Cell::Int(m.5),
+            ]).collect();
+            tx.bulk("marks", &["id", "school_id", "work_id", "person_id", "value", "created_by", "created_at", "updated_at"], &rows).await?;
+            let rows: Vec<Vec<Cell>> = g.absences.iter().map(|a| vec![
+                Cell::Int(school_id), Cell::Int(a.0), Cell::Int(a.1), Cell::Text(a.2), Cell::Text(a.3), Cell::Int(lesson_at(a.0)),
+            ]).collect();
+            tx.bulk("lesson_log_entries", &["school_id", "lesson_id", "person_id", "status", "reason", "created_at"], &rows).await?;
             for a in &g.absences {
                 history.push(("absence", a.0, Some(a.0), Some(a.1), format!("{}:{}", a.2, a.3), teacher(a.0), lesson_at(a.0)));
             }
@@ -229,15 +232,17 @@ impl Store {
                 history.push(("period_mark", pm_id, None, Some(m.person_id), m.value.clone(), m.set_by, at));
                 pm_id += 1;
             }
-            insert_rows!(tx, "period_marks (id, school_id, period_id, subject_id, person_id, value, proposed, average_hundredths, set_by, set_at)", period_marks, |b, r| {
-                let (id, m, at) = r;
-                b.push_bind(*id).push_bind(school_id).push_bind(m.period_id).push_bind(m.subject_id).push_bind(m.person_id)
-                    .push_bind(&m.value).push_bind(&m.value).push_bind(m.average_hundredths).push_bind(m.set_by).push_bind(*at);
-            });
-            insert_rows!(tx, "journal_history (school_id, kind, target_id, lesson_id, person_id, new_value, reason, actor_id, ip, at)", history, |b, h| {
-                b.push_bind(school_id).push_bind(h.0).push_bind(h.1).push_bind(h.2).push_bind(h.3).push_bind(&h.4)
-                    .push_bind("").push_bind(h.5).push_bind("demo").push_bind(h.6);
-            });
+            let rows: Vec<Vec<Cell>> = period_marks.iter().map(|(id, m, at)| vec![
+                Cell::Int(*id), Cell::Int(school_id), Cell::Int(m.period_id), Cell::Int(m.subject_id), Cell::Int(m.person_id),
+                Cell::Text(&m.value), Cell::Text(&m.value), Cell::OptInt(m.average_hundredths.map(i64::from)),
+                Cell::OptInt(m.set_by), Cell::Int(*at),
+            ]).collect();
+            tx.bulk("period_marks", &["id", "school_id", "period_id", "subject_id", "person_id", "value", "proposed", "average_hundredths", "set_by", "set_at"], &rows).await?;
+            let rows: Vec<Vec<Cell>> = history.iter().map(|h| vec![
+                Cell::Int(school_id), Cell::Text(h.0), Cell::Int(h.1), Cell::OptInt(h.2), Cell::OptInt(h.3), Cell::Text(&h.4),
+                Cell::Text(""), Cell::OptInt(h.5), Cell::Text("demo"), Cell::Int(h.6),
+            ]).collect();
+            tx.bulk("journal_history", &["school_id", "kind", "target_id", "lesson_id", "person_id", "new_value", "reason", "actor_id", "ip", "at"], &rows).await?;
             tx.commit().await?;
         });
         self.reset_sequences(&["works", "marks", "period_marks"])
