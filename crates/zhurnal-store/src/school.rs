@@ -20,13 +20,18 @@ impl PersonRow {
 
     /// «Иванова Мария Петровна»: surname first, as Russian school documents write it.
     pub fn full_name(&self) -> String {
-        [&self.last_name, &self.first_name, &self.middle_name]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(" ")
+        full_name(&self.last_name, &self.first_name, &self.middle_name)
     }
+}
+
+/// «Иванова Мария Петровна» from the parts of a name (an empty part left out).
+pub fn full_name(last: &str, first: &str, middle: &str) -> String {
+    [last, first, middle]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// «Иванова М. П.» from the parts of a name.

@@ -132,7 +132,7 @@ pub async fn pick(
             chosen.name,
             t.s("diary.refused"),
             t.s("diary.statement_of"),
-            show_date(&t, on),
+            t.date_text(on),
             t.s("diary.refused_how")
         )));
     }
@@ -154,7 +154,7 @@ async fn departed(state: &AppState, ctx: &Ctx) -> Result<AppError, AppError> {
                 d.first_name,
                 d.last_name,
                 t.s("diary.left_on"),
-                show_date(&t, &d.left_on)
+                t.date_text(&d.left_on)
             ));
         }
     }
@@ -163,10 +163,4 @@ async fn departed(state: &AppState, ctx: &Ctx) -> Result<AppError, AppError> {
     }
     lines.push(t.s("diary.left_how").to_owned());
     Ok(AppError::Withheld(lines.join(" ")))
-}
-
-/// «12.11.2026» (or the text as it is, should it not be a date).
-fn show_date(t: &crate::i18n::Tr, s: &str) -> String {
-    s.parse::<jiff::civil::Date>()
-        .map_or_else(|_| s.to_owned(), |d| t.date(d))
 }

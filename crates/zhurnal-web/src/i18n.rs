@@ -146,6 +146,13 @@ impl Tr {
         format!("{}\u{a0}{}\u{a0}{}", d.day(), name, d.year())
     }
 
+    /// A stored YYYY-MM-DD as [`Tr::date`] writes it (or the text as it is, should it not
+    /// be a date).
+    pub fn date_text(&self, s: &str) -> String {
+        s.parse::<jiff::civil::Date>()
+            .map_or_else(|_| s.to_owned(), |d| self.date(d))
+    }
+
     /// «28 ноября 2026, 14:05» in the given zone; "28 November 2026, 14:05".
     pub fn datetime(&self, ms: i64, tz: &str) -> String {
         let zone = TimeZone::get(tz).unwrap_or(TimeZone::UTC);

@@ -93,6 +93,33 @@ pub(crate) fn overseen(
         .collect()
 }
 
+/// A class picker's options, `chosen` selected.
+pub(crate) fn class_choices(classes: &[ClassRow], chosen: i64) -> Vec<Choice> {
+    classes
+        .iter()
+        .map(|c| Choice {
+            value: c.id.to_string(),
+            label: c.name.clone(),
+            selected: c.id == chosen,
+        })
+        .collect()
+}
+
+/// The school asked for among those the actor reaches for `action`, and the class in it
+/// ([`chosen_class`]): what every page about one class starts with.
+pub(crate) async fn school_and_class(
+    state: &AppState,
+    ctx: &Ctx,
+    action: Action,
+    school: Option<&str>,
+    class: Option<&str>,
+) -> Result<(SchoolRow, ClassRow, Vec<ClassRow>), AppError> {
+    let reach = ctx.actor()?.reach(action);
+    let (school, _) = pick_school(state, ctx, &reach, school).await?;
+    let (class, classes) = chosen_class(state, ctx, &school, action, class).await?;
+    Ok((school, class, classes))
+}
+
 /// The class asked for among those of this school year the actor may do `action` for —
 /// else their own class, else the first — with all of them. Another class answers 404,
 /// audited, like one that does not exist.
@@ -206,14 +233,7 @@ async fn build(
     Ok(ClassCheckPage {
         c: Chrome::new(ctx, t.s("class_check.title"), "/journal/class"),
         school_id: school.id,
-        classes: classes
-            .iter()
-            .map(|c| Choice {
-                value: c.id.to_string(),
-                label: c.name.clone(),
-                selected: c.id == class.id,
-            })
-            .collect(),
+        classes: class_choices(&classes, class.id),
         class_id: class.id,
         heading: format!("{} {}", t.s("class_check.title"), class.name),
         range: format!("{from} — {today_s}"),

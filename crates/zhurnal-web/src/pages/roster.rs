@@ -5,8 +5,8 @@
 //! child's place in every class and group of the school that day.
 
 use super::auth::check_csrf;
-use super::class_check::chosen_class;
-use super::timetable::{Choice, pick_school};
+use super::class_check::{class_choices, school_and_class};
+use super::timetable::Choice;
 use super::{Chrome, FormPairs, html};
 use crate::ctx::Ctx;
 use crate::i18n::Tr;
@@ -20,7 +20,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use zhurnal_core::Action;
 use zhurnal_core::clock::today_in;
-use zhurnal_store::{ClassRow, NewDeparture, SchoolRow};
+use zhurnal_store::{ClassRow, NewDeparture, SchoolRow, full_name};
 
 /// Why a student leaves (the order's wording differs).
 const REASONS: [&str; 4] = ["transfer", "graduation", "family", "other"];
@@ -67,20 +67,6 @@ pub struct RosterQuery {
     done: Option<String>,
 }
 
-fn show_date(t: &Tr, s: &str) -> String {
-    s.parse::<Date>()
-        .map_or_else(|_| s.to_owned(), |d| t.date(d))
-}
-
-fn person_name(last: &str, first: &str, middle: &str) -> String {
-    [last, first, middle]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 async fn build(
     state: &AppState,
     ctx: &Ctx,
@@ -97,14 +83,12 @@ async fn build(
         students
             .iter()
             .find(|s| s.id == id)
-            .map_or_else(String::new, |s| {
-                person_name(&s.last_name, &s.first_name, &s.middle_name)
-            })
+            .map_or_else(String::new, |s| s.full_name())
     };
     let name_of_parent = |id: Option<i64>| {
         id.and_then(|id| parents.iter().find(|p| p.parent_id == id))
             .map_or_else(String::new, |p| {
-                person_name(&p.last_name, &p.first_name, &p.middle_name)
+                full_name(&p.last_name, &p.first_name, &p.middle_name)
             })
     };
     let decision = |d: &str| {
@@ -119,16 +103,16 @@ async fn build(
         .map(|s| {
             let latest = statements.iter().find(|x| x.student_id == s.id);
             StudentLine {
-                name: person_name(&s.last_name, &s.first_name, &s.middle_name),
+                name: s.full_name(),
                 parents: parents
                     .iter()
                     .filter(|p| p.child_id == s.id)
-                    .map(|p| person_name(&p.last_name, &p.first_name, &p.middle_name))
+                    .map(|p| full_name(&p.last_name, &p.first_name, &p.middle_name))
                     .collect::<Vec<_>>()
                     .join(", "),
                 access: latest.map_or_else(
                     || t.s("roster.no_statement").to_owned(),
-                    |x| format!("{}, {}", decision(&x.decision), show_date(&t, &x.signed_on)),
+                    |x| format!("{}, {}", decision(&x.decision), t.date_text(&x.signed_on)),
                 ),
                 refused: latest.is_some_and(|x| x.decision == "refusal"),
             }
@@ -138,14 +122,7 @@ async fn build(
     Ok(RosterPage {
         c: Chrome::new(ctx, t.s("roster.title"), "/roster"),
         school_id: school.id,
-        classes: classes
-            .iter()
-            .map(|c| Choice {
-                value: c.id.to_string(),
-                label: c.name.clone(),
-                selected: c.id == class.id,
-            })
-            .collect(),
+        classes: class_choices(classes, class.id),
         class_id: class.id,
         heading: format!("{} {}", t.s("roster.title"), class.name),
         students: lines,
@@ -155,7 +132,7 @@ async fn build(
                 value: format!("{}:{}", p.child_id, p.parent_id),
                 label: format!(
                     "{} — {} {}",
-                    person_name(&p.last_name, &p.first_name, &p.middle_name),
+                    full_name(&p.last_name, &p.first_name, &p.middle_name),
                     t.s("roster.parent_of"),
                     name_of_student(p.child_id)
                 ),
@@ -174,7 +151,7 @@ async fn build(
             .iter()
             .map(|s| Choice {
                 value: s.id.to_string(),
-                label: person_name(&s.last_name, &s.first_name, &s.middle_name),
+                label: s.full_name(),
                 selected: false,
             })
             .collect(),
@@ -194,7 +171,7 @@ async fn build(
             .iter()
             .map(|x| {
                 (
-                    show_date(&t, &x.signed_on),
+                    t.date_text(&x.signed_on),
                     name_of_student(x.student_id),
                     name_of_parent(x.parent_id),
                     decision(&x.decision).to_owned(),
@@ -209,7 +186,7 @@ async fn build(
             .map(|d| {
                 (
                     format!("{} {}", d.last_name, d.first_name),
-                    show_date(&t, &d.left_on),
+                    t.date_text(&d.left_on),
                     t.s(&format!("roster.reason.{}", d.reason)).to_owned(),
                     d.order_number.clone(),
                 )
@@ -225,13 +202,11 @@ pub async fn roster_get(
     ctx: Ctx,
     Query(q): Query<RosterQuery>,
 ) -> Result<Response, AppError> {
-    let reach = ctx.actor()?.reach(Action::ManageRoster);
-    let (school, _) = pick_school(&state, &ctx, &reach, q.school.as_deref()).await?;
-    let (class, classes) = chosen_class(
+    let (school, class, classes) = school_and_class(
         &state,
         &ctx,
-        &school,
         Action::ManageRoster,
+        q.school.as_deref(),
         q.class.as_deref(),
     )
     .await?;
@@ -261,13 +236,11 @@ pub async fn roster_post(
 ) -> Result<Response, AppError> {
     let form = FormPairs(pairs);
     check_csrf(&ctx, form.one("csrf"))?;
-    let reach = ctx.actor()?.reach(Action::ManageRoster);
-    let (school, _) = pick_school(&state, &ctx, &reach, Some(form.one("school"))).await?;
-    let (class, classes) = chosen_class(
+    let (school, class, classes) = school_and_class(
         &state,
         &ctx,
-        &school,
         Action::ManageRoster,
+        Some(form.one("school")),
         Some(form.one("class")),
     )
     .await?;

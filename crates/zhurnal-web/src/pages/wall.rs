@@ -3,7 +3,7 @@
 //! asked) gets a notice. Families read the wall of their child's class next to the diary.
 
 use super::auth::check_csrf;
-use super::class_check::chosen_class;
+use super::class_check::{chosen_class, class_choices, school_and_class};
 use super::diary::{DiaryQuery, answer, chosen, switcher};
 use super::timetable::{Choice, pick_school};
 use super::{Chrome, FormPairs, html};
@@ -119,14 +119,7 @@ async fn build(
         here: "/wall",
         school_id: school.id,
         class_id: class.id,
-        classes: classes
-            .iter()
-            .map(|c| Choice {
-                value: c.id.to_string(),
-                label: c.name.clone(),
-                selected: c.id == class.id,
-            })
-            .collect(),
+        classes: class_choices(&classes, class.id),
         children: Vec::new(),
         posts: lines(&posts, &school.time_zone, &t),
         can_post: true,
@@ -161,13 +154,11 @@ pub async fn wall_post(
 ) -> Result<Response, AppError> {
     let form = FormPairs(pairs);
     check_csrf(&ctx, form.one("csrf"))?;
-    let reach = ctx.actor()?.reach(Action::PostClassWall);
-    let (school, _) = pick_school(&state, &ctx, &reach, Some(form.one("school"))).await?;
-    let (class, _) = chosen_class(
+    let (school, class, _) = school_and_class(
         &state,
         &ctx,
-        &school,
         Action::PostClassWall,
+        Some(form.one("school")),
         Some(form.one("class")),
     )
     .await?;

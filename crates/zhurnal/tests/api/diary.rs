@@ -4,55 +4,18 @@
 
 use crate::helpers::TestApp;
 use crate::on_both;
-use jiff::civil::Date;
 use reqwest::StatusCode;
 use reqwest::header::SET_COOKIE;
 use serde_json::json;
 
 /// The demo student (7Б) and their sibling (3А), children of the demo parent.
 async fn children(app: &TestApp) -> (i64, i64) {
-    let student = app
-        .store
-        .account_by_login("student")
-        .await
-        .unwrap()
-        .unwrap()
-        .person_id;
-    let parent = app
-        .store
-        .account_by_login("parent")
-        .await
-        .unwrap()
-        .unwrap()
-        .person_id;
-    let sibling = app
-        .store
-        .children_of(parent)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|c| c.person_id != student)
-        .unwrap()
-        .person_id;
-    (student, sibling)
+    (app.person("student").await, app.sibling().await)
 }
 
 async fn a_mark_the_teacher_enters_is_in_the_parents_week_at_once(app: &TestApp) {
     let (student, _) = children(app).await;
-    let class = app.class_id("7Б").await;
-    let algebra = app
-        .store
-        .class_lessons(
-            1,
-            class,
-            Date::constant(2026, 11, 23),
-            Date::constant(2026, 11, 27),
-        )
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|l| l.subject_name == "Алгебра")
-        .unwrap();
+    let algebra = app.algebra_lesson().await;
     let teacher = app.token("teacher").await;
     let put = |path: &str, body: serde_json::Value| {
         let req = app

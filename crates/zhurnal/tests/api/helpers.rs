@@ -249,6 +249,24 @@ impl TestApp {
             .person_id
     }
 
+    /// The demo 7Б's first algebra lesson of the week before [`NOW`] (23–27 November 2026),
+    /// which the demo teacher gives and may still change.
+    pub async fn algebra_lesson(&self) -> zhurnal_store::LessonRow {
+        let class = self.class_id("7Б").await;
+        self.store
+            .class_lessons(
+                1,
+                class,
+                jiff::civil::Date::constant(2026, 11, 23),
+                jiff::civil::Date::constant(2026, 11, 27),
+            )
+            .await
+            .expect("lessons")
+            .into_iter()
+            .find(|l| l.subject_name == "Алгебра")
+            .expect("an algebra lesson")
+    }
+
     /// The demo parent's other child: the demo student's sister in 3А.
     pub async fn sibling(&self) -> i64 {
         let student = self.person("student").await;

@@ -24,20 +24,8 @@ async fn post(
 }
 
 async fn families_and_teachers_write_to_each_other(app: &TestApp) {
-    let student = app
-        .store
-        .account_by_login("student")
-        .await
-        .unwrap()
-        .unwrap()
-        .person_id;
-    let teacher_id = app
-        .store
-        .account_by_login("teacher")
-        .await
-        .unwrap()
-        .unwrap()
-        .person_id;
+    let student = app.person("student").await;
+    let teacher_id = app.person("teacher").await;
     let parent = app.signed_in("parent").await;
     let page = app.page(&parent, "/messages").await;
     assert!(page.contains("классный руководитель:"), "{page}");
@@ -189,13 +177,7 @@ async fn families_and_teachers_write_to_each_other(app: &TestApp) {
             .count(),
         families
     );
-    let parent_id = app
-        .store
-        .account_by_login("parent")
-        .await
-        .unwrap()
-        .unwrap()
-        .person_id;
+    let parent_id = app.person("parent").await;
     let mine: Vec<_> = app
         .store
         .threads_of(parent_id)

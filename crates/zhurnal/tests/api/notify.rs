@@ -4,7 +4,6 @@
 
 use crate::helpers::TestApp;
 use crate::on_both;
-use jiff::civil::Date;
 use reqwest::StatusCode;
 use serde_json::json;
 use std::io::{BufRead, BufReader};
@@ -139,17 +138,16 @@ async fn families_hear_about_marks_at_once_or_once_a_day(app: &TestApp) {
     // The parent asks for messages at once; a bad address is refused next to its field.
     let parent = app.signed_in("parent").await;
     let csrf = app.csrf(&parent).await;
-    let res = parent
-        .post(app.at("/notifications"))
-        .form(&[
+    let settings = |email: &'static str, mode: &'static str| {
+        let req = parent.post(app.at("/notifications")).form(&[
             ("csrf", csrf.as_str()),
             ("op", "settings"),
-            ("email", "не адрес"),
-            ("mode", "immediate"),
-        ])
-        .send()
-        .await
-        .unwrap();
+            ("email", email),
+            ("mode", mode),
+        ]);
+        async move { req.send().await.unwrap() }
+    };
+    let res = settings("не адрес", "immediate").await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         res.text()
@@ -157,40 +155,11 @@ async fn families_hear_about_marks_at_once_or_once_a_day(app: &TestApp) {
             .unwrap()
             .contains("id=\"email-error\">Это не похоже на адрес почты")
     );
-    let res = parent
-        .post(app.at("/notifications"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("op", "settings"),
-            ("email", "parent@example.ru"),
-            ("mode", "immediate"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = settings("parent@example.ru", "immediate").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     // The teacher enters a mark for the demo student.
-    let student = app
-        .store
-        .account_by_login("student")
-        .await
-        .unwrap()
-        .unwrap()
-        .person_id;
-    let class = app.class_id("7Б").await;
-    let algebra = app
-        .store
-        .class_lessons(
-            1,
-            class,
-            Date::constant(2026, 11, 23),
-            Date::constant(2026, 11, 27),
-        )
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|l| l.subject_name == "Алгебра")
-        .unwrap();
+    let student = app.person("student").await;
+    let algebra = app.algebra_lesson().await;
     let teacher = app.token("teacher").await;
     let mark = |value: &'static str| {
         let req = app
@@ -240,17 +209,7 @@ async fn families_hear_about_marks_at_once_or_once_a_day(app: &TestApp) {
             .contains("непрочитанных")
     );
     // A daily digest instead: nothing during the school day, one message after it.
-    let res = parent
-        .post(app.at("/notifications"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("op", "settings"),
-            ("email", "parent@example.ru"),
-            ("mode", "digest"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let res = settings("parent@example.ru", "digest").await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     mark("4").await;
     mark("3").await;

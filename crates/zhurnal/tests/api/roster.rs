@@ -4,7 +4,6 @@
 
 use crate::helpers::TestApp;
 use crate::on_both;
-use jiff::civil::Date;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -24,20 +23,7 @@ async fn family(app: &TestApp) -> Family {
 
 /// The teacher puts a mark for the student on an algebra lesson of the week before.
 async fn mark_on_algebra(app: &TestApp, student: i64, value: &str) -> StatusCode {
-    let class = app.class_id("7Б").await;
-    let lesson = app
-        .store
-        .class_lessons(
-            1,
-            class,
-            Date::constant(2026, 11, 23),
-            Date::constant(2026, 11, 27),
-        )
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|l| l.subject_name == "Алгебра")
-        .unwrap();
+    let lesson = app.algebra_lesson().await;
     let teacher = app.token("teacher").await;
     app.client()
         .put(app.at("/api/v1/journal/marks"))
