@@ -211,6 +211,7 @@ pub async fn build(
     headers: &HeaderMap,
     peer: Option<IpAddr>,
     api: bool,
+    presented: Option<&str>,
 ) -> Result<Ctx, AppError> {
     let cookie_lang = cookie(headers, LANG_COOKIE).and_then(Lang::parse);
     let ip = client_ip(headers, peer, state.cfg.trust_proxy);
@@ -220,7 +221,7 @@ pub async fn build(
         .unwrap_or("")
         .to_owned();
     let (token, via_bearer) = if api {
-        (bearer(headers), true)
+        (presented.or_else(|| bearer(headers)), true)
     } else {
         (cookie(headers, state.session_cookie_name()), false)
     };

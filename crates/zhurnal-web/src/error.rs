@@ -111,6 +111,10 @@ impl IntoResponse for AppError {
 pub async fn render(req: Request<Body>, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let ctx = req.extensions().get::<Ctx>().cloned();
+    let matched = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .is_some();
     let res = next.run(req).await;
     let Some(err) = res.extensions().get::<AppError>().cloned() else {
         return res;
@@ -125,8 +129,22 @@ pub async fn render(req: Request<Body>, next: Next) -> Response {
     };
     let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
     let api = path.starts_with("/api/");
-    let mut out = if api {
-        let lang = ctx.as_ref().map(|c| c.lang).unwrap_or_default();
+    let lang = ctx.as_ref().map(|c| c.lang).unwrap_or_default();
+    let mut out = if path.starts_with(crate::dnevnik::PREFIX) {
+        let t = crate::i18n::Tr::new(lang);
+        let mut description = match err {
+            AppError::NotFound if matched => t.s("api.not_found").to_owned(),
+            AppError::NotFound => format!("{} {path}", t.s("api.no_method")),
+            _ => t.s(err.message_key()).to_owned(),
+        };
+        if let AppError::BadRequest(detail) | AppError::Withheld(detail) = &err {
+            description = detail.clone();
+        }
+        if !reference.is_empty() {
+            description = format!("{description} ({reference})");
+        }
+        crate::dnevnik::error_response(&err, &description, matched)
+    } else if api {
         let message = crate::i18n::Tr::new(lang).s(err.message_key());
         let mut body = serde_json::json!({ "error": { "code": err.code(), "message": message } });
         if !reference.is_empty() {

@@ -1835,6 +1835,21 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "lies outside the school year",
         ),
         "error.title" => ("Ошибка", "Error"),
+        "api.not_found" => (
+            "Не найдено: такого объекта нет или он вам недоступен.",
+            "Not found: no such object, or it is not yours to see.",
+        ),
+        "api.no_method" => ("В API нет такого метода:", "The API has no such method:"),
+        "oauth.result_title" => ("Вход для приложения", "Signing in an app"),
+        "oauth.result_success" => (
+            "Вход выполнен: приложение получило доступ. Это окно можно закрыть.",
+            "Signed in: the app has got access. You can close this window.",
+        ),
+        "oauth.result_failure" => (
+            "Войти не удалось: неверный логин или пароль, или вход временно заблокирован после неудачных попыток.",
+            "Could not sign in: wrong login or password, or signing in is locked for a while after failed attempts.",
+        ),
+        "oauth.sign_in" => ("Войти в Zhurnal", "Sign in to Zhurnal"),
         "error.not_found" => ("Страница не найдена.", "Page not found."),
         "error.forbidden" => (
             "У вас нет доступа к этой странице.",

@@ -5,6 +5,7 @@
 mod api;
 pub mod ctx;
 pub mod diary;
+pub mod dnevnik;
 mod error;
 pub mod files;
 pub mod i18n;
@@ -321,6 +322,7 @@ pub fn router(state: AppState) -> Router {
             put(api::journal::put_lesson_text),
         )
         .route("/api/v1/openapi.json", get(api::openapi::openapi_json))
+        .merge(dnevnik::router())
         .route_layer(from_fn_with_state(state.clone(), routes::guard))
         .fallback(pages::not_found)
         .layer(from_fn_with_state(state.clone(), refs::forget_after_writes))
@@ -342,7 +344,13 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let store = state.store.clone();
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // The compatible surface's path aliases are rewritten before routing, so the router
+    // and the route table know one spelling of each path.
+    let app =
+        tower::ServiceExt::<axum::extract::Request>::map_request(router(state), dnevnik::rewrite);
+    let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+        std::net::SocketAddr,
+    >(app);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;

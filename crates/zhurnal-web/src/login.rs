@@ -20,6 +20,8 @@ pub enum Refusal {
 pub struct Opened {
     pub token: String,
     pub expires_at: i64,
+    pub user_id: i64,
+    pub person_id: i64,
 }
 
 pub enum Outcome {
@@ -150,7 +152,12 @@ pub async fn login(
         .store
         .open_session(&session, &keys[0], &keys[1], entry)
         .await?;
-    Ok(Outcome::Opened(Opened { token, expires_at }))
+    Ok(Outcome::Opened(Opened {
+        token,
+        expires_at,
+        user_id: creds.user_id,
+        person_id: creds.person_id,
+    }))
 }
 
 fn audit(

@@ -600,6 +600,232 @@ pub const ROUTES: &[RouteSpec] = &[
         Signed(Action::EditJournal),
         "/api/v1/journal/lessons/999999",
     ),
+    // The Dnevnik.ru v2–compatible surface (`crate::dnevnik`): every read is open to any
+    // signed-in person at the route; whose data it is decides inside (404 otherwise).
+    r(
+        "GET",
+        "/v2/users/me",
+        Signed(Action::ViewHome),
+        "/v2/users/me",
+    ),
+    r(
+        "GET",
+        "/v2/users/me/context",
+        Signed(Action::ViewHome),
+        "/v2/users/me/context",
+    ),
+    r(
+        "GET",
+        "/v2/users/me/roles",
+        Signed(Action::ViewHome),
+        "/v2/users/me/roles",
+    ),
+    r(
+        "GET",
+        "/v2/users/me/schools",
+        Signed(Action::ViewHome),
+        "/v2/users/me/schools",
+    ),
+    r(
+        "GET",
+        "/v2/users/me/edu-groups",
+        Signed(Action::ViewHome),
+        "/v2/users/me/edu-groups",
+    ),
+    r(
+        "GET",
+        "/v2/users/me/children",
+        Signed(Action::ViewHome),
+        "/v2/users/me/children",
+    ),
+    r(
+        "GET",
+        "/v2/users/me/school/{school}/homeworks",
+        Signed(Action::ViewHome),
+        "/v2/users/me/school/1/homeworks?startDate=2026-11-23&endDate=2026-11-28",
+    ),
+    r(
+        "GET",
+        "/v2/schools/person-schools",
+        Signed(Action::ViewHome),
+        "/v2/schools/person-schools",
+    ),
+    r(
+        "GET",
+        "/v2/schools/{school}",
+        Signed(Action::ViewHome),
+        "/v2/schools/1",
+    ),
+    r(
+        "GET",
+        "/v2/work-types/{school}",
+        Signed(Action::ViewHome),
+        "/v2/work-types/1",
+    ),
+    r(
+        "GET",
+        "/v2/persons",
+        Signed(Action::ViewHome),
+        "/v2/persons?eduGroup=1",
+    ),
+    r(
+        "GET",
+        "/v2/persons/{person}",
+        Signed(Action::ViewHome),
+        "/v2/persons/1",
+    ),
+    r(
+        "GET",
+        "/v2/persons/{person}/edu-groups",
+        Signed(Action::ViewHome),
+        "/v2/persons/1/edu-groups",
+    ),
+    r(
+        "GET",
+        "/v2/persons/{person}/schools/{school}/marks/{from}/{to}",
+        Signed(Action::ViewHome),
+        "/v2/persons/1/schools/1/marks/2026-09-01/2026-11-28",
+    ),
+    r(
+        "GET",
+        "/v2/persons/{person}/subjects/{subject}/marks/{from}/{to}",
+        Signed(Action::ViewHome),
+        "/v2/persons/1/subjects/1/marks/2026-09-01/2026-11-28",
+    ),
+    r(
+        "GET",
+        "/v2/persons/{person}/edu-groups/{group}/marks/{from}/{to}",
+        Signed(Action::ViewHome),
+        "/v2/persons/1/edu-groups/1/marks/2026-09-01/2026-11-28",
+    ),
+    r(
+        "GET",
+        "/v2/persons/{person}/edu-groups/{group}/allfinalmarks",
+        Signed(Action::ViewHome),
+        "/v2/persons/1/edu-groups/1/allfinalmarks",
+    ),
+    r(
+        "GET",
+        "/v2/persons/{person}/edu-groups/{group}/final-marks",
+        Signed(Action::ViewHome),
+        "/v2/persons/1/edu-groups/1/final-marks",
+    ),
+    r(
+        "GET",
+        "/v2/persons/{person}/reporting-periods/{period}/avg-mark",
+        Signed(Action::ViewHome),
+        "/v2/persons/1/reporting-periods/1/avg-mark",
+    ),
+    r(
+        "GET",
+        "/v2/persons/{person}/reporting-periods/{period}/subjects/{subject}/avg-mark",
+        Signed(Action::ViewHome),
+        "/v2/persons/1/reporting-periods/1/subjects/1/avg-mark",
+    ),
+    r(
+        "GET",
+        "/v2/persons/{person}/school/{school}/homeworks",
+        Signed(Action::ViewHome),
+        "/v2/persons/1/school/1/homeworks?startDate=2026-11-23&endDate=2026-11-28",
+    ),
+    r(
+        "GET",
+        "/v2/persons/{person}/groups/{group}/schedules",
+        Signed(Action::ViewHome),
+        "/v2/persons/1/groups/1/schedules?startDate=2026-11-23&endDate=2026-11-28",
+    ),
+    r(
+        "GET",
+        "/v2/persons/{person}/lesson-log-entries",
+        Signed(Action::ViewHome),
+        "/v2/persons/1/lesson-log-entries?startDate=2026-11-01&endDate=2026-11-28",
+    ),
+    r(
+        "GET",
+        "/v2/edu-groups/{group}",
+        Signed(Action::ViewHome),
+        "/v2/edu-groups/1",
+    ),
+    r(
+        "GET",
+        "/v2/edu-groups/{group}/persons",
+        Signed(Action::ViewHome),
+        "/v2/edu-groups/1/persons",
+    ),
+    r(
+        "GET",
+        "/v2/edu-groups/{group}/subjects",
+        Signed(Action::ViewHome),
+        "/v2/edu-groups/1/subjects",
+    ),
+    r(
+        "GET",
+        "/v2/edu-groups/{group}/lessons/{from}/{to}",
+        Signed(Action::ViewHome),
+        "/v2/edu-groups/1/lessons/2026-11-23/2026-11-28",
+    ),
+    r(
+        "GET",
+        "/v2/edu-groups/{group}/subjects/{subject}/marks/{from}/{to}",
+        Signed(Action::ViewHome),
+        "/v2/edu-groups/1/subjects/1/marks/2026-09-01/2026-11-28",
+    ),
+    r(
+        "GET",
+        "/v2/edu-groups/{group}/reporting-periods",
+        Signed(Action::ViewHome),
+        "/v2/edu-groups/1/reporting-periods",
+    ),
+    r(
+        "GET",
+        "/v2/edu-groups/{group}/timetables",
+        Signed(Action::ViewHome),
+        "/v2/edu-groups/1/timetables",
+    ),
+    r(
+        "GET",
+        "/v2/lessons/{lesson}",
+        Signed(Action::ViewHome),
+        "/v2/lessons/1",
+    ),
+    r(
+        "GET",
+        "/v2/lessons/{lesson}/marks",
+        Signed(Action::ViewHome),
+        "/v2/lessons/1/marks",
+    ),
+    r(
+        "GET",
+        "/v2/lessons/{lesson}/log-entries",
+        Signed(Action::ViewHome),
+        "/v2/lessons/1/log-entries",
+    ),
+    r(
+        "GET",
+        "/v2/lesson-log-entries/statuses",
+        Signed(Action::ViewHome),
+        "/v2/lesson-log-entries/statuses",
+    ),
+    r(
+        "GET",
+        "/v2/marks/{mark}",
+        Signed(Action::ViewHome),
+        "/v2/marks/1",
+    ),
+    r(
+        "POST",
+        "/v2/authorizations/bycredentials",
+        Public,
+        "/v2/authorizations/bycredentials",
+    ),
+    r("POST", "/login/", Public, "/login/"),
+    r(
+        "GET",
+        "/oauth2/Authorization/Result",
+        Public,
+        "/oauth2/Authorization/Result",
+    ),
+    r("POST", "/oauth2", Public, "/oauth2"),
     r(
         "GET",
         "/api/v1/openapi.json",
@@ -635,7 +861,13 @@ pub async fn context(
     let ctx = if light {
         ctx::anonymous(&state, req.headers(), peer)
     } else {
-        match ctx::build(&state, req.headers(), peer, path.starts_with("/api/")).await {
+        // The compatible surface takes its clients' ways of presenting a token.
+        let presented = path
+            .starts_with(crate::dnevnik::PREFIX)
+            .then(|| crate::dnevnik::presented_token(req.headers(), req.uri().query()))
+            .flatten();
+        let api = path.starts_with("/api/") || path.starts_with(crate::dnevnik::PREFIX);
+        match ctx::build(&state, req.headers(), peer, api, presented.as_deref()).await {
             Ok(c) => c,
             Err(e) => return e.into_response(),
         }
@@ -698,6 +930,7 @@ pub async fn guard(State(state): State<AppState>, req: Request<Body>, next: Next
 fn same_origin(req: &Request<Body>) -> bool {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || req.uri().path().starts_with("/api/")
+        || req.uri().path().starts_with(crate::dnevnik::PREFIX)
     {
         return true;
     }

@@ -8,6 +8,7 @@ mod auth;
 mod bodies;
 mod cli;
 mod diary;
+mod dnevnik;
 mod grid;
 mod journal;
 mod messages;

@@ -33,7 +33,7 @@ async fn every_route_for_every_role(app: &TestApp) {
                 continue;
             };
             let allowed = roles.iter().any(|r| scope_of(*r, action).is_some());
-            let api = route.path.starts_with("/api/");
+            let api = route.path.starts_with("/api/") || route.path.starts_with("/v2/");
             let method: Method = route.method.parse().unwrap();
             let denied_before = app.audit_count("authz.denied").await;
             let req = if api {
@@ -73,7 +73,7 @@ async fn every_route_for_every_role(app: &TestApp) {
                     "the denial of {login} on {} is audited",
                     route.example
                 );
-                if api {
+                if route.path.starts_with("/api/") {
                     let body: serde_json::Value = res.json().await.unwrap();
                     assert_eq!(body["error"]["code"], "forbidden");
                 }
@@ -107,6 +107,11 @@ async fn anonymous_requests_are_sent_to_log_in(app: &TestApp) {
                         .as_str()
                         .is_some_and(|m| !m.is_empty())
                 );
+            }
+            Access::Signed(_) if route.path.starts_with("/v2/") => {
+                assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{}", route.path);
+                let body: serde_json::Value = res.json().await.unwrap();
+                assert_eq!(body["type"], "authorizationInvalidToken");
             }
             Access::Signed(_) => {
                 assert_eq!(res.status(), StatusCode::SEE_OTHER, "{}", route.path);
