@@ -3,84 +3,19 @@
 //! flow, a token, every core endpoint, and what a user would read there — a mark entered
 //! through `/api/v1` appears through the compatible surface.
 //!
-//! The client runs in a virtual environment `tests/dnevnik/.venv` the test makes itself with
-//! `python3 -m venv` and pip (`tests/dnevnik/requirements.txt`), or the Python named by
-//! `ZHURNAL_DNEVNIK_PYTHON`. Without Python or the package index the test is skipped, unless
-//! `ZHURNAL_REQUIRE_CLIENTS=1` (CI sets it), in which case it fails.
+//! The client runs in the virtual environment of [`clients_python`].
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, clients_dir, clients_python};
 use crate::on_both;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
-use std::sync::OnceLock;
-
-fn dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/dnevnik")
-}
-
-/// A Python that can import the client, made once per test run.
-fn python() -> Option<PathBuf> {
-    static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let found = PYTHON.get_or_init(|| {
-        if let Ok(p) = std::env::var("ZHURNAL_DNEVNIK_PYTHON") {
-            return Ok(PathBuf::from(p));
-        }
-        let venv = dir().join(".venv");
-        let py = venv.join("bin/python");
-        let ready = |py: &Path| {
-            Command::new(py)
-                .args(["-c", "import pydnevnikruapi, aiohttp"])
-                .status()
-                .is_ok_and(|s| s.success())
-        };
-        if ready(&py) {
-            return Ok(py);
-        }
-        let made = Command::new("python3")
-            .args(["-m", "venv"])
-            .arg(&venv)
-            .status()
-            .map_err(|e| format!("python3: {e}"))?;
-        if !made.success() {
-            return Err("python3 -m venv failed (apt-get install -y python3-venv)".into());
-        }
-        // The client declares Python ≥ 3.13 but runs on 3.11 (its code needs 3.10).
-        let pip = Command::new(&py)
-            .args([
-                "-m",
-                "pip",
-                "install",
-                "-q",
-                "--ignore-requires-python",
-                "-r",
-            ])
-            .arg(dir().join("requirements.txt"))
-            .status()
-            .map_err(|e| format!("pip: {e}"))?;
-        if pip.success() && ready(&py) {
-            Ok(py)
-        } else {
-            Err("pip could not install tests/dnevnik/requirements.txt".into())
-        }
-    });
-    match found {
-        Ok(p) => Some(p.clone()),
-        Err(why) if std::env::var("ZHURNAL_REQUIRE_CLIENTS").as_deref() == Ok("1") => {
-            panic!("the published API client is required (ZHURNAL_REQUIRE_CLIENTS=1): {why}")
-        }
-        Err(why) => {
-            eprintln!("dnevnik client: SKIPPED ({why})");
-            None
-        }
-    }
-}
 
 /// Runs the client with `args` and returns what it read.
 async fn client(python: &Path, app: &TestApp, args: &[&str]) -> Value {
     let mut cmd = Command::new(python);
-    cmd.arg(dir().join("run_client.py"))
+    cmd.arg(clients_dir().join("dnevnik_client.py"))
         .args(["--base", app.at("").trim_end_matches('/')])
         .args(["--from", "2026-11-23", "--to", "2026-11-28"])
         .args(args);
@@ -124,7 +59,9 @@ fn ids(list: &Value, key: &str) -> Vec<i64> {
 }
 
 async fn a_published_client_reads_the_diary(app: &TestApp) {
-    let Some(python) = python() else { return };
+    let Some(python) = clients_python() else {
+        return;
+    };
     let student = app.person("student").await;
     let lesson = app.algebra_lesson().await;
     // The teacher writes a mark, an absence and homework through Zhurnal's own API.

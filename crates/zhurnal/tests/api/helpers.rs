@@ -44,7 +44,7 @@ enum Cleanup {
     PgDatabase { admin_url: String, name: String },
 }
 
-fn unique(prefix: &str) -> String {
+pub fn unique(prefix: &str) -> String {
     let nanos = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_nanos())
@@ -422,4 +422,72 @@ macro_rules! on_both {
             }
         }
     };
+}
+
+/// `tests/clients`: the published API clients and tools the suite runs.
+pub fn clients_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/clients")
+}
+
+/// A Python with the published clients and tools of `tests/clients/requirements.txt`
+/// (the Dnevnik.ru client `pydnevnikruapi`, the fuzzer `schemathesis`): the one named by
+/// `ZHURNAL_CLIENTS_PYTHON`, else a virtual environment `tests/clients/.venv` made once with
+/// `python3 -m venv` and pip. Without Python or the package index the tests that need it are
+/// skipped, unless `ZHURNAL_REQUIRE_CLIENTS=1` (CI sets it), in which case they fail.
+pub fn clients_python() -> Option<std::path::PathBuf> {
+    use std::path::{Path, PathBuf};
+    use std::process::Command;
+    static PYTHON: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+    let found = PYTHON.get_or_init(|| {
+        if let Ok(p) = std::env::var("ZHURNAL_CLIENTS_PYTHON") {
+            return Ok(PathBuf::from(p));
+        }
+        let venv = clients_dir().join(".venv");
+        let py = venv.join("bin/python");
+        let ready = |py: &Path| {
+            Command::new(py)
+                .args(["-c", "import pydnevnikruapi, aiohttp, schemathesis"])
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        if ready(&py) {
+            return Ok(py);
+        }
+        let made = Command::new("python3")
+            .args(["-m", "venv"])
+            .arg(&venv)
+            .status()
+            .map_err(|e| format!("python3: {e}"))?;
+        if !made.success() {
+            return Err("python3 -m venv failed (apt-get install -y python3-venv)".into());
+        }
+        // The Dnevnik.ru client declares Python ≥ 3.13 but runs on 3.11 (its code needs 3.10).
+        let pip = Command::new(&py)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                "--ignore-requires-python",
+                "-r",
+            ])
+            .arg(clients_dir().join("requirements.txt"))
+            .status()
+            .map_err(|e| format!("pip: {e}"))?;
+        if pip.success() && ready(&py) {
+            Ok(py)
+        } else {
+            Err("pip could not install tests/clients/requirements.txt".into())
+        }
+    });
+    match found {
+        Ok(p) => Some(p.clone()),
+        Err(why) if std::env::var("ZHURNAL_REQUIRE_CLIENTS").as_deref() == Ok("1") => {
+            panic!("the published API clients are required (ZHURNAL_REQUIRE_CLIENTS=1): {why}")
+        }
+        Err(why) => {
+            eprintln!("API clients: SKIPPED ({why})");
+            None
+        }
+    }
 }

@@ -3,7 +3,7 @@ running Zhurnal, the way its users do: the base URL is the only thing changed. P
 JSON object with what the client got back from every call; the Rust test that runs this
 script asserts on it.
 
-    python run_client.py --base http://127.0.0.1:PORT --login student --password demo \
+    python dnevnik_client.py --base http://127.0.0.1:PORT --login student --password demo \
         --from 2026-11-23 --to 2026-11-28 [--token TOKEN] [--prefix v2.0]
 """
 
