@@ -459,6 +459,59 @@ async function diaryFlow() {
   });
 }
 
+// Third-party apps: the tech admin registers one; a parent reads the consent page, shares
+// one child of two and is sent back to the app with a code; the parent's list of apps shows
+// it and withdraws it.
+async function appsFlow() {
+  const who = 'apps';
+  const callback = 'http://127.0.0.1:9/callback';
+  await scenario(who, async (ctx) => {
+    const admin = await newPage(ctx, who);
+    await goto(admin, abs('/login'));
+    await submitLogin(admin, 'techadmin', PASSWORD);
+    await goto(admin, abs('/setup/apps'));
+    await axe(admin, who);
+    await admin.fill('#name', 'Школьный бот');
+    await admin.fill('#redirects', callback);
+    await andNavigate(admin, () => admin.locator('form:has(#name) button[type="submit"]').click(), 'registering an app');
+    const clientId = (await admin.locator('[role="status"] code').first().innerText()).trim();
+    check(/^[0-9a-f]{32}$/.test(clientId), `no client_id shown after registering: «${clientId}»`);
+    await axe(admin, who);
+    await admin.screenshot({ path: path.join(artifacts, 'apps-registered.png'), fullPage: true });
+    await ctx.clearCookies();
+
+    const page = await newPage(ctx, who);
+    // The app's own page, where the browser comes back: answered here, never on the network.
+    await page.route(`${callback}**`, (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><html lang="en"><title>app</title><main><h1>app</h1></main></html>' }),
+    );
+    const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
+    const ask = `/oauth2/authorize?response_type=code&client_id=${clientId}&redirect_uri=${encodeURIComponent(callback)}` +
+      `&scope=profile+diary&state=xyz&code_challenge=${challenge}&code_challenge_method=S256`;
+    await goto(page, abs(ask));
+    check(pathOf(page) === '/login', `an anonymous consent request did not ask to sign in: ${page.url()}`);
+    await submitLogin(page, 'parent', PASSWORD);
+    check(pathOf(page) === '/oauth2/authorize', `after signing in the consent page did not come back: ${page.url()}`);
+    await axe(page, who);
+    const boxes = page.locator('input[name="child"]');
+    check((await boxes.count()) === 2, `the consent page does not offer both children (${await boxes.count()})`);
+    await boxes.nth(1).uncheck();
+    await page.screenshot({ path: path.join(artifacts, 'apps-consent.png'), fullPage: true });
+    await andNavigate(page, () => page.locator('button[value="allow"]').click(), 'allowing the app');
+    const back = new URL(page.url());
+    check(back.origin + back.pathname === callback && back.searchParams.get('state') === 'xyz' && back.searchParams.get('code'),
+      `the app did not get a code back: ${page.url()}`);
+
+    await goto(page, abs('/account/apps'));
+    await axe(page, who);
+    check((await page.locator('article h2').first().innerText()).includes('Школьный бот'), 'the allowed app is not listed');
+    await andNavigate(page, () => page.locator('form[action="/account/apps"] button').first().click(), 'withdrawing the app');
+    check((await page.locator('[role="status"]').innerText()).includes('Доступ отозван'), 'withdrawing the app says nothing');
+    await axe(page, who);
+    console.log(`ok   ${who.padEnd(12)} registered, consent with one child of two, code returned, listed and withdrawn`);
+  });
+}
+
 // --------------------------------------------------------------------- main
 
 console.log(`Zhurnal browser checks against ${ORIGIN} with ${chromiumPath} (${browser.version()})`);
@@ -469,6 +522,7 @@ try {
   await keyboard();
   await journalByKeyboard();
   await diaryFlow();
+  await appsFlow();
 } catch (e) {
   fail('run', e.stack || String(e));
 } finally {

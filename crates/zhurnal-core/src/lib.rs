@@ -10,6 +10,7 @@ pub mod grading;
 pub mod ical;
 pub mod journal;
 pub mod journal_gen;
+pub mod oauth;
 pub mod permission;
 pub mod plan;
 pub mod promotion;

@@ -86,10 +86,12 @@ pub enum Action {
     ViewAudit,
     /// Schools of the municipality and their inspectors.
     ManageMunicipality,
+    /// Register the school's third-party apps (OAuth2 clients) and withdraw them.
+    ManageApps,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 23] = [
         Action::ViewHome,
         Action::ManageOwnAccount,
         Action::ViewSchools,
@@ -112,6 +114,7 @@ impl Action {
         Action::ManageAccounts,
         Action::ViewAudit,
         Action::ManageMunicipality,
+        Action::ManageApps,
     ];
 
     pub fn api_name(self) -> &'static str {
@@ -138,6 +141,7 @@ impl Action {
             Action::ManageAccounts => "manage_accounts",
             Action::ViewAudit => "view_audit",
             Action::ManageMunicipality => "manage_municipality",
+            Action::ManageApps => "manage_apps",
         }
     }
 
@@ -181,7 +185,8 @@ impl Action {
             | Action::ManageOwnAccount
             | Action::ManageAccounts
             | Action::ViewAudit
-            | Action::ManageMunicipality => "",
+            | Action::ManageMunicipality
+            | Action::ManageApps => "",
         }
     }
 }
@@ -261,6 +266,7 @@ pub const TABLE: &[(Role, Action, Scope)] = &[
     (R::Director, A::RecordComplianceCheck, S::School),
     // Technical administration and audit.
     (R::TechAdmin, A::ManageAccounts, S::School),
+    (R::TechAdmin, A::ManageApps, S::School),
     (R::MunicipalOperator, A::ManageAccounts, S::Municipality),
     (R::Director, A::ViewAudit, S::School),
     (R::TechAdmin, A::ViewAudit, S::School),

@@ -27,6 +27,12 @@ pub struct SessionRow {
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
     pub blocked: bool,
+    /// For an app's token: the grant, its scopes and shared children, and whether the grant
+    /// or the app was withdrawn.
+    pub grant_id: Option<i64>,
+    pub grant_scopes: Option<String>,
+    pub grant_children: Option<String>,
+    pub grant_revoked: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -258,8 +264,12 @@ impl Store {
     pub async fn session_by_token_hash(&self, token_hash: &str) -> Result<Option<SessionRow>> {
         on_read!(self, pool => Ok(sqlx::query_as::<_, SessionRow>(
             "SELECT s.id AS session_id, s.user_id, u.person_id, u.login, u.locale, s.kind, s.csrf_token, \
-                    s.created_at, s.last_seen_at, s.expires_at, s.revoked_at, u.blocked \
-             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+                    s.created_at, s.last_seen_at, s.expires_at, s.revoked_at, u.blocked, \
+                    s.grant_id, g.scopes AS grant_scopes, g.children AS grant_children, \
+                    (g.revoked_at IS NOT NULL OR c.revoked_at IS NOT NULL) AS grant_revoked \
+             FROM sessions s JOIN users u ON u.id = s.user_id \
+             LEFT JOIN oauth_grants g ON g.id = s.grant_id LEFT JOIN oauth_clients c ON c.id = g.client_id \
+             WHERE s.token_hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(pool)

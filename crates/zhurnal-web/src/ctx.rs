@@ -8,6 +8,7 @@ use axum::extract::FromRequestParts;
 use axum::http::{HeaderMap, header, request::Parts};
 use std::net::IpAddr;
 use std::sync::Arc;
+use zhurnal_core::oauth::{AppScope, parse_scopes};
 use zhurnal_core::{Action, Role, Scope, permission};
 use zhurnal_store::{AuditEntry, ChildRow, SchoolRow};
 
@@ -43,6 +44,16 @@ pub struct Actor {
     pub session_hash: String,
     pub csrf: String,
     pub via_bearer: bool,
+    /// Set when the request comes from a third-party app: what the person allowed it.
+    pub app: Option<AppAccess>,
+}
+
+/// What an app's token may do: no more than its scopes, on no more children than the
+/// parent chose (the actor's children are already narrowed to those).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppAccess {
+    pub grant_id: i64,
+    pub scopes: Vec<AppScope>,
 }
 
 impl Actor {
@@ -54,11 +65,28 @@ impl Actor {
             .collect()
     }
 
-    /// Whether any grant allows the action at all (the route-level check).
+    /// Whether any grant allows the action at all (the route-level check); through an app,
+    /// only if its scopes cover the action too.
     pub fn can(&self, action: Action) -> bool {
+        self.app_may(AppScope::for_action(action)) && self.can_as_person(action)
+    }
+
+    /// Whether the person's grants allow the action, whatever an app was allowed (the
+    /// compatible API checks the app's scopes per object: diary or journal).
+    pub fn can_as_person(&self, action: Action) -> bool {
         self.grants
             .iter()
             .any(|g| permission::scope_of(g.role, action).is_some())
+    }
+
+    /// Whether the request may use a scope: always when the person is signed in
+    /// themself; through an app, when the person gave it that scope (`None`: a thing no app
+    /// may do).
+    pub fn app_may(&self, scope: Option<AppScope>) -> bool {
+        match &self.app {
+            None => true,
+            Some(app) => scope.is_some_and(|s| app.scopes.contains(&s)),
+        }
     }
 
     /// The school-level reach of an action: the schools and municipalities the actor's grants
@@ -246,6 +274,7 @@ pub async fn build(
         state.cfg.idle_timeout_ms()
     };
     let alive = kind_ok
+        && !row.grant_revoked
         && row.revoked_at.is_none()
         && !row.blocked
         && now < row.expires_at
@@ -274,11 +303,26 @@ pub async fn build(
             })
         })
         .collect();
-    let children = if grants.iter().any(|g| g.role == Role::Parent) {
+    let mut children = if grants.iter().any(|g| g.role == Role::Parent) {
         state.store.children_of(row.person_id).await?
     } else {
         Vec::new()
     };
+    let app = row.grant_id.map(|grant_id| AppAccess {
+        grant_id,
+        scopes: parse_scopes(row.grant_scopes.as_deref().unwrap_or("")).unwrap_or_default(),
+    });
+    if app.is_some() {
+        // An app sees only the children the parent chose for it.
+        let shared: Vec<i64> = row
+            .grant_children
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter_map(|c| c.trim().parse().ok())
+            .collect();
+        children.retain(|c| shared.contains(&c.person_id));
+    }
     if cookie_lang.is_none() {
         ctx.lang = Lang::parse(&row.locale).unwrap_or_default();
     }
@@ -300,6 +344,7 @@ pub async fn build(
         session_hash: hash[..16].to_owned(),
         csrf: row.csrf_token,
         via_bearer,
+        app,
     }));
     Ok(ctx)
 }
@@ -350,6 +395,7 @@ mod tests {
             session_hash: String::new(),
             csrf: String::new(),
             via_bearer: false,
+            app: None,
         }
     }
 

@@ -298,6 +298,10 @@ fn action_names(action: Action) -> (&'static str, &'static str) {
         ),
         Action::ManageAccounts => ("Учётные записи и доступ", "Accounts and access"),
         Action::ViewAudit => ("Журнал аудита", "Audit log"),
+        Action::ManageApps => (
+            "Приложения школы: подключение и отзыв",
+            "The school's apps: registering and withdrawing",
+        ),
         Action::ManageMunicipality => (
             "Школы муниципалитета и инспекторы",
             "Schools of the municipality and inspectors",
@@ -1840,6 +1844,135 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "Not found: no such object, or it is not yours to see.",
         ),
         "api.no_method" => ("В API нет такого метода:", "The API has no such method:"),
+        "apps.title" => ("Приложения школы", "The school's apps"),
+        "apps.intro" => (
+            "Приложения других разработчиков (боты, виджеты, мобильные приложения) получают доступ к данным только с согласия человека и только в пределах того, что вы здесь разрешите. Как подключать — в docs/api.md.",
+            "Apps by other developers (bots, widgets, phone apps) get access to data only with a person's consent and only within what you allow here. How to connect them: docs/api.md.",
+        ),
+        "apps.registered" => (
+            "Приложение подключено. Передайте разработчику:",
+            "The app is registered. Give its developer:",
+        ),
+        "apps.secret_once" => (
+            "Секрет показан один раз и нигде не хранится в открытом виде: сохраните его сейчас.",
+            "The secret is shown once and is not stored in the clear: keep it now.",
+        ),
+        "apps.withdrawn" => (
+            "Приложение отключено: все его доступы и токены прекращены.",
+            "The app is withdrawn: all its access and tokens have ended.",
+        ),
+        "apps.list" => ("Подключённые приложения", "Registered apps"),
+        "apps.none" => (
+            "Школа пока не подключила ни одного приложения.",
+            "The school has not registered any app yet.",
+        ),
+        "apps.name" => ("Название", "Name"),
+        "apps.redirects" => ("Адреса возврата", "Return addresses"),
+        "apps.redirects_hint" => (
+            "По одному на строке, не больше десяти; https://…, или http://127.0.0.1:… для программ на компьютере.",
+            "One per line, at most ten; https://…, or http://127.0.0.1:… for programs on a computer.",
+        ),
+        "apps.scopes" => ("Что приложение может запросить", "What the app may ask for"),
+        "apps.state" => ("Состояние", "State"),
+        "apps.confidential_short" => ("с секретом", "with a secret"),
+        "apps.confidential" => (
+            "Приложение работает на сервере и хранит секрет (иначе — только PKCE: мобильные и браузерные приложения)",
+            "The app runs on a server and keeps a secret (otherwise PKCE only: phone and browser apps)",
+        ),
+        "apps.revoked_on" => ("отключено", "withdrawn on"),
+        "apps.since" => ("подключено", "registered on"),
+        "apps.withdraw" => ("Отключить", "Withdraw"),
+        "apps.new" => ("Подключить приложение", "Register an app"),
+        "apps.register" => ("Подключить", "Register"),
+        "apps.name_required" => (
+            "Укажите название (до 100 знаков).",
+            "Give a name (up to 100 characters).",
+        ),
+        "apps.redirects_required" => (
+            "Укажите от одного до десяти адресов возврата.",
+            "Give one to ten return addresses.",
+        ),
+        "apps.scopes_required" => ("Отметьте хотя бы одну область.", "Tick at least one area."),
+        "apps.mine_title" => ("Приложения", "Apps"),
+        "apps.mine_none" => (
+            "Вы не давали доступ ни одному приложению.",
+            "You have not given access to any app.",
+        ),
+        "apps.access_withdrawn" => (
+            "Доступ отозван: приложение больше не получает ваших данных.",
+            "Access withdrawn: the app gets none of your data any more.",
+        ),
+        "apps.granted_on" => ("доступ с", "access since"),
+        "apps.last_used" => ("последнее обращение", "last used"),
+        "apps.children" => ("Сведения о детях", "Children's data"),
+        "apps.withdraw_access" => ("Отозвать доступ", "Withdraw access of"),
+        "oauth.redirect_bad" => (
+            "не похоже на адрес https://…",
+            "does not look like an https://… address",
+        ),
+        "oauth.redirect_fragment" => (
+            "адрес не может содержать «#»",
+            "the address cannot contain «#»",
+        ),
+        "oauth.redirect_https" => (
+            "нужен https:// (http:// — только для 127.0.0.1 и localhost)",
+            "https:// is required (http:// only for 127.0.0.1 and localhost)",
+        ),
+        "nav.apps" => ("Приложения школы", "School apps"),
+        "oauth.consent_title" => ("Доступ для приложения", "Access for an app"),
+        "oauth.app" => ("Приложение", "The app"),
+        "oauth.registered_by" => ("подключено школой", "registered by"),
+        "oauth.asks" => ("просит доступ:", "asks for access to:"),
+        "oauth.scope_profile" => (
+            "ваше имя, роль и школа, имена детей",
+            "your name, role and school, your children's names",
+        ),
+        "oauth.scope_diary" => (
+            "дневник: отметки, домашние задания, расписание, пропуски, итоговые отметки",
+            "the diary: marks, homework, timetable, absences, final marks",
+        ),
+        "oauth.scope_journal" => (
+            "чтение журналов ваших классов",
+            "reading the journals of your classes",
+        ),
+        "oauth.scope_journal_write" => (
+            "заполнение журнала от вашего имени: отметки, пропуски, темы, домашние задания",
+            "filling the journal in your name: marks, absences, topics, homework",
+        ),
+        "oauth.scope_school" => (
+            "расписание, календарь и профиль школы",
+            "the school's timetable, calendar and profile",
+        ),
+        "oauth.which_children" => (
+            "Сведения о каких детях передать приложению",
+            "Which children's data the app may read",
+        ),
+        "oauth.choose_child" => (
+            "Выберите хотя бы одного ребёнка или откажите в доступе.",
+            "Choose at least one child, or deny access.",
+        ),
+        "oauth.whose_self" => (
+            "Приложение увидит только ваши сведения.",
+            "The app sees only your own data.",
+        ),
+        "oauth.whose_staff" => (
+            "Приложение увидит только то, что видите вы: ваши классы и предметы.",
+            "The app sees only what you see: your classes and subjects.",
+        ),
+        "oauth.withdraw_hint" => (
+            "Доступ можно отозвать в любой момент: «Моя учётная запись» → «Приложения».",
+            "You can withdraw access at any time: «My account» → «Apps».",
+        ),
+        "oauth.allow" => ("Разрешить", "Allow"),
+        "oauth.deny" => ("Отказать", "Deny"),
+        "oauth.unknown_app" => (
+            "Приложение не найдено: школа его не подключала или отозвала. Доступ не выдан.",
+            "Unknown app: the school has not registered it or has withdrawn it. No access was given.",
+        ),
+        "oauth.unknown_redirect" => (
+            "Адрес возврата не совпадает ни с одним из адресов, подключённых для этого приложения. Доступ не выдан.",
+            "The return address is not one registered for this app. No access was given.",
+        ),
         "oauth.result_title" => ("Вход для приложения", "Signing in an app"),
         "oauth.result_success" => (
             "Вход выполнен: приложение получило доступ. Это окно можно закрыть.",

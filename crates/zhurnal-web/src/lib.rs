@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod journal;
 mod login;
 pub mod mail;
+pub mod oauth;
 mod pages;
 pub mod refs;
 pub mod routes;
@@ -322,6 +323,20 @@ pub fn router(state: AppState) -> Router {
             put(api::journal::put_lesson_text),
         )
         .route("/api/v1/openapi.json", get(api::openapi::openapi_json))
+        .route(
+            "/setup/apps",
+            get(pages::apps::apps_get).post(pages::apps::apps_post),
+        )
+        .route(
+            "/account/apps",
+            get(pages::apps::mine_get).post(pages::apps::mine_post),
+        )
+        .route(
+            "/oauth2/authorize",
+            get(oauth::authorize_get).post(oauth::authorize_post),
+        )
+        .route("/oauth2/token", post(oauth::token))
+        .route("/oauth2/revoke", post(oauth::revoke))
         .merge(dnevnik::router())
         .route_layer(from_fn_with_state(state.clone(), routes::guard))
         .fallback(pages::not_found)

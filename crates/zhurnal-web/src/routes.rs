@@ -826,6 +826,42 @@ pub const ROUTES: &[RouteSpec] = &[
         "/oauth2/Authorization/Result",
     ),
     r("POST", "/oauth2", Public, "/oauth2"),
+    // Third-party apps (`crate::oauth`): the consent page asks the person to sign in itself
+    // (keeping the request's query); the token endpoints authenticate the app.
+    r(
+        "GET",
+        "/setup/apps",
+        Signed(Action::ManageApps),
+        "/setup/apps",
+    ),
+    r(
+        "POST",
+        "/setup/apps",
+        Signed(Action::ManageApps),
+        "/setup/apps",
+    ),
+    r(
+        "GET",
+        "/account/apps",
+        Signed(Action::ManageOwnAccount),
+        "/account/apps",
+    ),
+    r(
+        "POST",
+        "/account/apps",
+        Signed(Action::ManageOwnAccount),
+        "/account/apps",
+    ),
+    r("GET", "/oauth2", Public, "/oauth2"),
+    r("GET", "/oauth2/authorize", Public, "/oauth2/authorize"),
+    r(
+        "POST",
+        "/oauth2/authorize",
+        Signed(Action::ViewHome),
+        "/oauth2/authorize",
+    ),
+    r("POST", "/oauth2/token", Public, "/oauth2/token"),
+    r("POST", "/oauth2/revoke", Public, "/oauth2/revoke"),
     r(
         "GET",
         "/api/v1/openapi.json",
@@ -900,7 +936,12 @@ pub async fn guard(State(state): State<AppState>, req: Request<Body>, next: Next
         let Some(actor) = ctx.actor.as_deref() else {
             return AppError::Unauthorized.into_response();
         };
-        if !actor.can(action) {
+        let allowed = if path.starts_with(crate::dnevnik::PREFIX) {
+            actor.can_as_person(action)
+        } else {
+            actor.can(action)
+        };
+        if !allowed {
             let entry = AuditEntry {
                 at: state.clock.now_ms(),
                 school_id: actor.home_school(),
@@ -931,6 +972,8 @@ fn same_origin(req: &Request<Body>) -> bool {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || req.uri().path().starts_with("/api/")
         || req.uri().path().starts_with(crate::dnevnik::PREFIX)
+        // Apps call these from their own origins with their own credentials, never a cookie.
+        || matches!(req.uri().path(), "/oauth2/token" | "/oauth2/revoke")
     {
         return true;
     }

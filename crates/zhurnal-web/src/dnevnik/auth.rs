@@ -26,7 +26,7 @@ use serde_json::{Value, json};
 pub const RESULT_PATH: &str = "/oauth2/Authorization/Result";
 
 /// Every `key=value` of a query string or form body, decoded.
-fn pairs(raw: &str) -> Vec<(String, String)> {
+pub(crate) fn pairs(raw: &str) -> Vec<(String, String)> {
     raw.split('&')
         .filter(|p| !p.is_empty())
         .map(|p| {
@@ -36,7 +36,7 @@ fn pairs(raw: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+pub(crate) fn get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
     pairs
         .iter()
         .rev()

@@ -293,7 +293,10 @@ pub fn router() -> axum::Router<crate::AppState> {
         )
         .route("/login/", post(auth::login_form))
         .route("/oauth2/Authorization/Result", get(auth::result_page))
-        .route("/oauth2", post(auth::oauth_post))
+        .route(
+            "/oauth2",
+            get(crate::oauth::authorize_get).post(auth::oauth_post),
+        )
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ use crate::diary::{Pupil, pick, pupils};
 use crate::routes::deny_object;
 use crate::{AppError, AppState};
 use zhurnal_core::clock::today_in;
+use zhurnal_core::oauth::AppScope;
 use zhurnal_core::{Action, Role, Scope, permission};
 use zhurnal_store::{GroupInfo, LessonInfo, SchoolRow};
 
@@ -56,12 +57,12 @@ pub fn today(state: &AppState, school: &SchoolRow) -> String {
 
 fn is_family(ctx: &Ctx) -> bool {
     ctx.actor.as_deref().is_some_and(|a| {
-        a.grants
-            .iter()
-            .any(|g| matches!(g.role, Role::Student | Role::Parent))
+        a.app_may(Some(AppScope::Diary))
+            && a.grants
+                .iter()
+                .any(|g| matches!(g.role, Role::Student | Role::Parent))
     })
 }
-
 /// The students the caller reads as family (themself, their children), without those whose
 /// parents refused electronic access.
 pub async fn family(state: &AppState, ctx: &Ctx) -> Result<Vec<Pupil>, AppError> {
@@ -84,6 +85,9 @@ async fn staff_sees(
     group: &GroupInfo,
 ) -> Result<bool, AppError> {
     let actor = ctx.actor()?;
+    if !actor.app_may(Some(AppScope::Journal)) {
+        return Ok(false);
+    }
     let class_id = if group.kind == "class" {
         Some(group.id)
     } else {

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use zhurnal_core::Role;
 use zhurnal_core::bells::bells_for;
 use zhurnal_core::grading::{Counted, MarkValue, Method, Scale, average};
+use zhurnal_core::oauth::AppScope;
 use zhurnal_store::{
     FinalInfo, GroupInfo, LessonInfo, LogInfo, MarkInfo, PersonInfo, SchoolRow, SubjectInfo,
     WorkInfo, WorkTypeRow,
@@ -353,8 +354,14 @@ fn teacher_json(p: &PersonInfo) -> Value {
 
 // ---------------------------------------------------------------- the caller
 
+/// The caller, for what the `profile` scope covers (an app without it gets 403).
 fn actor(ctx: &Ctx) -> Result<&Actor, AppError> {
-    ctx.actor()
+    let a = ctx.actor()?;
+    if a.app_may(Some(AppScope::Profile)) {
+        Ok(a)
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 async fn me_person(state: &AppState, a: &Actor) -> Result<PersonInfo, AppError> {

@@ -49,6 +49,7 @@ pub fn page_of(action: Action) -> Option<&'static str> {
         Action::ManageStaff => Some("/setup/staff"),
         Action::TransferStudents => Some("/setup/promotion"),
         Action::ViewAudit => Some("/audit"),
+        Action::ManageApps => Some("/setup/apps"),
         Action::ViewJournal | Action::EditJournal => Some("/journal"),
         Action::CheckClassJournal => Some("/journal/class"),
         Action::ManageRoster => Some("/roster"),

@@ -2,6 +2,7 @@
 //! shows only what the person's roles allow.
 
 pub mod account;
+pub mod apps;
 pub mod audit;
 pub mod auth;
 pub mod bells;
@@ -76,7 +77,7 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 28] = [
+            let items: [(&'static str, &'static str, Action); 29] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/diary", "nav.diary", Action::ViewDiary),
                 ("/messages", "nav.messages", Action::UseMessages),
@@ -120,6 +121,7 @@ impl Chrome {
                 ("/setup/load", "nav.load", Action::ViewTimetable),
                 ("/schools", "nav.schools", Action::ViewSchools),
                 ("/audit", "nav.audit", Action::ViewAudit),
+                ("/setup/apps", "nav.apps", Action::ManageApps),
                 ("/account", "nav.account", Action::ManageOwnAccount),
             ];
             for (href, key, action) in items {

@@ -14,6 +14,7 @@ mod grid;
 mod journal;
 mod messages;
 mod notify;
+mod oauth;
 mod overload;
 mod permissions;
 mod roster;
