@@ -1,7 +1,8 @@
-//! A fuzz run of `/api/v1` from its own OpenAPI document: schemathesis (from PyPI, in the
-//! clients' virtual environment) generates requests from every operation's schema — valid,
-//! boundary and invalid — and sends them with the tokens of a deputy director, a teacher and
-//! a parent. Whatever it sends, the server must never answer 5xx.
+//! The OpenAPI document of `/api/v1` validated (openapi-spec-validator), then a fuzz run of
+//! the API from it: schemathesis (both from PyPI, in the clients' virtual environment)
+//! generates requests from every operation's schema — valid, boundary and invalid — and
+//! sends them with the tokens of a deputy director, a teacher and a parent. Whatever it
+//! sends, the server must never answer 5xx.
 
 use crate::helpers::{TestApp, clients_python, unique};
 use crate::on_both;
@@ -11,10 +12,34 @@ async fn no_generated_request_breaks_the_server(app: &TestApp) {
     let Some(python) = clients_python() else {
         return;
     };
-    let st = python.with_file_name("st");
-    // A fresh directory for the fuzzer's example database.
+    // A fresh directory for the document and the fuzzer's example database.
     let work = std::env::temp_dir().join(unique("zhurnal_fuzz"));
     std::fs::create_dir_all(&work).unwrap();
+    // The document itself is valid OpenAPI 3.
+    let doc = app
+        .client()
+        .get(app.at("/api/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let file = work.join("openapi.json");
+    std::fs::write(&file, doc).unwrap();
+    let mut validate = Command::new(python.with_file_name("openapi-spec-validator"));
+    validate.arg(&file);
+    let out = tokio::task::spawn_blocking(move || validate.output())
+        .await
+        .unwrap()
+        .expect("openapi-spec-validator runs");
+    assert!(
+        out.status.success(),
+        "the OpenAPI document is not valid: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let st = python.with_file_name("st");
     for login in ["deputy", "teacher", "parent"] {
         let token = app.token(login).await;
         let mut cmd = Command::new(&st);

@@ -430,7 +430,8 @@ pub fn clients_dir() -> std::path::PathBuf {
 }
 
 /// A Python with the published clients and tools of `tests/clients/requirements.txt`
-/// (the Dnevnik.ru client `pydnevnikruapi`, the fuzzer `schemathesis`): the one named by
+/// (the Dnevnik.ru client `pydnevnikruapi`, the fuzzer `schemathesis`, the OpenAPI validator
+/// `openapi-spec-validator`): the one named by
 /// `ZHURNAL_CLIENTS_PYTHON`, else a virtual environment `tests/clients/.venv` made once with
 /// `python3 -m venv` and pip. Without Python or the package index the tests that need it are
 /// skipped, unless `ZHURNAL_REQUIRE_CLIENTS=1` (CI sets it), in which case they fail.
@@ -446,7 +447,10 @@ pub fn clients_python() -> Option<std::path::PathBuf> {
         let py = venv.join("bin/python");
         let ready = |py: &Path| {
             Command::new(py)
-                .args(["-c", "import pydnevnikruapi, aiohttp, schemathesis"])
+                .args([
+                    "-c",
+                    "import pydnevnikruapi, aiohttp, schemathesis, openapi_spec_validator",
+                ])
                 .status()
                 .is_ok_and(|s| s.success())
         };
