@@ -19,6 +19,7 @@
 import { readFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
@@ -464,7 +465,14 @@ async function diaryFlow() {
 // it and withdraws it.
 async function appsFlow() {
   const who = 'apps';
-  const callback = 'http://127.0.0.1:9/callback';
+  // The app's own page, where the browser comes back: a small server of this script's.
+  // (A redirect is not seen by Playwright's request routing, so it must really answer.)
+  const app = http.createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end('<!doctype html><html lang="en"><title>app</title><main><h1>app</h1></main></html>');
+  });
+  await new Promise((resolve) => app.listen(0, '127.0.0.1', resolve));
+  const callback = `http://127.0.0.1:${app.address().port}/callback`;
   await scenario(who, async (ctx) => {
     const admin = await newPage(ctx, who);
     await goto(admin, abs('/login'));
@@ -481,10 +489,6 @@ async function appsFlow() {
     await ctx.clearCookies();
 
     const page = await newPage(ctx, who);
-    // The app's own page, where the browser comes back: answered here, never on the network.
-    await page.route(`${callback}**`, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><html lang="en"><title>app</title><main><h1>app</h1></main></html>' }),
-    );
     const challenge = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
     const ask = `/oauth2/authorize?response_type=code&client_id=${clientId}&redirect_uri=${encodeURIComponent(callback)}` +
       `&scope=profile+diary&state=xyz&code_challenge=${challenge}&code_challenge_method=S256`;
@@ -510,6 +514,7 @@ async function appsFlow() {
     await axe(page, who);
     console.log(`ok   ${who.padEnd(12)} registered, consent with one child of two, code returned, listed and withdrawn`);
   });
+  app.close();
 }
 
 // --------------------------------------------------------------------- main

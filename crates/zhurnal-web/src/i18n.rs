@@ -1960,8 +1960,8 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "The app sees only what you see: your classes and subjects.",
         ),
         "oauth.withdraw_hint" => (
-            "Доступ можно отозвать в любой момент: «Моя учётная запись» → «Приложения».",
-            "You can withdraw access at any time: «My account» → «Apps».",
+            "Доступ можно отозвать в любой момент: «Учётная запись» → «Приложения».",
+            "You can withdraw access at any time: «Account» → «Apps».",
         ),
         "oauth.allow" => ("Разрешить", "Allow"),
         "oauth.deny" => ("Отказать", "Deny"),

@@ -283,7 +283,25 @@ pub async fn authorize_get(
             crate::error::encode_path(&back)
         )));
     }
-    html(StatusCode::OK, &consent(&ctx, &asked, &fields, None)?)
+    consent_response(
+        StatusCode::OK,
+        &consent(&ctx, &asked, &fields, None)?,
+        &asked,
+    )
+}
+
+/// The consent page, allowed to send its form on to the app's return address.
+fn consent_response(
+    status: StatusCode,
+    page: &ConsentPage,
+    asked: &Asked,
+) -> Result<Response, AppError> {
+    let mut res = html(status, page)?;
+    if let Some(csp) = crate::security::csp_sending_forms_to(&asked.redirect_uri) {
+        res.headers_mut()
+            .insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
+    Ok(res)
 }
 
 /// `POST /oauth2/authorize`: the person's decision.
@@ -320,7 +338,7 @@ pub async fn authorize_post(
     {
         let mut page = consent(&ctx, &asked, &fields, Some(&[]))?;
         page.children_error = Some(ctx.t().s("oauth.choose_child"));
-        return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        return consent_response(StatusCode::UNPROCESSABLE_ENTITY, &page, &asked);
     }
     let now = state.clock.now_ms();
     let children = chosen

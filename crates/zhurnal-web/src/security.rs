@@ -153,6 +153,26 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
                    font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; \
                    form-action 'self'; frame-ancestors 'none'";
 
+/// The policy of a page whose form's answer redirects to `uri`'s origin (browsers hold a
+/// form's redirects to `form-action` too). `None` when the origin is not plainly one.
+pub fn csp_sending_forms_to(uri: &str) -> Option<HeaderValue> {
+    let (scheme, rest) = uri.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    let plain = matches!(scheme, "http" | "https")
+        && !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if !plain {
+        return None;
+    }
+    let policy = CSP.replace(
+        "form-action 'self'",
+        &format!("form-action 'self' {scheme}://{host}"),
+    );
+    HeaderValue::from_str(&policy).ok()
+}
+
 /// Adds the security headers to every response. Pages and API answers carry personal data,
 /// so nothing is cached unless it is a static asset.
 pub async fn headers(req: Request<Body>, next: Next) -> Response {
@@ -163,10 +183,14 @@ pub async fn headers(req: Request<Body>, next: Next) -> Response {
         .is_some_and(|s| s.cfg.secure_cookies);
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
+    // A page that sends a form on to another site (the consent page of an app, whose answer
+    // redirects there) sets its own, wider policy.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -256,5 +280,19 @@ mod tests {
                 .verify_password(b"wrong", &parsed)
                 .is_err()
         );
+    }
+
+    #[test]
+    fn a_form_may_go_on_only_to_a_plain_origin() {
+        let csp = csp_sending_forms_to("https://bot.example:8443/cb?x=1").unwrap();
+        let csp = csp.to_str().unwrap();
+        assert!(
+            csp.contains("form-action 'self' https://bot.example:8443;"),
+            "{csp}"
+        );
+        assert!(csp.contains("frame-ancestors 'none'"));
+        assert!(csp_sending_forms_to("https://a.example;script-src *").is_none());
+        assert!(csp_sending_forms_to("javascript:x").is_none());
+        assert!(csp_sending_forms_to("http://127.0.0.1:9/cb").is_some());
     }
 }
