@@ -172,30 +172,11 @@ impl Store {
         on_read!(self, pool => Ok(sqlx::query_as::<_, GroupInfo>(&sql).bind(person_id).bind(study_year).fetch_all(pool).await?))
     }
 
-    /// The groups of a school in a school year.
-    pub async fn groups_of_school(
-        &self,
-        school_id: i64,
-        study_year: i32,
-    ) -> Result<Vec<GroupInfo>> {
-        let sql = format!(
-            "SELECT {GROUP_COLS} FROM edu_groups g WHERE g.school_id = $1 AND g.study_year = $2 \
-             ORDER BY g.kind, g.parallel, g.name, g.id"
-        );
-        on_read!(self, pool => Ok(sqlx::query_as::<_, GroupInfo>(&sql).bind(school_id).bind(study_year).fetch_all(pool).await?))
-    }
-
     pub async fn person_info(&self, id: i64) -> Result<Option<PersonInfo>> {
         let sql = format!(
             "SELECT {PERSON_COLS} FROM persons p LEFT JOIN users u ON u.person_id = p.id WHERE p.id = $1"
         );
         on_read!(self, pool => Ok(sqlx::query_as::<_, PersonInfo>(&sql).bind(id).fetch_optional(pool).await?))
-    }
-
-    /// The person behind an account.
-    pub async fn person_of_user(&self, user_id: i64) -> Result<Option<i64>> {
-        on_read!(self, pool => Ok(sqlx::query_scalar::<_, i64>("SELECT person_id FROM users WHERE id = $1")
-            .bind(user_id).fetch_optional(pool).await?))
     }
 
     /// The members of a group on `date`, by surname.
@@ -326,14 +307,6 @@ impl Store {
                 .push(" ORDER BY COALESCE(l.homework_due, l.date), l.number, l.id");
             Ok(qb.build_query_as::<LessonInfo>().fetch_all(pool).await?)
         })
-    }
-
-    /// A work by id.
-    pub async fn work_info(&self, id: i64) -> Result<Option<WorkInfo>> {
-        let sql = format!(
-            "SELECT {WORK_COLS} FROM works w JOIN lessons l ON l.id = w.lesson_id WHERE w.id = $1"
-        );
-        on_read!(self, pool => Ok(sqlx::query_as::<_, WorkInfo>(&sql).bind(id).fetch_optional(pool).await?))
     }
 
     /// A student's marks at a school on lessons from `from` to `to`, optionally in one subject.

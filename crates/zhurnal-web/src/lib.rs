@@ -311,8 +311,13 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/timetable/templates",
             get(api::setup::get_template).put(api::setup::put_template),
         )
+        .route("/api/v1/diary/marks", get(api::diary::get_marks))
         .route("/api/v1/journal", get(api::journal::get_journal))
         .route("/api/v1/journal/marks", put(api::journal::put_mark))
+        .route(
+            "/api/v1/journal/period-marks",
+            get(api::periods::get_period_marks).put(api::periods::put_period_marks),
+        )
         .route(
             "/api/v1/journal/corrections",
             put(api::journal::put_correction),

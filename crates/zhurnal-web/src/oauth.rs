@@ -127,7 +127,8 @@ fn with_params(uri: &str, params: &[(&str, &str)], fragment: bool) -> String {
     format!("{uri}{sep}{}", encoded.join("&"))
 }
 
-fn redirect(location: &str) -> Response {
+/// A 302 to `location`, never cached (it may carry a code or a token).
+pub(crate) fn redirect(location: &str) -> Response {
     let mut res = StatusCode::FOUND.into_response();
     if let Ok(v) = HeaderValue::from_str(location) {
         res.headers_mut().insert(header::LOCATION, v);

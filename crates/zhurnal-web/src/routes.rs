@@ -434,6 +434,12 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/diary/marks",
+        Signed(Action::ViewDiary),
+        "/api/v1/diary/marks?period=1",
+    ),
+    r(
+        "GET",
         "/api/v1/schools",
         Signed(Action::ViewSchools),
         "/api/v1/schools",
@@ -581,6 +587,18 @@ pub const ROUTES: &[RouteSpec] = &[
         "/api/v1/journal/marks",
         Signed(Action::EditJournal),
         "/api/v1/journal/marks",
+    ),
+    r(
+        "GET",
+        "/api/v1/journal/period-marks",
+        Signed(Action::ViewJournal),
+        "/api/v1/journal/period-marks?group_id=1&subject_id=1&period_id=1",
+    ),
+    r(
+        "PUT",
+        "/api/v1/journal/period-marks",
+        Signed(Action::EditJournal),
+        "/api/v1/journal/period-marks",
     ),
     r(
         "PUT",

@@ -1,12 +1,14 @@
-//! `GET /api/v1/diary/week`: a student's week as the diary shows it — lessons with times,
-//! topics, homework, marks and absences — for the student themself or a parent's child.
+//! The diary as JSON: `GET /api/v1/diary/week` (a student's week as the diary shows it —
+//! lessons with times, topics, homework, marks and absences) and `GET /api/v1/diary/marks`
+//! (a period's marks by subject with averages, and the year's period marks), for the
+//! student themself or a parent's child.
 //! The same choice of child and the same privacy rules as the diary page: another child is
 //! 404 (audited), a refusal of electronic access or a departure 403 with why.
 
 use super::ErrorBody;
 use crate::ctx::Ctx;
 use crate::diary::pick;
-use crate::pages::diary::week_page;
+use crate::pages::diary::{marks_view, week_page};
 use crate::{AppError, AppState};
 use axum::Json;
 use axum::extract::{Query, State};
@@ -125,6 +127,141 @@ pub async fn get_week(
                         absence: l.absence,
                     })
                     .collect(),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MarksQuery {
+    /// The child (a person id); default: the first one the caller may see.
+    pub child: Option<String>,
+    /// A reporting period's id; default: the one today falls in.
+    pub period: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DatedMarkOut {
+    /// The lesson's day, YYYY-MM-DD.
+    pub date: String,
+    pub value: String,
+    /// The work type's abbreviation («КР»).
+    pub work_type: String,
+    pub weight: i32,
+    pub comment: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SubjectMarksOut {
+    pub subject: String,
+    pub marks: Vec<DatedMarkOut>,
+    /// The average as the school computes it («4.67»), empty without numeric marks.
+    pub average: String,
+    /// How it was computed: «(5×2 + 4×1) / 3 = 4.67».
+    pub explanation: String,
+    /// The period mark the rules propose from the average.
+    pub proposed: String,
+    /// Fewer marks than the school's minimum for a period mark.
+    pub below_minimum: bool,
+    /// The period mark the teacher set, if set.
+    pub confirmed: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PeriodOut {
+    pub id: i64,
+    pub name: String,
+    /// YYYY-MM-DD.
+    pub start: String,
+    pub end: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct YearRowOut {
+    pub subject: String,
+    /// The period marks, one per period of `periods` (empty where none is set).
+    pub marks: Vec<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MarksOut {
+    pub student_id: i64,
+    pub student: String,
+    pub periods: Vec<PeriodOut>,
+    /// The period shown.
+    pub period_id: Option<i64>,
+    pub subjects: Vec<SubjectMarksOut>,
+    /// The year's table of period marks.
+    pub year: Vec<YearRowOut>,
+}
+
+/// A student's marks of a period by subject, with averages, proposed and confirmed period
+/// marks, and the year's period marks: what the diary's «Отметки» page shows.
+#[utoipa::path(
+    get,
+    path = "/api/v1/diary/marks",
+    tag = "diary",
+    params(MarksQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The marks", body = MarksOut),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not a diary user, or no electronic access for this child (the detail says why)", body = ErrorBody),
+        (status = 404, description = "No such child of the caller", body = ErrorBody),
+    )
+)]
+pub async fn get_marks(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<MarksQuery>,
+) -> Result<Json<MarksOut>, AppError> {
+    let (pupil, _) = pick(&state, &ctx, q.child.as_deref(), None).await?;
+    let view = marks_view(&state, &ctx, &pupil, q.period.as_deref()).await?;
+    Ok(Json(MarksOut {
+        student_id: pupil.person_id,
+        student: pupil.name.clone(),
+        period_id: view.current.as_ref().map(|p| p.id),
+        periods: view
+            .periods
+            .iter()
+            .map(|p| PeriodOut {
+                id: p.id,
+                name: p.name.clone(),
+                start: p.start_date.clone(),
+                end: p.end_date.clone(),
+            })
+            .collect(),
+        subjects: view
+            .lines
+            .into_iter()
+            .map(|l| SubjectMarksOut {
+                marks: l
+                    .dates
+                    .iter()
+                    .zip(&l.marks)
+                    .map(|(date, (_, b))| DatedMarkOut {
+                        date: date.clone(),
+                        value: b.value.clone(),
+                        work_type: b.abbreviation.clone(),
+                        weight: b.weight,
+                        comment: b.comment.clone(),
+                    })
+                    .collect(),
+                subject: l.subject,
+                average: l.average,
+                explanation: l.explanation,
+                proposed: l.proposed,
+                below_minimum: l.below_minimum,
+                confirmed: l.confirmed,
+            })
+            .collect(),
+        year: view
+            .year_rows
+            .into_iter()
+            .map(|r| YearRowOut {
+                subject: r.subject,
+                marks: r.marks,
             })
             .collect(),
     }))

@@ -8,6 +8,7 @@ pub mod diary;
 pub mod journal;
 pub mod me;
 pub mod openapi;
+pub mod periods;
 pub mod schools;
 pub mod setup;
 pub mod timetable;

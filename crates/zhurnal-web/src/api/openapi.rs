@@ -13,6 +13,7 @@ use utoipa::{Modify, OpenApi};
         super::auth::revoke_token,
         super::me::get_me,
         super::diary::get_week,
+        super::diary::get_marks,
         super::schools::list_schools,
         super::timetable::get_timetable,
         super::timetable::get_calendar,
@@ -40,7 +41,9 @@ use utoipa::{Modify, OpenApi};
         super::journal::put_mark,
         super::journal::put_correction,
         super::journal::put_absence,
-        super::journal::put_lesson_text
+        super::journal::put_lesson_text,
+        super::periods::get_period_marks,
+        super::periods::put_period_marks
     ),
     components(schemas(super::ErrorBody, super::ErrorDetail)),
     modifiers(&BearerAuth),

@@ -12,6 +12,7 @@
 use super::percent_decode;
 use crate::ctx::Ctx;
 use crate::login::{self, Outcome, Refusal};
+use crate::oauth::redirect;
 use crate::pages::Chrome;
 use crate::{AppError, AppState};
 use askama::Template;
@@ -57,16 +58,6 @@ fn state_of(return_url: Option<&str>) -> String {
         .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'))
         .take(200)
         .collect()
-}
-
-fn redirect(location: &str) -> Response {
-    let mut res = StatusCode::FOUND.into_response();
-    if let Ok(v) = HeaderValue::from_str(location) {
-        res.headers_mut().insert(header::LOCATION, v);
-    }
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
 }
 
 /// `POST /login/`: the service's login form, as its clients post it.

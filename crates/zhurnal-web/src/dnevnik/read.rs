@@ -857,7 +857,18 @@ pub async fn person_school_marks(
     if school.trim() != s.school.id.to_string() {
         return Err(deny_object(&state, &ctx, "school", &school).await);
     }
-    let (a, b) = range("from", &from, "to", &to)?;
+    marks_between(&state, &s, &from, &to, None).await
+}
+
+/// A student's marks from `from` to `to` (lenient dates), optionally in one subject.
+async fn marks_between(
+    state: &AppState,
+    s: &Student,
+    from: &str,
+    to: &str,
+    subject: Option<i64>,
+) -> Answer {
+    let (a, b) = range("from", from, "to", to)?;
     let marks = state
         .store
         .marks_of_person(
@@ -865,7 +876,7 @@ pub async fn person_school_marks(
             s.person_id,
             &a.to_string(),
             &b.to_string(),
-            None,
+            subject,
         )
         .await?;
     Ok(Json(marks_out(&marks, &s.school.time_zone)))
@@ -879,18 +890,7 @@ pub async fn person_subject_marks(
 ) -> Answer {
     let s = reach::student(&state, &ctx, &person).await?;
     let subject = super::id_of(&subject)?;
-    let (a, b) = range("from", &from, "to", &to)?;
-    let marks = state
-        .store
-        .marks_of_person(
-            s.school.id,
-            s.person_id,
-            &a.to_string(),
-            &b.to_string(),
-            Some(subject),
-        )
-        .await?;
-    Ok(Json(marks_out(&marks, &s.school.time_zone)))
+    marks_between(&state, &s, &from, &to, Some(subject)).await
 }
 
 /// The student and one of their groups from a path, or 404.
@@ -919,18 +919,7 @@ pub async fn person_group_marks(
     Path((person, group, from, to)): Path<(String, String, String, String)>,
 ) -> Answer {
     let (s, _) = student_in_group(&state, &ctx, &person, &group).await?;
-    let (a, b) = range("from", &from, "to", &to)?;
-    let marks = state
-        .store
-        .marks_of_person(
-            s.school.id,
-            s.person_id,
-            &a.to_string(),
-            &b.to_string(),
-            None,
-        )
-        .await?;
-    Ok(Json(marks_out(&marks, &s.school.time_zone)))
+    marks_between(&state, &s, &from, &to, None).await
 }
 
 /// `GET edu-groups/{group}/subjects/{subject}/marks/{from}/{to}`.

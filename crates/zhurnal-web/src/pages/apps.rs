@@ -11,7 +11,7 @@ use super::{Chrome, html};
 use crate::ctx::Ctx;
 use crate::dnevnik::auth::{get, pairs};
 use crate::oauth::scope_key;
-use crate::routes::deny_object;
+use crate::routes::{deny_object, or_deny};
 use crate::security::{random_token, token_hash};
 use crate::{AppError, AppState};
 use askama::Template;
@@ -157,13 +157,8 @@ pub async fn apps_post(
             action: "oauth.client_withdrawn".into(),
             ..ctx.audit_base(now)
         };
-        match state.store.revoke_client(school, id, &audit).await {
-            Ok(()) => {}
-            Err(zhurnal_store::StoreError::NotFound) => {
-                return Err(deny_object(&state, &ctx, "oauth_client", raw).await);
-            }
-            Err(e) => return Err(e.into()),
-        }
+        let done = state.store.revoke_client(school, id, &audit).await;
+        or_deny(&state, &ctx, "oauth_client", raw, done).await?;
         let mut p = page(&state, &ctx, school).await?;
         p.withdrawn = true;
         return html(StatusCode::OK, &p);
@@ -315,7 +310,7 @@ pub async fn mine_post(
         action: "oauth.revoke".into(),
         ..ctx.audit_base(state.clock.now_ms())
     };
-    let result = match raw.parse::<i64>() {
+    let done = match raw.parse::<i64>() {
         Ok(id) => {
             state
                 .store
@@ -324,13 +319,7 @@ pub async fn mine_post(
         }
         Err(_) => Err(zhurnal_store::StoreError::NotFound),
     };
-    match result {
-        Ok(()) => {}
-        Err(zhurnal_store::StoreError::NotFound) => {
-            return Err(deny_object(&state, &ctx, "oauth_grant", raw).await);
-        }
-        Err(e) => return Err(e.into()),
-    }
+    or_deny(&state, &ctx, "oauth_grant", raw, done).await?;
     let mut p = grants_page(&state, &ctx).await?;
     p.withdrawn = true;
     html(StatusCode::OK, &p)

@@ -323,6 +323,8 @@ pub struct SubjectLine {
     pub subject: String,
     /// Every mark of the period: (date «12.11», value, work type, weight).
     pub marks: Vec<(String, MarkBadge)>,
+    /// The lessons' days of those marks, `YYYY-MM-DD`, in the same order.
+    pub dates: Vec<String>,
     pub average: String,
     pub explanation: String,
     pub proposed: String,
@@ -402,6 +404,7 @@ fn subject_line(
     SubjectLine {
         subject,
         marks: Vec::new(),
+        dates: Vec::new(),
         average: proposal.average.as_ref().map_or(String::new(), |a| {
             format!("{:.2}", f64::from(a.hundredths) / 100.0)
         }),
@@ -452,19 +455,28 @@ pub struct MarksPage {
     pub changes: Vec<ChangeLine>,
 }
 
-pub async fn marks_get(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    headers: HeaderMap,
-    Query(q): Query<DiaryQuery>,
-) -> Result<Response, AppError> {
+/// A student's marks of a period by subject (with averages, proposals and confirmed period
+/// marks) and the year's table of period marks: what the marks page and the API show.
+pub struct MarksView {
+    pub periods: Vec<zhurnal_store::PeriodRow>,
+    pub current: Option<zhurnal_store::PeriodRow>,
+    pub period_name: String,
+    pub lines: Vec<SubjectLine>,
+    pub year_rows: Vec<YearRow>,
+}
+
+pub async fn marks_view(
+    state: &AppState,
+    ctx: &Ctx,
+    pupil: &Pupil,
+    period: Option<&str>,
+) -> Result<MarksView, AppError> {
     let t = ctx.t();
-    let (pupil, all) = chosen(&state, &ctx, &headers, q.child.as_deref()).await?;
     let school = &pupil.school;
     let today = today_in(state.clock.now(), &school.time_zone);
     let year = study_year_of(today);
-    let periods = crate::journal::periods_of_grade(&state, school.id, year, pupil.grade).await?;
-    let current = crate::journal::current_period(&periods, q.period.as_deref(), &today.to_string());
+    let periods = crate::journal::periods_of_grade(state, school.id, year, pupil.grade).await?;
+    let current = crate::journal::current_period(&periods, period, &today.to_string()).cloned();
     let settings = state.store.grading_settings(school.id).await?;
     let period_marks = state
         .store
@@ -489,7 +501,7 @@ pub async fn marks_get(
         }
     }
     subjects.sort_by(|a, b| a.1.cmp(&b.1));
-    if let Some(p) = current {
+    if let Some(p) = &current {
         period_name = p.name.clone();
         for (subject_id, name) in &subjects {
             let marks: Vec<&DiaryMark> = year_marks
@@ -503,6 +515,7 @@ pub async fn marks_get(
                 .find(|pm| pm.period_id == p.id && pm.subject_id == *subject_id)
                 .map(|pm| pm.value.clone());
             let mut line = subject_line(name.clone(), &marks, &settings, confirmed);
+            line.dates = marks.iter().map(|m| m.date.clone()).collect();
             line.marks = marks
                 .iter()
                 .map(|m| {
@@ -532,6 +545,27 @@ pub async fn marks_get(
                 .collect(),
         })
         .collect();
+    Ok(MarksView {
+        periods,
+        current,
+        period_name,
+        lines,
+        year_rows,
+    })
+}
+
+pub async fn marks_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(q): Query<DiaryQuery>,
+) -> Result<Response, AppError> {
+    let t = ctx.t();
+    let (pupil, all) = chosen(&state, &ctx, &headers, q.child.as_deref()).await?;
+    let view = marks_view(&state, &ctx, &pupil, q.period.as_deref()).await?;
+    let school = &pupil.school;
+    let current = view.current.as_ref();
+    let periods = &view.periods;
     let heading = pupil.heading(t.s("diary.marks"));
     let page = MarksPage {
         c: Chrome::new(&ctx, &heading, "/diary"),
@@ -546,11 +580,11 @@ pub async fn marks_get(
                 selected: Some(p.id) == current.map(|c| c.id),
             })
             .collect(),
-        period_name,
-        lines,
+        period_name: view.period_name,
+        lines: view.lines,
         week_link: format!("/diary?child={}", pupil.person_id),
         year_heads: periods.iter().map(|p| p.name.clone()).collect(),
-        year_rows,
+        year_rows: view.year_rows,
         width: TREND_WIDTH,
         height: TREND_HEIGHT,
         here: "/diary/marks",

@@ -550,7 +550,7 @@ async fn remove_mark(
 }
 
 /// What Zhurnal proposes for a student from the period's marks, weighted by work type.
-fn proposal_for(
+pub(crate) fn proposal_for(
     j: &Journal,
     person: i64,
     rules: &zhurnal_core::grading::Rules,
@@ -596,10 +596,40 @@ async fn period_marks_post(
     if changed.is_empty() && !accept {
         return Ok(0);
     }
-    let actor = ctx.actor()?;
     let (group, subject) =
         crate::journal::parse_journal_key(form.one("journal")).ok_or(AppError::NotFound)?;
     let period_id: i64 = form.one("period").parse().map_err(|_| AppError::NotFound)?;
+    let mut refused = Vec::new();
+    let saved = set_period_marks(
+        state,
+        ctx,
+        school,
+        (group, subject, period_id),
+        changed,
+        accept,
+        &mut refused,
+    )
+    .await?;
+    for (person, typed, message) in refused {
+        errors.insert(format!("p-{person}"), (typed, message));
+    }
+    Ok(saved)
+}
+
+/// Sets period marks of a group in a subject (the teacher of it, while the period is open):
+/// `changed` as typed (empty removes), and with `accept` every student still without one
+/// gets the proposed mark («н/а» excepted). A value the scale refuses, or a closed period,
+/// is put in `refused` as (student, typed, message); the rest is saved. Returns how many.
+pub(crate) async fn set_period_marks(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    (group, subject, period_id): (i64, i64, i64),
+    changed: Vec<(i64, String)>,
+    accept: bool,
+    refused: &mut Vec<(i64, String, String)>,
+) -> Result<usize, AppError> {
+    let actor = ctx.actor()?;
     let today = today_in(state.clock.now(), &school.time_zone);
     let period = state
         .store
@@ -613,10 +643,7 @@ async fn period_marks_post(
         .await?;
     if period.as_ref().is_some_and(|p| p.closed_at.is_some()) {
         for (person, typed) in changed {
-            errors.insert(
-                format!("p-{person}"),
-                (typed, ctx.t().s("journal.period_closed").to_owned()),
-            );
+            refused.push((person, typed, ctx.t().s("journal.period_closed").to_owned()));
         }
         return Ok(0);
     }
@@ -668,9 +695,7 @@ async fn period_marks_post(
         }
         match parse_mark(&settings, &typed) {
             Ok(v) => writes.push((person, Some(v.code()))),
-            Err(key) => {
-                errors.insert(format!("p-{person}"), (typed, ctx.t().s(key).to_owned()));
-            }
+            Err(key) => refused.push((person, typed, ctx.t().s(key).to_owned())),
         }
     }
     if accept {
@@ -713,7 +738,7 @@ async fn period_marks_post(
 }
 
 /// Work type → its weight in averages.
-fn weights_of(types: &[zhurnal_store::WorkTypeRow]) -> HashMap<i64, u8> {
+pub(crate) fn weights_of(types: &[zhurnal_store::WorkTypeRow]) -> HashMap<i64, u8> {
     types
         .iter()
         .map(|w| (w.id, w.weight.clamp(0, 10) as u8))

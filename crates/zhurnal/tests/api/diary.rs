@@ -69,6 +69,38 @@ async fn a_mark_the_teacher_enters_is_in_the_parents_week_at_once(app: &TestApp)
     assert_eq!(lesson["homework"], "№ 512, 514");
     assert_eq!(lesson["marks"][0]["value"], "5");
     assert_eq!(week["days"][0]["date"], "2026-11-23");
+    // The period's marks with the average the diary explains, as JSON.
+    let marks = app
+        .api_get(&token, &format!("/api/v1/diary/marks?child={student}"))
+        .await;
+    let current = marks["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == marks["period_id"])
+        .unwrap_or_else(|| panic!("{marks}"));
+    assert_eq!(current["name"], "II четверть");
+    let in_algebra = marks["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["subject"] == "Алгебра")
+        .unwrap_or_else(|| panic!("{marks}"));
+    assert!(
+        in_algebra["marks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["value"] == "5" && m["date"] == algebra.date.as_str()),
+        "{in_algebra}"
+    );
+    assert_eq!(in_algebra["average"], "5.00");
+    assert!(
+        in_algebra["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("= 5.00")
+    );
     let res = app
         .client()
         .get(app.at("/api/v1/diary/week?child=999999"))

@@ -1336,3 +1336,117 @@ async fn year_marks_follow_the_periods(app: &TestApp) {
 }
 
 on_both!(year_marks, year_marks_follow_the_periods);
+
+async fn period_marks_are_proposed_and_set_through_the_api(app: &TestApp) {
+    let algebra = app.algebra_lesson().await;
+    let teacher = app.token("teacher").await;
+    let period = app
+        .store
+        .periods(1, 2026)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == "II четверть" && p.scheme == "quarters")
+        .unwrap();
+    let query = format!(
+        "/api/v1/journal/period-marks?group_id={}&subject_id={}&period_id={}",
+        algebra.group_id, algebra.subject_id, period.id
+    );
+    let sheet = app.api_get(&teacher, &query).await;
+    assert_eq!(sheet["period"], "II четверть");
+    assert_eq!(sheet["closed"], false);
+    let students = sheet["students"].as_array().unwrap();
+    assert!(students.len() > 20, "{sheet}");
+    let with_marks = students
+        .iter()
+        .find(|s| s["marks"].as_u64().unwrap() >= 3)
+        .unwrap_or_else(|| panic!("{sheet}"));
+    assert!(with_marks["explanation"].as_str().unwrap().contains(" = "));
+    assert!(!with_marks["proposed"].as_str().unwrap().is_empty());
+    assert!(with_marks["value"].is_null());
+    let person = with_marks["person_id"].as_i64().unwrap();
+
+    // A value off the scale refuses the whole request, with the student named.
+    let body = json!({"group_id": algebra.group_id, "subject_id": algebra.subject_id, "period_id": period.id,
+        "marks": [{"person_id": person, "value": "5"}, {"person_id": students[0]["person_id"], "value": "7"}]});
+    let (status, err) = call(
+        app,
+        &teacher,
+        Method::PUT,
+        "/api/v1/journal/period-marks",
+        body,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    let field = format!("person_id:{}", students[0]["person_id"]);
+    assert!(err["error"]["fields"][field.as_str()].is_string(), "{err}");
+    assert!(
+        app.api_get(&teacher, &query).await["students"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["value"].is_null())
+    );
+    // One set by hand, then the rest accepted as proposed.
+    let before = app.audit_count("journal.period_mark").await;
+    let body = json!({"group_id": algebra.group_id, "subject_id": algebra.subject_id, "period_id": period.id,
+        "marks": [{"person_id": person, "value": "5"}]});
+    let (status, saved) = call(
+        app,
+        &teacher,
+        Method::PUT,
+        "/api/v1/journal/period-marks",
+        body,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["saved"], 1);
+    assert_eq!(app.audit_count("journal.period_mark").await, before + 1);
+    let body = json!({"group_id": algebra.group_id, "subject_id": algebra.subject_id, "period_id": period.id,
+        "accept_proposals": true});
+    let (status, saved) = call(
+        app,
+        &teacher,
+        Method::PUT,
+        "/api/v1/journal/period-marks",
+        body,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert!(saved["saved"].as_u64().unwrap() > 10, "{saved}");
+    let after = app.api_get(&teacher, &query).await;
+    let mine = after["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["person_id"] == person)
+        .unwrap();
+    assert_eq!(mine["value"], "5");
+    // A family does not read journals; another teacher's group is as if it did not exist.
+    let parent = app.token("parent").await;
+    let res = app
+        .client()
+        .get(app.at(&query))
+        .bearer_auth(&parent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let other = app.class_id("3А").await;
+    let res = app
+        .client()
+        .get(app.at(&format!(
+            "/api/v1/journal/period-marks?group_id={other}&subject_id={}&period_id={}",
+            algebra.subject_id, period.id
+        )))
+        .bearer_auth(&teacher)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+on_both!(
+    period_marks_api,
+    period_marks_are_proposed_and_set_through_the_api,
+    spawn_filled
+);

@@ -1,0 +1,253 @@
+//! Period marks through the API (§4.1): a group's proposals in a subject for a period — each
+//! student's average with how it was computed, the mark the school's rules propose, the
+//! mark set — and setting them, by the teacher of the group in the subject while the
+//! period is open; the same rules and audit as the journal page.
+
+use super::{ApiJson, ErrorBody, school_of};
+use crate::ctx::Ctx;
+use crate::journal::may_view;
+use crate::pages::journal::{proposal_for, set_period_marks, weights_of};
+use crate::{AppError, AppState};
+use axum::Json;
+use axum::extract::{Query, State};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use zhurnal_core::Action;
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PeriodMarksQuery {
+    /// School id; default: the caller's school.
+    pub school_id: Option<i64>,
+    /// A class or a subgroup.
+    pub group_id: i64,
+    pub subject_id: i64,
+    /// A reporting period of the school.
+    pub period_id: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PeriodMarkOut {
+    pub person_id: i64,
+    pub student: String,
+    /// How many current marks count in the average.
+    pub marks: usize,
+    /// «4.67»; empty without numeric marks.
+    pub average: String,
+    /// «(5×2 + 4×1) / 3 = 4.67».
+    pub explanation: String,
+    /// What the school's rules propose; empty when there is no basis.
+    pub proposed: String,
+    /// Fewer current marks than the school's minimum for a period mark.
+    pub below_minimum: bool,
+    /// The period mark set, if any.
+    pub value: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PeriodMarksOut {
+    pub period_id: i64,
+    pub period: String,
+    /// Whether the period is closed (its marks locked).
+    pub closed: bool,
+    pub students: Vec<PeriodMarkOut>,
+}
+
+async fn period_of(
+    state: &AppState,
+    school: &zhurnal_store::SchoolRow,
+    period_id: i64,
+) -> Result<Option<zhurnal_store::PeriodRow>, AppError> {
+    let school_id = school.id;
+    let today = zhurnal_core::clock::today_in(state.clock.now(), &school.time_zone);
+    let year = zhurnal_core::clock::study_year_of(today);
+    let mut found = None;
+    // A period of this school year or the one before (period marks are reviewed after
+    // the summer too).
+    for y in [year, year - 1] {
+        if let Some(p) = state
+            .store
+            .periods(school_id, y)
+            .await?
+            .into_iter()
+            .find(|p| p.id == period_id)
+        {
+            found = Some(p);
+            break;
+        }
+    }
+    Ok(found)
+}
+
+/// The proposed and set period marks of a group in a subject.
+#[utoipa::path(
+    get,
+    path = "/api/v1/journal/period-marks",
+    tag = "journal",
+    params(PeriodMarksQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Each student's average, proposal and period mark", body = PeriodMarksOut),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller may not see journals", body = ErrorBody),
+        (status = 404, description = "No such school, group, subject or period in the caller's reach", body = ErrorBody),
+    )
+)]
+pub async fn get_period_marks(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PeriodMarksQuery>,
+) -> Result<Json<PeriodMarksOut>, AppError> {
+    let school = school_of(&state, &ctx, Action::ViewJournal, q.school_id).await?;
+    let key = format!("{}:{}:{}", q.group_id, q.subject_id, q.period_id);
+    let period = period_of(&state, &school, q.period_id).await?;
+    let Some(period) = period else {
+        return Err(crate::routes::deny_object(&state, &ctx, "journal", &key).await);
+    };
+    if !may_view(&state, &ctx, &school, q.group_id, q.subject_id).await? {
+        return Err(crate::routes::deny_object(&state, &ctx, "journal", &key).await);
+    }
+    let j = state
+        .store
+        .journal(
+            school.id,
+            q.group_id,
+            q.subject_id,
+            &period.start_date,
+            &period.end_date,
+        )
+        .await?;
+    let settings = state.store.grading_settings(school.id).await?;
+    let weights = weights_of(&state.store.work_types(school.id).await?);
+    let set = state
+        .store
+        .period_marks(school.id, period.id, q.subject_id)
+        .await?;
+    let students = state.store.group_members(school.id, q.group_id).await?;
+    Ok(Json(PeriodMarksOut {
+        period_id: period.id,
+        period: period.name.clone(),
+        closed: period.closed_at.is_some(),
+        students: students
+            .iter()
+            .map(|p| {
+                let proposal = proposal_for(&j, p.id, &settings.rules, &weights);
+                PeriodMarkOut {
+                    person_id: p.id,
+                    student: p.full_name(),
+                    marks: proposal.average.as_ref().map_or(0, |a| a.count),
+                    average: proposal
+                        .average
+                        .as_ref()
+                        .map_or(String::new(), |a| a.display()),
+                    explanation: proposal
+                        .average
+                        .as_ref()
+                        .map_or(String::new(), |a| a.explanation.clone()),
+                    proposed: proposal.mark.map(|m| m.code()).unwrap_or_default(),
+                    below_minimum: proposal.below_minimum,
+                    value: set
+                        .iter()
+                        .find(|m| m.person_id == p.id)
+                        .map(|m| m.value.clone()),
+                }
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodMarkIn {
+    pub person_id: i64,
+    /// `5`, `4`, `3`, `2`, `зач`, `незач`, `н/а`, `осв`…; `null` removes the period mark.
+    pub value: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodMarksIn {
+    pub school_id: Option<i64>,
+    pub group_id: i64,
+    pub subject_id: i64,
+    pub period_id: i64,
+    #[serde(default)]
+    pub marks: Vec<PeriodMarkIn>,
+    /// Also give every student still without a period mark the proposed one («н/а»
+    /// excepted: that one is the teacher's own decision).
+    #[serde(default)]
+    pub accept_proposals: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PeriodMarksSaved {
+    /// How many period marks were set or removed.
+    pub saved: usize,
+}
+
+/// Sets period marks of a group in a subject: all or nothing — a value the scale refuses,
+/// or a closed period, refuses the whole request with a message per student.
+#[utoipa::path(
+    put,
+    path = "/api/v1/journal/period-marks",
+    tag = "journal",
+    request_body = PeriodMarksIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Saved", body = PeriodMarksSaved),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller does not fill journals", body = ErrorBody),
+        (status = 404, description = "Not the caller's group and subject, or no such period or student", body = ErrorBody),
+        (status = 422, description = "A value off the scale or a closed period; `fields` has `person_id:{id}`", body = ErrorBody),
+    )
+)]
+pub async fn put_period_marks(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<PeriodMarksIn>,
+) -> Result<Json<PeriodMarksSaved>, AppError> {
+    let school = school_of(&state, &ctx, Action::EditJournal, body.school_id).await?;
+    let settings = state.store.grading_settings(school.id).await?;
+    // Checked first, so a bad value changes nothing (the page saves what it can; an API
+    // client gets all or nothing).
+    let mut invalid = Vec::new();
+    for m in &body.marks {
+        if let Some(v) = m.value.as_deref()
+            && let Err(key) = crate::journal::parse_mark(&settings, v)
+        {
+            invalid.push((
+                format!("person_id:{}", m.person_id),
+                ctx.t().s(key).to_owned(),
+            ));
+        }
+    }
+    if !invalid.is_empty() {
+        return Err(AppError::Validation(invalid));
+    }
+    let changed: Vec<(i64, String)> = body
+        .marks
+        .iter()
+        .map(|m| (m.person_id, m.value.clone().unwrap_or_default()))
+        .collect();
+    let mut refused = Vec::new();
+    let saved = set_period_marks(
+        &state,
+        &ctx,
+        &school,
+        (body.group_id, body.subject_id, body.period_id),
+        changed,
+        body.accept_proposals,
+        &mut refused,
+    )
+    .await?;
+    if !refused.is_empty() {
+        return Err(AppError::Validation(
+            refused
+                .into_iter()
+                .map(|(person, _, message)| (format!("person_id:{person}"), message))
+                .collect(),
+        ));
+    }
+    Ok(Json(PeriodMarksSaved { saved }))
+}
