@@ -312,6 +312,15 @@ pub fn router(state: AppState) -> Router {
             get(api::setup::get_template).put(api::setup::put_template),
         )
         .route("/api/v1/diary/marks", get(api::diary::get_marks))
+        .route("/api/v1/roster", get(api::roster::get_roster))
+        .route(
+            "/api/v1/roster/statements",
+            post(api::roster::post_statement),
+        )
+        .route(
+            "/api/v1/roster/departures",
+            post(api::roster::post_departure),
+        )
         .route("/api/v1/journal", get(api::journal::get_journal))
         .route("/api/v1/journal/marks", put(api::journal::put_mark))
         .route(

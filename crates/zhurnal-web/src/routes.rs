@@ -440,6 +440,24 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/roster",
+        Signed(Action::ManageRoster),
+        "/api/v1/roster",
+    ),
+    r(
+        "POST",
+        "/api/v1/roster/statements",
+        Signed(Action::ManageRoster),
+        "/api/v1/roster/statements",
+    ),
+    r(
+        "POST",
+        "/api/v1/roster/departures",
+        Signed(Action::ManageRoster),
+        "/api/v1/roster/departures",
+    ),
+    r(
+        "GET",
         "/api/v1/schools",
         Signed(Action::ViewSchools),
         "/api/v1/schools",

@@ -9,6 +9,7 @@ pub mod journal;
 pub mod me;
 pub mod openapi;
 pub mod periods;
+pub mod roster;
 pub mod schools;
 pub mod setup;
 pub mod timetable;

@@ -43,11 +43,14 @@ use utoipa::{Modify, OpenApi};
         super::journal::put_absence,
         super::journal::put_lesson_text,
         super::periods::get_period_marks,
-        super::periods::put_period_marks
+        super::periods::put_period_marks,
+        super::roster::get_roster,
+        super::roster::post_statement,
+        super::roster::post_departure
     ),
     components(schemas(super::ErrorBody, super::ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Tokens"), (name = "account", description = "The caller"), (name = "schools", description = "Schools"), (name = "timetable", description = "Calendar, timetable and its changes (§2.6)"), (name = "setup", description = "School setup by the deputy director (§2.3–§2.6)"), (name = "journal", description = "The class journal: topics, homework, marks, absences (§4.1)"), (name = "diary", description = "The diary of students and parents"))
+    tags((name = "auth", description = "Tokens"), (name = "account", description = "The caller"), (name = "schools", description = "Schools"), (name = "timetable", description = "Calendar, timetable and its changes (§2.6)"), (name = "setup", description = "School setup by the deputy director (§2.3–§2.6)"), (name = "journal", description = "The class journal: topics, homework, marks, absences (§4.1)"), (name = "diary", description = "The diary of students and parents"), (name = "roster", description = "Students, parents, electronic access and departures (§3.6, §5.2)"))
 )]
 pub struct ApiDoc;
 

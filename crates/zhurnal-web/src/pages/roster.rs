@@ -244,8 +244,6 @@ pub async fn roster_post(
         Some(form.one("class")),
     )
     .await?;
-    let t = ctx.t();
-    let today = today_in(state.clock.now(), &school.time_zone);
     let mut page = build(&state, &ctx, &school, &class, &classes).await?;
     let back = |what: &str| {
         Ok(Redirect::to(&format!(
@@ -257,55 +255,33 @@ pub async fn roster_post(
     match form.one("op") {
         "statement" => {
             let pair = form.one("pair");
-            if !page.pairs.iter().any(|p| p.value == pair) {
-                return Err(crate::routes::deny_object(&state, &ctx, "student", pair).await);
-            }
             let (child, parent) = pair
                 .split_once(':')
                 .and_then(|(c, p)| Some((c.parse::<i64>().ok()?, p.parse::<i64>().ok()?)))
-                .ok_or(AppError::NotFound)?;
-            let decision = form.one("decision");
-            if !matches!(decision, "consent" | "refusal") {
-                return Err(AppError::BadRequest(format!("unknown decision {decision}")));
-            }
-            let date = match past_date(&t, form.one("signed_on"), today) {
-                Ok(d) => d,
-                Err(e) => {
-                    page.st_date = form.one("signed_on").to_owned();
-                    page.errors.insert("st-date", e);
-                    return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+                .unwrap_or((0, 0));
+            let signed_on = form.one("signed_on");
+            match record_statement(
+                &state,
+                &ctx,
+                &school,
+                &class,
+                (child, parent),
+                form.one("decision"),
+                signed_on,
+            )
+            .await?
+            {
+                Ok(()) => back("statement"),
+                Err(errors) => {
+                    page.st_date = signed_on.to_owned();
+                    page.errors = errors;
+                    html(StatusCode::UNPROCESSABLE_ENTITY, &page)
                 }
-            };
-            let audit = zhurnal_store::AuditEntry {
-                school_id: Some(school.id),
-                action: "roster.statement".into(),
-                details: serde_json::json!({ "student_id": child, "parent_id": parent, "decision": decision, "signed_on": date.to_string() })
-                    .to_string(),
-                ..ctx.audit_base(state.clock.now_ms())
-            };
-            state
-                .store
-                .record_statement(
-                    school.id,
-                    child,
-                    parent,
-                    decision,
-                    &date.to_string(),
-                    &audit,
-                )
-                .await?;
-            back("statement")
+            }
         }
         "departure" => {
             let raw = form.one("student");
-            if !page.leavers.iter().any(|p| p.value == raw) {
-                return Err(crate::routes::deny_object(&state, &ctx, "student", raw).await);
-            }
-            let person: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
             let reason = form.one("reason");
-            if !REASONS.contains(&reason) {
-                return Err(AppError::BadRequest(format!("unknown reason {reason}")));
-            }
             let order = form.one("order").trim();
             page.dep_date = form.one("left_on").to_owned();
             page.dep_order = order.to_owned();
@@ -315,51 +291,158 @@ pub async fn roster_post(
             for c in page.reasons.iter_mut() {
                 c.selected = c.value == reason;
             }
-            if order.chars().count() > 50 {
-                page.errors
-                    .insert("dep-order", t.s("roster.order_long").to_owned());
-            }
-            let date = match past_date(&t, form.one("left_on"), today) {
-                Ok(d) => Some(d),
-                Err(e) => {
-                    page.errors.insert("dep-date", e);
-                    None
-                }
-            };
-            if let Some(d) = date {
-                let later = state
-                    .store
-                    .entries_from(school.id, person, &d.to_string())
-                    .await?;
-                if later > 0 {
-                    page.errors.insert(
-                        "dep-date",
-                        format!("{} ({later})", t.s("roster.entries_after")),
-                    );
-                }
-            }
-            let Some(date) = date.filter(|_| page.errors.is_empty()) else {
-                return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
-            };
-            let left_on = date.to_string();
-            let audit = zhurnal_store::AuditEntry {
-                school_id: Some(school.id),
-                action: "roster.departure".into(),
-                details: serde_json::json!({ "person_id": person, "class_id": class.id, "left_on": left_on, "reason": reason, "order": order })
-                    .to_string(),
-                ..ctx.audit_base(state.clock.now_ms())
-            };
-            let d = NewDeparture {
-                school_id: school.id,
-                class_id: class.id,
-                person_id: person,
-                left_on: &left_on,
+            let person = raw.parse::<i64>().unwrap_or(0);
+            match record_departure(
+                &state,
+                &ctx,
+                &school,
+                &class,
+                person,
                 reason,
-                order_number: order,
-            };
-            state.store.record_departure(&d, &audit).await?;
-            back("departure")
+                order,
+                form.one("left_on"),
+            )
+            .await?
+            {
+                Ok(()) => back("departure"),
+                Err(errors) => {
+                    page.errors = errors;
+                    html(StatusCode::UNPROCESSABLE_ENTITY, &page)
+                }
+            }
         }
         other => Err(AppError::BadRequest(format!("unknown operation {other}"))),
     }
+}
+
+/// Field problems of a roster write, by the page's field id (`st-date`, `dep-date`,
+/// `dep-order`), in the person's language.
+pub type FieldErrors = HashMap<&'static str, String>;
+
+/// Records a parent's statement of consent or refusal (§3.6) for a child of the class: the
+/// parent must be the child's (anything else answers 404, audited), the decision `consent`
+/// or `refusal`, the day a real one not after today.
+pub(crate) async fn record_statement(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    class: &ClassRow,
+    (child, parent): (i64, i64),
+    decision: &str,
+    signed_on: &str,
+) -> Result<Result<(), FieldErrors>, AppError> {
+    let parents = state.store.class_parents(school.id, class.id).await?;
+    if !parents
+        .iter()
+        .any(|p| p.child_id == child && p.parent_id == parent)
+    {
+        return Err(crate::routes::deny_object(
+            state,
+            ctx,
+            "student",
+            &format!("{child}:{parent}"),
+        )
+        .await);
+    }
+    if !matches!(decision, "consent" | "refusal") {
+        return Err(AppError::BadRequest(format!(
+            "decision: consent or refusal, not «{decision}»"
+        )));
+    }
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let date = match past_date(&ctx.t(), signed_on, today) {
+        Ok(d) => d,
+        Err(e) => return Ok(Err(HashMap::from([("st-date", e)]))),
+    };
+    let audit = zhurnal_store::AuditEntry {
+        school_id: Some(school.id),
+        action: "roster.statement".into(),
+        details: serde_json::json!({ "student_id": child, "parent_id": parent, "decision": decision, "signed_on": date.to_string() })
+            .to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    state
+        .store
+        .record_statement(
+            school.id,
+            child,
+            parent,
+            decision,
+            &date.to_string(),
+            &audit,
+        )
+        .await?;
+    Ok(Ok(()))
+}
+
+/// Records a student's departure from the school (§5.2): a student of the class (anything
+/// else answers 404, audited), a known reason, an order number of at most 50 characters, a
+/// day not after today and not before marks or absences the journal holds for the student.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn record_departure(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    class: &ClassRow,
+    person: i64,
+    reason: &str,
+    order: &str,
+    left_on: &str,
+) -> Result<Result<(), FieldErrors>, AppError> {
+    let t = ctx.t();
+    let students = state.store.group_members(school.id, class.id).await?;
+    if !students.iter().any(|s| s.id == person) {
+        return Err(crate::routes::deny_object(state, ctx, "student", &person.to_string()).await);
+    }
+    if !REASONS.contains(&reason) {
+        return Err(AppError::BadRequest(format!(
+            "reason: one of {}, not «{reason}»",
+            REASONS.join(", ")
+        )));
+    }
+    let mut errors = FieldErrors::new();
+    if order.chars().count() > 50 {
+        errors.insert("dep-order", t.s("roster.order_long").to_owned());
+    }
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let date = match past_date(&t, left_on, today) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            errors.insert("dep-date", e);
+            None
+        }
+    };
+    if let Some(d) = date {
+        let later = state
+            .store
+            .entries_from(school.id, person, &d.to_string())
+            .await?;
+        if later > 0 {
+            errors.insert(
+                "dep-date",
+                format!("{} ({later})", t.s("roster.entries_after")),
+            );
+        }
+    }
+    let Some(date) = date.filter(|_| errors.is_empty()) else {
+        return Ok(Err(errors));
+    };
+    let left_on = date.to_string();
+    let audit = zhurnal_store::AuditEntry {
+        school_id: Some(school.id),
+        action: "roster.departure".into(),
+        details: serde_json::json!({ "person_id": person, "class_id": class.id, "left_on": left_on, "reason": reason, "order": order })
+            .to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    let d = NewDeparture {
+        school_id: school.id,
+        class_id: class.id,
+        person_id: person,
+        left_on: &left_on,
+        reason,
+        order_number: order,
+    };
+    state.store.record_departure(&d, &audit).await?;
+    Ok(Ok(()))
 }

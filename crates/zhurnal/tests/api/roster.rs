@@ -254,3 +254,130 @@ on_both!(
     roster_departure,
     a_departure_ends_the_childs_place_and_diary
 );
+
+async fn the_roster_is_kept_through_the_api(app: &TestApp) {
+    let f = family(app).await;
+    let class = app.class_id("7Б").await;
+    // The class teacher of 7Б keeps its roster; the subject teacher does not.
+    let token = app.token("classteacher").await;
+    let roster = app
+        .api_get(&token, &format!("/api/v1/roster?class_id={class}"))
+        .await;
+    assert_eq!(roster["class"], "7Б");
+    let me = roster["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["person_id"] == f.student)
+        .unwrap_or_else(|| panic!("{roster}"));
+    assert_eq!(me["access"], "none");
+    assert!(
+        me["parents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["person_id"] == f.parent)
+    );
+    let teacher = app.token("teacher").await;
+    let res = app
+        .client()
+        .get(app.at(&format!("/api/v1/roster?class_id={class}")))
+        .bearer_auth(&teacher)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    let post = |path: &'static str, body: serde_json::Value| {
+        let token = token.clone();
+        async move {
+            let res = app
+                .client()
+                .post(app.at(path))
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            (
+                status,
+                res.json::<serde_json::Value>().await.unwrap_or_default(),
+            )
+        }
+    };
+    // A statement dated in the future is refused, naming the field.
+    let (status, err) = post(
+        "/api/v1/roster/statements",
+        json!({"class_id": class, "student_id": f.student, "parent_id": f.parent, "decision": "refusal", "signed_on": "2026-12-01"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(err["error"]["fields"]["signed_on"].is_string(), "{err}");
+    // Another family's parent for this child: as if it did not exist.
+    let (status, _) = post(
+        "/api/v1/roster/statements",
+        json!({"class_id": class, "student_id": f.student, "parent_id": f.sibling, "decision": "refusal", "signed_on": "2026-11-27"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    // The refusal: the diary closes for the family at once.
+    let (status, _) = post(
+        "/api/v1/roster/statements",
+        json!({"class_id": class, "student_id": f.student, "parent_id": f.parent, "decision": "refusal", "signed_on": "2026-11-27"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let roster = app
+        .api_get(&token, &format!("/api/v1/roster?class_id={class}"))
+        .await;
+    let me = roster["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["person_id"] == f.student)
+        .unwrap();
+    assert_eq!(me["access"], "refusal");
+    assert_eq!(me["access_since"], "2026-11-27");
+    let parent = app.token("parent").await;
+    let res = app
+        .client()
+        .get(app.at(&format!("/api/v1/diary/week?child={}", f.student)))
+        .bearer_auth(&parent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // A departure with a too long order number and a future day: both fields named.
+    let (status, err) = post(
+        "/api/v1/roster/departures",
+        json!({"class_id": class, "student_id": f.student, "reason": "transfer", "order_number": "№".repeat(51), "left_on": "2026-12-30"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        err["error"]["fields"]["order_number"].is_string()
+            && err["error"]["fields"]["left_on"].is_string(),
+        "{err}"
+    );
+    let (status, _) = post(
+        "/api/v1/roster/departures",
+        json!({"class_id": class, "student_id": f.student, "reason": "transfer", "order_number": "112-у", "left_on": "2026-11-28"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let roster = app
+        .api_get(&token, &format!("/api/v1/roster?class_id={class}"))
+        .await;
+    assert!(
+        roster["students"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["person_id"] != f.student)
+    );
+    assert_eq!(roster["departures"][0]["person_id"], f.student);
+    assert_eq!(roster["departures"][0]["order_number"], "112-у");
+    assert_eq!(app.audit_count("roster.departure").await, 1);
+}
+on_both!(roster_api, the_roster_is_kept_through_the_api);
