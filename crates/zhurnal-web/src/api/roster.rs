@@ -74,6 +74,24 @@ pub struct RosterOut {
     pub departures: Vec<DepartureOut>,
 }
 
+/// The school and class asked for, among those whose roster the caller keeps.
+async fn roster_class(
+    state: &AppState,
+    ctx: &Ctx,
+    school_id: Option<i64>,
+    class_id: Option<i64>,
+) -> Result<(zhurnal_store::SchoolRow, zhurnal_store::ClassRow), AppError> {
+    let (school, class, _) = school_and_class(
+        state,
+        ctx,
+        Action::ManageRoster,
+        school_id.map(|s| s.to_string()).as_deref(),
+        class_id.map(|c| c.to_string()).as_deref(),
+    )
+    .await?;
+    Ok((school, class))
+}
+
 /// A class's students, their parents and electronic access, statements and departures.
 #[utoipa::path(
     get,
@@ -93,14 +111,7 @@ pub async fn get_roster(
     ctx: Ctx,
     Query(q): Query<RosterQuery>,
 ) -> Result<Json<RosterOut>, AppError> {
-    let (school, class, _) = school_and_class(
-        &state,
-        &ctx,
-        Action::ManageRoster,
-        q.school_id.map(|s| s.to_string()).as_deref(),
-        q.class_id.map(|c| c.to_string()).as_deref(),
-    )
-    .await?;
+    let (school, class) = roster_class(&state, &ctx, q.school_id, q.class_id).await?;
     let students = state.store.group_members(school.id, class.id).await?;
     let parents = state.store.class_parents(school.id, class.id).await?;
     let statements = state.store.class_statements(school.id, class.id).await?;
@@ -206,14 +217,7 @@ pub async fn post_statement(
     ctx: Ctx,
     ApiJson(body): ApiJson<StatementIn>,
 ) -> Result<StatusCode, AppError> {
-    let (school, class, _) = school_and_class(
-        &state,
-        &ctx,
-        Action::ManageRoster,
-        body.school_id.map(|s| s.to_string()).as_deref(),
-        Some(&body.class_id.to_string()),
-    )
-    .await?;
+    let (school, class) = roster_class(&state, &ctx, body.school_id, Some(body.class_id)).await?;
     record_statement(
         &state,
         &ctx,
@@ -265,14 +269,7 @@ pub async fn post_departure(
     ctx: Ctx,
     ApiJson(body): ApiJson<DepartureIn>,
 ) -> Result<StatusCode, AppError> {
-    let (school, class, _) = school_and_class(
-        &state,
-        &ctx,
-        Action::ManageRoster,
-        body.school_id.map(|s| s.to_string()).as_deref(),
-        Some(&body.class_id.to_string()),
-    )
-    .await?;
+    let (school, class) = roster_class(&state, &ctx, body.school_id, Some(body.class_id)).await?;
     record_departure(
         &state,
         &ctx,
