@@ -74,6 +74,15 @@ impl Store {
         })
     }
 
+    /// The class a post of the school is on, if it is still on the wall.
+    pub async fn wall_post_class(&self, school_id: i64, id: i64) -> Result<Option<i64>> {
+        on_read!(self, pool => Ok(sqlx::query_scalar::<_, i64>(
+            "SELECT class_id FROM wall_posts WHERE id = $1 AND school_id = $2 AND removed_at IS NULL",
+        )
+        .bind(id).bind(school_id)
+        .fetch_optional(pool).await?))
+    }
+
     /// Takes a post off the wall (it stays in the database, marked), audited.
     pub async fn remove_wall_post(
         &self,

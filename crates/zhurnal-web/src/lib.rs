@@ -314,6 +314,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/diary/marks", get(api::diary::get_marks))
         .route("/api/v1/roster", get(api::roster::get_roster))
         .route(
+            "/api/v1/wall",
+            get(api::wall::get_wall).post(api::wall::post_wall),
+        )
+        .route("/api/v1/wall/{id}", delete(api::wall::delete_wall_post))
+        .route("/api/v1/diary/wall", get(api::wall::get_family_wall))
+        .route(
             "/api/v1/roster/statements",
             post(api::roster::post_statement),
         )

@@ -440,6 +440,30 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/wall",
+        Signed(Action::PostClassWall),
+        "/api/v1/wall",
+    ),
+    r(
+        "POST",
+        "/api/v1/wall",
+        Signed(Action::PostClassWall),
+        "/api/v1/wall",
+    ),
+    r(
+        "DELETE",
+        "/api/v1/wall/{id}",
+        Signed(Action::PostClassWall),
+        "/api/v1/wall/999999",
+    ),
+    r(
+        "GET",
+        "/api/v1/diary/wall",
+        Signed(Action::ViewDiary),
+        "/api/v1/diary/wall",
+    ),
+    r(
+        "GET",
         "/api/v1/roster",
         Signed(Action::ManageRoster),
         "/api/v1/roster",

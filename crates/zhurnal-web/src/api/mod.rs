@@ -13,6 +13,7 @@ pub mod roster;
 pub mod schools;
 pub mod setup;
 pub mod timetable;
+pub mod wall;
 pub mod year;
 
 use crate::AppError;

@@ -46,11 +46,15 @@ use utoipa::{Modify, OpenApi};
         super::periods::put_period_marks,
         super::roster::get_roster,
         super::roster::post_statement,
-        super::roster::post_departure
+        super::roster::post_departure,
+        super::wall::get_wall,
+        super::wall::post_wall,
+        super::wall::delete_wall_post,
+        super::wall::get_family_wall
     ),
     components(schemas(super::ErrorBody, super::ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Tokens"), (name = "account", description = "The caller"), (name = "schools", description = "Schools"), (name = "timetable", description = "Calendar, timetable and its changes (§2.6)"), (name = "setup", description = "School setup by the deputy director (§2.3–§2.6)"), (name = "journal", description = "The class journal: topics, homework, marks, absences (§4.1)"), (name = "diary", description = "The diary of students and parents"), (name = "roster", description = "Students, parents, electronic access and departures (§3.6, §5.2)"))
+    tags((name = "auth", description = "Tokens"), (name = "account", description = "The caller"), (name = "schools", description = "Schools"), (name = "timetable", description = "Calendar, timetable and its changes (§2.6)"), (name = "setup", description = "School setup by the deputy director (§2.3–§2.6)"), (name = "journal", description = "The class journal: topics, homework, marks, absences (§4.1)"), (name = "diary", description = "The diary of students and parents"), (name = "roster", description = "Students, parents, electronic access and departures (§3.6, §5.2)"), (name = "wall", description = "The class wall (§3.5)"))
 )]
 pub struct ApiDoc;
 

@@ -20,7 +20,7 @@ use zhurnal_store::{SchoolRow, WallPostRow, short_name};
 /// A post may be a few paragraphs, not a document.
 const MAX_CHARS: usize = 4000;
 /// How many posts the wall shows.
-const SHOWN: i64 = 50;
+pub(crate) const SHOWN: i64 = 50;
 
 pub struct PostLine {
     pub id: i64,
@@ -46,6 +46,19 @@ pub struct WallPage {
     pub body: String,
     pub error: Option<String>,
     pub done: Option<&'static str>,
+}
+
+/// A post's text as typed, checked: not empty, at most [`MAX_CHARS`]; line ends as browsers
+/// send them (CRLF) become plain newlines. A refusal keeps the text, with the problem.
+pub(crate) fn post_body(t: &crate::i18n::Tr, raw: &str) -> Result<String, (String, &'static str)> {
+    let body = raw.replace("\r\n", "\n").trim().to_owned();
+    if body.is_empty() {
+        Err((body, t.s("wall.empty")))
+    } else if body.chars().count() > MAX_CHARS {
+        Err((body, t.s("wall.too_long")))
+    } else {
+        Ok(body)
+    }
 }
 
 fn lines(posts: &[WallPostRow], tz: &str, t: &crate::i18n::Tr) -> Vec<PostLine> {
@@ -188,22 +201,16 @@ pub async fn wall_post(
         crate::routes::or_deny(&state, &ctx, "wall_post", id, removed).await?;
         return back("removed");
     }
-    // Line ends as the browser sends them (CRLF) become plain newlines.
-    let body = form.one("body").replace("\r\n", "\n");
-    let body = body.trim();
-    let problem = if body.is_empty() {
-        Some(t.s("wall.empty"))
-    } else if body.chars().count() > MAX_CHARS {
-        Some(t.s("wall.too_long"))
-    } else {
-        None
+    let body = match post_body(&t, form.one("body")) {
+        Ok(b) => b,
+        Err((typed, problem)) => {
+            let mut page = build(&state, &ctx, &school, Some(&class.id.to_string())).await?;
+            page.body = typed;
+            page.error = Some(problem.to_owned());
+            return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        }
     };
-    if let Some(problem) = problem {
-        let mut page = build(&state, &ctx, &school, Some(&class.id.to_string())).await?;
-        page.body = body.to_owned();
-        page.error = Some(problem.to_owned());
-        return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
-    }
+    let body = body.as_str();
     let audit = zhurnal_store::AuditEntry {
         school_id: Some(school.id),
         action: "wall.post".into(),

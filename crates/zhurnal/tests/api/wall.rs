@@ -126,3 +126,80 @@ on_both!(
     class_wall,
     the_class_teacher_posts_and_the_class_families_read
 );
+
+async fn the_wall_through_the_api(app: &TestApp) {
+    let parent = app.person("parent").await;
+    let class = app.class_id("7Б").await;
+    let tutor = app.token("classteacher").await;
+    let http = app.client();
+    // Empty: refused, naming the field.
+    let res = http
+        .post(app.at("/api/v1/wall"))
+        .bearer_auth(&tutor)
+        .json(&serde_json::json!({"class_id": class, "body": " "}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: serde_json::Value = res.json().await.unwrap();
+    assert!(err["error"]["fields"]["body"].is_string(), "{err}");
+    let before = app.store.unread_notices(parent).await.unwrap();
+    let res = http
+        .post(app.at("/api/v1/wall"))
+        .bearer_auth(&tutor)
+        .json(&serde_json::json!({"class_id": class, "body": "Родительское собрание в четверг в 18:00.\r\n\r\nКабинет 214."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let id = res.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(app.store.unread_notices(parent).await.unwrap(), before + 1);
+    // The family reads it beside the diary; the teacher sees it on the class's wall.
+    let family = app.token("parent").await;
+    let wall = app
+        .api_get(
+            &family,
+            &format!("/api/v1/diary/wall?child={}", app.person("student").await),
+        )
+        .await;
+    assert_eq!(wall["class"], "7Б");
+    assert_eq!(wall["posts"][0]["id"], id);
+    assert_eq!(
+        wall["posts"][0]["body"],
+        "Родительское собрание в четверг в 18:00.\n\nКабинет 214."
+    );
+    let theirs = app.api_get(&tutor, "/api/v1/wall").await;
+    assert_eq!(theirs["posts"][0]["id"], id);
+    // Another class's teacher cannot remove it; the class teacher can.
+    let other = app.token("deputy").await;
+    let res = http
+        .delete(app.at(&format!("/api/v1/wall/{id}")))
+        .bearer_auth(&other)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        matches!(res.status(), StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+        "{}",
+        res.status()
+    );
+    let res = http
+        .delete(app.at(&format!("/api/v1/wall/{id}")))
+        .bearer_auth(&tutor)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let wall = app.api_get(&family, "/api/v1/diary/wall").await;
+    assert!(
+        wall["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["id"] != id)
+    );
+    assert_eq!(app.audit_count("wall.remove").await, 1);
+}
+on_both!(wall_api, the_wall_through_the_api);
