@@ -319,6 +319,12 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/wall/{id}", delete(api::wall::delete_wall_post))
         .route("/api/v1/diary/wall", get(api::wall::get_family_wall))
+        .route("/api/v1/notifications", get(api::notices::get_notices))
+        .route("/api/v1/notifications/read", post(api::notices::post_read))
+        .route(
+            "/api/v1/notifications/settings",
+            put(api::notices::put_settings),
+        )
         .route(
             "/api/v1/roster/statements",
             post(api::roster::post_statement),

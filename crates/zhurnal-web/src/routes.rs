@@ -440,6 +440,24 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/notifications",
+        Signed(Action::ViewDiary),
+        "/api/v1/notifications",
+    ),
+    r(
+        "POST",
+        "/api/v1/notifications/read",
+        Signed(Action::ViewDiary),
+        "/api/v1/notifications/read",
+    ),
+    r(
+        "PUT",
+        "/api/v1/notifications/settings",
+        Signed(Action::ViewDiary),
+        "/api/v1/notifications/settings",
+    ),
+    r(
+        "GET",
         "/api/v1/wall",
         Signed(Action::PostClassWall),
         "/api/v1/wall",

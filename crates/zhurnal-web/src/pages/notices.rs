@@ -80,6 +80,55 @@ async fn build(state: &AppState, ctx: &Ctx) -> Result<NoticesPage, AppError> {
     })
 }
 
+/// What is wrong with notice settings, by field (`email`, `mode`), in the person's language:
+/// an address that is not one, a way to hear that does not exist, email without an address.
+pub(crate) fn settings_problems(
+    t: &crate::i18n::Tr,
+    email: &str,
+    mode: &str,
+) -> Vec<(String, String)> {
+    let mut errors = Vec::new();
+    let plausible = email.len() <= 254
+        && email.split_once('@').is_some_and(|(a, b)| {
+            !a.is_empty() && b.contains('.') && !b.starts_with('.') && !b.ends_with('.')
+        })
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>');
+    if !email.is_empty() && !plausible {
+        errors.push(("email".to_owned(), t.s("notify.bad_email").to_owned()));
+    }
+    if !["off", "immediate", "digest"].contains(&mode) {
+        errors.push(("mode".to_owned(), t.s("notify.bad_mode").to_owned()));
+    }
+    if mode != "off" && email.is_empty() && errors.is_empty() {
+        errors.push(("email".to_owned(), t.s("notify.email_needed").to_owned()));
+    }
+    errors
+}
+
+/// Saves checked notice settings of the actor, audited.
+pub(crate) async fn save_settings(
+    state: &AppState,
+    ctx: &Ctx,
+    email: &str,
+    mode: &str,
+    own: bool,
+) -> Result<(), AppError> {
+    let actor = ctx.actor()?;
+    let audit = zhurnal_store::AuditEntry {
+        school_id: actor.home_school(),
+        action: "notify.settings".into(),
+        details: serde_json::json!({ "mode": mode, "email_set": !email.is_empty() }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    state
+        .store
+        .save_notification_settings(actor.person_id, email, mode, own, &audit)
+        .await?;
+    Ok(())
+}
+
 #[derive(serde::Deserialize, Default)]
 pub struct NoticesQuery {
     saved: Option<String>,
@@ -115,23 +164,7 @@ pub async fn notices_post(
         "settings" => {
             let email = form.one("email").trim().to_owned();
             let mode = form.one("mode");
-            let mut errors = Vec::new();
-            let plausible = email.len() <= 254
-                && email.split_once('@').is_some_and(|(a, b)| {
-                    !a.is_empty() && b.contains('.') && !b.starts_with('.') && !b.ends_with('.')
-                })
-                && !email
-                    .chars()
-                    .any(|c| c.is_whitespace() || c == '<' || c == '>');
-            if !email.is_empty() && !plausible {
-                errors.push(("email".to_owned(), t.s("notify.bad_email").to_owned()));
-            }
-            if !["off", "immediate", "digest"].contains(&mode) {
-                errors.push(("mode".to_owned(), t.s("notify.bad_mode").to_owned()));
-            }
-            if mode != "off" && email.is_empty() && errors.is_empty() {
-                errors.push(("email".to_owned(), t.s("notify.email_needed").to_owned()));
-            }
+            let errors = settings_problems(&t, &email, mode);
             if !errors.is_empty() {
                 let mut page = build(&state, &ctx).await?;
                 page.email = email;
@@ -139,23 +172,7 @@ pub async fn notices_post(
                 page.errors = errors;
                 return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
             }
-            let audit = zhurnal_store::AuditEntry {
-                school_id: actor.home_school(),
-                action: "notify.settings".into(),
-                details: serde_json::json!({ "mode": mode, "email_set": !email.is_empty() })
-                    .to_string(),
-                ..ctx.audit_base(state.clock.now_ms())
-            };
-            state
-                .store
-                .save_notification_settings(
-                    actor.person_id,
-                    &email,
-                    mode,
-                    form.one("own") == "1",
-                    &audit,
-                )
-                .await?;
+            save_settings(&state, &ctx, &email, mode, form.one("own") == "1").await?;
             return Ok(Redirect::to("/notifications?saved=1").into_response());
         }
         _ => return Err(AppError::BadRequest("unknown op".into())),

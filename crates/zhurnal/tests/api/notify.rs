@@ -247,3 +247,68 @@ async fn families_hear_about_marks_at_once_or_once_a_day(app: &TestApp) {
     assert_eq!(others, 0, "the student did not opt in");
 }
 on_both!(notices, families_hear_about_marks_at_once_or_once_a_day);
+
+async fn notices_through_the_api(app: &TestApp) {
+    let student = app.person("student").await;
+    let lesson = app.algebra_lesson().await;
+    let teacher = app.token("teacher").await;
+    let res = app
+        .client()
+        .put(app.at("/api/v1/journal/marks"))
+        .bearer_auth(&teacher)
+        .json(&serde_json::json!({"lesson_id": lesson.id, "person_id": student, "value": "4"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let parent = app.token("parent").await;
+    let got = app.api_get(&parent, "/api/v1/notifications").await;
+    assert_eq!(got["unread"], 1, "{got}");
+    assert_eq!(got["notices"][0]["kind"], "mark");
+    assert_eq!(got["notices"][0]["student_id"], student);
+    assert!(
+        got["notices"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("Алгебра"),
+        "{got}"
+    );
+    assert_eq!(got["notices"][0]["read"], false);
+    assert_eq!(got["settings"]["mode"], "digest");
+    let http = app.client();
+    let res = http
+        .post(app.at("/api/v1/notifications/read"))
+        .bearer_auth(&parent)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.api_get(&parent, "/api/v1/notifications").await["unread"],
+        0
+    );
+    // Settings: email at once needs an address; a plausible one is kept.
+    let res = http
+        .put(app.at("/api/v1/notifications/settings"))
+        .bearer_auth(&parent)
+        .json(&serde_json::json!({"email": "", "mode": "immediate"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    let err: serde_json::Value = res.json().await.unwrap();
+    assert!(err["error"]["fields"]["email"].is_string(), "{err}");
+    let res = http
+        .put(app.at("/api/v1/notifications/settings"))
+        .bearer_auth(&parent)
+        .json(&serde_json::json!({"email": "mama@example.org", "mode": "immediate"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::NO_CONTENT);
+    let got = app.api_get(&parent, "/api/v1/notifications").await;
+    assert_eq!(got["settings"]["email"], "mama@example.org");
+    assert_eq!(got["settings"]["mode"], "immediate");
+    assert_eq!(app.audit_count("notify.settings").await, 1);
+}
+on_both!(notices_api, notices_through_the_api);
