@@ -1919,6 +1919,10 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "https:// is required (http:// only for 127.0.0.1 and localhost)",
         ),
         "nav.apps" => ("Приложения школы", "School apps"),
+        "messages.no_complaint" => (
+            "Жалобу может подать только родитель или ученик, о котором переписка, и только один раз.",
+            "Only a parent or the student the thread is about may complain, and only once.",
+        ),
         "oauth.consent_title" => ("Доступ для приложения", "Access for an app"),
         "oauth.app" => ("Приложение", "The app"),
         "oauth.registered_by" => ("подключено школой", "registered by"),

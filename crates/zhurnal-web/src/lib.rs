@@ -320,6 +320,18 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/wall/{id}", delete(api::wall::delete_wall_post))
         .route("/api/v1/diary/wall", get(api::wall::get_family_wall))
         .route("/api/v1/notifications", get(api::notices::get_notices))
+        .route(
+            "/api/v1/messages",
+            get(api::messages::get_messages).post(api::messages::post_thread),
+        )
+        .route(
+            "/api/v1/messages/{id}",
+            get(api::messages::get_thread).post(api::messages::post_reply),
+        )
+        .route(
+            "/api/v1/messages/{id}/complaint",
+            post(api::messages::post_complaint),
+        )
         .route("/api/v1/notifications/read", post(api::notices::post_read))
         .route(
             "/api/v1/notifications/settings",

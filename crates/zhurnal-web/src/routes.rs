@@ -440,6 +440,36 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/messages",
+        Signed(Action::UseMessages),
+        "/api/v1/messages",
+    ),
+    r(
+        "POST",
+        "/api/v1/messages",
+        Signed(Action::UseMessages),
+        "/api/v1/messages",
+    ),
+    r(
+        "GET",
+        "/api/v1/messages/{id}",
+        Signed(Action::UseMessages),
+        "/api/v1/messages/999999",
+    ),
+    r(
+        "POST",
+        "/api/v1/messages/{id}",
+        Signed(Action::UseMessages),
+        "/api/v1/messages/999999",
+    ),
+    r(
+        "POST",
+        "/api/v1/messages/{id}/complaint",
+        Signed(Action::UseMessages),
+        "/api/v1/messages/999999/complaint",
+    ),
+    r(
+        "GET",
         "/api/v1/notifications",
         Signed(Action::ViewDiary),
         "/api/v1/notifications",

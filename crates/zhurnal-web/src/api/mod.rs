@@ -7,6 +7,7 @@ pub mod bodies;
 pub mod diary;
 pub mod journal;
 pub mod me;
+pub mod messages;
 pub mod notices;
 pub mod openapi;
 pub mod periods;

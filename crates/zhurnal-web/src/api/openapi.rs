@@ -53,11 +53,16 @@ use utoipa::{Modify, OpenApi};
         super::wall::get_family_wall,
         super::notices::get_notices,
         super::notices::post_read,
-        super::notices::put_settings
+        super::notices::put_settings,
+        super::messages::get_messages,
+        super::messages::post_thread,
+        super::messages::get_thread,
+        super::messages::post_reply,
+        super::messages::post_complaint
     ),
     components(schemas(super::ErrorBody, super::ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Tokens"), (name = "account", description = "The caller"), (name = "schools", description = "Schools"), (name = "timetable", description = "Calendar, timetable and its changes (§2.6)"), (name = "setup", description = "School setup by the deputy director (§2.3–§2.6)"), (name = "journal", description = "The class journal: topics, homework, marks, absences (§4.1)"), (name = "diary", description = "The diary of students and parents"), (name = "roster", description = "Students, parents, electronic access and departures (§3.6, §5.2)"), (name = "wall", description = "The class wall (§3.5)"), (name = "notifications", description = "Notices about marks, absences, messages and the wall"))
+    tags((name = "auth", description = "Tokens"), (name = "account", description = "The caller"), (name = "schools", description = "Schools"), (name = "timetable", description = "Calendar, timetable and its changes (§2.6)"), (name = "setup", description = "School setup by the deputy director (§2.3–§2.6)"), (name = "journal", description = "The class journal: topics, homework, marks, absences (§4.1)"), (name = "diary", description = "The diary of students and parents"), (name = "roster", description = "Students, parents, electronic access and departures (§3.6, §5.2)"), (name = "wall", description = "The class wall (§3.5)"), (name = "notifications", description = "Notices about marks, absences, messages and the wall"), (name = "messages", description = "Messages between families and teachers (§3.4, §4.2)"))
 )]
 pub struct ApiDoc;
 

@@ -208,7 +208,7 @@ async fn zone_of(state: &AppState, ctx: &Ctx) -> Result<String, AppError> {
     })
 }
 
-async fn build(state: &AppState, ctx: &Ctx) -> Result<MessagesPage, AppError> {
+pub(crate) async fn build(state: &AppState, ctx: &Ctx) -> Result<MessagesPage, AppError> {
     let t = ctx.t();
     let actor = ctx.actor()?;
     let threads = state.store.threads_of(actor.person_id).await?;
@@ -246,12 +246,37 @@ pub async fn messages_post(
 ) -> Result<Response, AppError> {
     let form = FormPairs(pairs);
     check_csrf(&ctx, form.one("csrf"))?;
-    let t = ctx.t();
-    let actor = ctx.actor()?;
     let topic = form.one("topic").trim().to_owned();
     let body = form.one("body").trim().to_owned();
-    let all = targets(&state, &ctx).await?;
-    let target = all.iter().find(|(v, _, _)| v == form.one("to"));
+    match start(&state, &ctx, form.one("to"), &topic, &body).await? {
+        Err(errors) => {
+            let mut page = build(&state, &ctx).await?;
+            page.topic = topic;
+            page.body = body;
+            page.errors = errors;
+            html(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Ok(started) if started.len() == 1 => {
+            Ok(Redirect::to(&format!("/messages/thread?id={}", started[0])).into_response())
+        }
+        Ok(_) => Ok(Redirect::to("/messages").into_response()),
+    }
+}
+
+/// Starts a thread to a recipient the actor may write to (`to` as [`targets`] names it): to
+/// a teacher about a child, or to the family of each student of a choice (one thread per
+/// family). Problems come back by field (`to`, `topic`, `body`); the threads started, by id.
+pub(crate) async fn start(
+    state: &AppState,
+    ctx: &Ctx,
+    to: &str,
+    topic: &str,
+    body: &str,
+) -> Result<Result<Vec<i64>, Vec<(String, String)>>, AppError> {
+    let t = ctx.t();
+    let actor = ctx.actor()?;
+    let all = targets(state, ctx).await?;
+    let target = all.iter().find(|(v, _, _)| v == to);
     let mut errors = Vec::new();
     if target.is_none() {
         errors.push(("to".to_owned(), t.s("messages.bad_to").to_owned()));
@@ -263,18 +288,15 @@ pub async fn messages_post(
         errors.push(("body".to_owned(), t.s("messages.bad_body").to_owned()));
     }
     let Some((_, _, target)) = target.filter(|_| errors.is_empty()) else {
-        let mut page = build(&state, &ctx).await?;
-        page.topic = topic;
-        page.body = body;
-        page.errors = errors;
-        return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+        return Ok(Err(errors));
     };
     let audit = |school: i64| zhurnal_store::AuditEntry {
         school_id: Some(school),
         action: "messages.start".into(),
         ..ctx.audit_base(state.clock.now_ms())
     };
-    let mut last = 0;
+    // Each thread to start: (school, the student it is about, its members).
+    let mut threads: Vec<(i64, i64, Vec<i64>)> = Vec::new();
     match target {
         Target::Teacher {
             school,
@@ -287,45 +309,36 @@ pub async fn messages_post(
             if actor.person_id == *child {
                 members.push(*child);
             }
-            last = state
-                .store
-                .start_thread(
-                    *school,
-                    *child,
-                    &topic,
-                    actor.person_id,
-                    &members,
-                    &body,
-                    &audit(*school),
-                )
-                .await?;
+            threads.push((*school, *child, members));
         }
         Target::Families { school, students } => {
             for student in students {
                 let members = state.store.parents_of(*student).await?;
-                if members.is_empty() {
-                    continue;
+                if !members.is_empty() {
+                    threads.push((*school, *student, members));
                 }
-                last = state
-                    .store
-                    .start_thread(
-                        *school,
-                        *student,
-                        &topic,
-                        actor.person_id,
-                        &members,
-                        &body,
-                        &audit(*school),
-                    )
-                    .await?;
             }
         }
     }
-    let to = match target {
-        Target::Families { students, .. } if students.len() > 1 => "/messages".to_owned(),
-        _ => format!("/messages/thread?id={last}"),
-    };
-    Ok(Redirect::to(&to).into_response())
+    let mut started = Vec::new();
+    for (school, student, members) in threads {
+        let audit = audit(school);
+        started.push(
+            state
+                .store
+                .start_thread(
+                    school,
+                    student,
+                    topic,
+                    actor.person_id,
+                    &members,
+                    body,
+                    &audit,
+                )
+                .await?,
+        );
+    }
+    Ok(Ok(started))
 }
 
 pub struct MessageLine {
@@ -358,7 +371,11 @@ pub struct ThreadQuery {
 
 /// The thread if the actor is in it, or is the administration of its school and a complaint
 /// was raised; anything else answers 404, audited.
-async fn thread_page(state: &AppState, ctx: &Ctx, id: i64) -> Result<ThreadPage, AppError> {
+pub(crate) async fn thread_page(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+) -> Result<ThreadPage, AppError> {
     let t = ctx.t();
     let actor = ctx.actor()?;
     let id_text = id.to_string();
@@ -443,15 +460,10 @@ pub async fn thread_post(
     };
     match form.one("op") {
         "reply" => {
-            let body = form.one("body").trim();
-            if body.is_empty() || body.chars().count() > MAX_BODY {
-                page.error = Some(ctx.t().s("messages.bad_body").to_owned());
+            if let Err(problem) = reply(&state, &ctx, id, form.one("body")).await? {
+                page.error = Some(problem);
                 return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
             }
-            state
-                .store
-                .reply(id, actor.person_id, body, &audit("messages.reply"))
-                .await?;
         }
         "complaint" if page.may_complain => {
             state
@@ -462,6 +474,28 @@ pub async fn thread_post(
         _ => return Err(AppError::BadRequest("unknown op".into())),
     }
     Ok(Redirect::to(&format!("/messages/thread?id={id}")).into_response())
+}
+
+/// Adds a message to a thread the actor is a member of (the caller checked that): not
+/// empty, at most [`MAX_BODY`] characters, audited. A refusal says why.
+pub(crate) async fn reply(
+    state: &AppState,
+    ctx: &Ctx,
+    id: i64,
+    raw: &str,
+) -> Result<Result<(), String>, AppError> {
+    let actor = ctx.actor()?;
+    let body = raw.trim();
+    if body.is_empty() || body.chars().count() > MAX_BODY {
+        return Ok(Err(ctx.t().s("messages.bad_body").to_owned()));
+    }
+    let audit = zhurnal_store::AuditEntry {
+        school_id: actor.home_school(),
+        action: "messages.reply".into(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    state.store.reply(id, actor.person_id, body, &audit).await?;
+    Ok(Ok(()))
 }
 
 #[derive(Template)]

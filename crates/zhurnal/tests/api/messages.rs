@@ -199,3 +199,105 @@ async fn families_and_teachers_write_to_each_other(app: &TestApp) {
     assert_eq!(members, expected, "the teacher and this family only");
 }
 on_both!(messages, families_and_teachers_write_to_each_other);
+
+async fn messages_through_the_api(app: &TestApp) {
+    let student = app.person("student").await;
+    let teacher_id = app.person("teacher").await;
+    let parent = app.token("parent").await;
+    let http = app.client();
+    let send = |token: &str, path: &str, body: serde_json::Value| {
+        http.post(app.at(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+    };
+    let list = app.api_get(&parent, "/api/v1/messages").await;
+    let to = format!("family:{student}:{teacher_id}");
+    assert!(
+        list["recipients"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["to"] == to.as_str()),
+        "{list}"
+    );
+    // Someone else's pair, and an empty topic: both fields named, nothing sent.
+    let res = send(
+        &parent,
+        "/api/v1/messages",
+        serde_json::json!({"to": "family:1:1", "topic": " ", "body": "Т"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: serde_json::Value = res.json().await.unwrap();
+    assert!(
+        err["error"]["fields"]["to"].is_string() && err["error"]["fields"]["topic"].is_string(),
+        "{err}"
+    );
+    let res = send(
+        &parent,
+        "/api/v1/messages",
+        serde_json::json!({"to": to, "topic": "Экскурсия", "body": "Во сколько сбор?"}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let id = res.json::<serde_json::Value>().await.unwrap()["threads"][0]
+        .as_i64()
+        .unwrap();
+    // The teacher reads it and answers; the parent sees the answer.
+    let teacher = app.token("teacher").await;
+    let listed = app.api_get(&teacher, "/api/v1/messages").await;
+    let line = listed["threads"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == id)
+        .unwrap();
+    assert_eq!(line["unread"], 1);
+    let thread = app
+        .api_get(&teacher, &format!("/api/v1/messages/{id}"))
+        .await;
+    assert_eq!(thread["messages"][0]["body"], "Во сколько сбор?");
+    let res = send(
+        &teacher,
+        &format!("/api/v1/messages/{id}"),
+        serde_json::json!({"body": "В 9:00 у школы."}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let thread = app
+        .api_get(&parent, &format!("/api/v1/messages/{id}"))
+        .await;
+    assert_eq!(thread["messages"][1]["body"], "В 9:00 у школы.");
+    assert_eq!(thread["may_complain"], true);
+    // The teacher may not complain; the parent may, once.
+    let res = send(
+        &teacher,
+        &format!("/api/v1/messages/{id}/complaint"),
+        serde_json::json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = send(
+        &parent,
+        &format!("/api/v1/messages/{id}/complaint"),
+        serde_json::json!({}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    // Another family does not see the thread at all.
+    let stranger = app.token("classteacher").await;
+    let res = http
+        .get(app.at(&format!("/api/v1/messages/{id}")))
+        .bearer_auth(&stranger)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
+on_both!(messages_api, messages_through_the_api);
