@@ -312,6 +312,8 @@ pub fn router(state: AppState) -> Router {
             get(api::setup::get_template).put(api::setup::put_template),
         )
         .route("/api/v1/diary/marks", get(api::diary::get_marks))
+        .route("/api/v1/diary/homework", get(api::diary::get_homework))
+        .route("/api/v1/diary/files/{id}", get(api::diary::get_file))
         .route("/api/v1/roster", get(api::roster::get_roster))
         .route(
             "/api/v1/wall",

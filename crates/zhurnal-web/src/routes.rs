@@ -434,6 +434,18 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/diary/homework",
+        Signed(Action::ViewDiary),
+        "/api/v1/diary/homework",
+    ),
+    r(
+        "GET",
+        "/api/v1/diary/files/{id}",
+        Signed(Action::ViewDiary),
+        "/api/v1/diary/files/999999",
+    ),
+    r(
+        "GET",
         "/api/v1/diary/marks",
         Signed(Action::ViewDiary),
         "/api/v1/diary/marks?period=1",

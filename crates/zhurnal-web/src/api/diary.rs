@@ -266,3 +266,150 @@ pub async fn get_marks(
             .collect(),
     }))
 }
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct HomeworkQuery {
+    /// The child (a person id); default: the first one the caller may see.
+    pub child: Option<String>,
+    /// First due day, YYYY-MM-DD; default: a week ago.
+    pub from: Option<String>,
+    /// Last due day, YYYY-MM-DD; default: two weeks from today; at most 100 days after `from`.
+    pub to: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HomeworkFileOut {
+    pub id: i64,
+    pub name: String,
+    /// Where to download it with the same token.
+    pub url: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HomeworkOut {
+    pub lesson_id: i64,
+    pub subject: String,
+    pub text: String,
+    /// The day of the lesson it was set at, YYYY-MM-DD.
+    pub given: String,
+    /// The day it is due, YYYY-MM-DD.
+    pub due: String,
+    pub files: Vec<HomeworkFileOut>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HomeworkListOut {
+    pub student_id: i64,
+    pub from: String,
+    pub to: String,
+    /// By due day, then subject.
+    pub homework: Vec<HomeworkOut>,
+}
+
+/// A student's homework by due day, with the teachers' files.
+#[utoipa::path(
+    get,
+    path = "/api/v1/diary/homework",
+    tag = "diary",
+    params(HomeworkQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The homework", body = HomeworkListOut),
+        (status = 400, description = "A malformed date or a range over 100 days", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not a diary user, or no electronic access for this child", body = ErrorBody),
+        (status = 404, description = "No such child of the caller", body = ErrorBody),
+    )
+)]
+pub async fn get_homework(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<HomeworkQuery>,
+) -> Result<Json<HomeworkListOut>, AppError> {
+    let (pupil, _) = pick(&state, &ctx, q.child.as_deref(), None).await?;
+    let school = &pupil.school;
+    let today = zhurnal_core::clock::today_in(state.clock.now(), &school.time_zone);
+    let from = match q.from.as_deref() {
+        Some(raw) => super::parse_date("from", raw)?,
+        None => today.saturating_sub(jiff::Span::new().days(7)),
+    };
+    let to = match q.to.as_deref() {
+        Some(raw) => super::parse_date("to", raw)?,
+        None => today.saturating_add(jiff::Span::new().days(14)),
+    };
+    if !(0..=100).contains(&(to - from).get_days()) {
+        return Err(AppError::BadRequest(
+            "to must be on or after from, at most 100 days later".into(),
+        ));
+    }
+    let groups = state
+        .store
+        .person_groups(school.id, pupil.person_id)
+        .await?;
+    let rows = state
+        .store
+        .homework_due(school.id, &groups, &from.to_string(), &to.to_string())
+        .await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.lesson_id).collect();
+    let files = state.store.files_of_lessons(school.id, &ids).await?;
+    Ok(Json(HomeworkListOut {
+        student_id: pupil.person_id,
+        from: from.to_string(),
+        to: to.to_string(),
+        homework: rows
+            .into_iter()
+            .map(|r| HomeworkOut {
+                files: files
+                    .iter()
+                    .filter(|f| f.lesson_id == r.lesson_id)
+                    .map(|f| HomeworkFileOut {
+                        id: f.id,
+                        name: f.name.clone(),
+                        url: format!("/api/v1/diary/files/{}?child={}", f.id, pupil.person_id),
+                    })
+                    .collect(),
+                lesson_id: r.lesson_id,
+                subject: r.subject_name,
+                text: r.homework,
+                due: r.homework_due.unwrap_or_else(|| r.date.clone()),
+                given: r.date,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct FileQuery {
+    /// The child (a person id); default: the first one the caller may see.
+    pub child: Option<String>,
+}
+
+/// A file the teacher attached to a lesson of the student's (homework material), as a
+/// download.
+#[utoipa::path(
+    get,
+    path = "/api/v1/diary/files/{id}",
+    tag = "diary",
+    params(("id" = i64, Path, description = "The file"), FileQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The file, as an attachment", content_type = "application/octet-stream"),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Not a diary user, or no electronic access for this child", body = ErrorBody),
+        (status = 404, description = "No such file of the child's lessons", body = ErrorBody),
+    )
+)]
+pub async fn get_file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    axum::extract::Path(raw): axum::extract::Path<String>,
+    Query(q): Query<FileQuery>,
+) -> Result<axum::response::Response, AppError> {
+    let (pupil, _) = pick(&state, &ctx, q.child.as_deref(), None).await?;
+    let Ok(id) = raw.parse::<i64>() else {
+        return Err(crate::routes::deny_object(&state, &ctx, "lesson_file", &raw).await);
+    };
+    crate::pages::diary::homework_file(&state, &ctx, &pupil, id).await
+}

@@ -14,6 +14,8 @@ use utoipa::{Modify, OpenApi};
         super::me::get_me,
         super::diary::get_week,
         super::diary::get_marks,
+        super::diary::get_homework,
+        super::diary::get_file,
         super::schools::list_schools,
         super::timetable::get_timetable,
         super::timetable::get_calendar,

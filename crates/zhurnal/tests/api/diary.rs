@@ -111,6 +111,28 @@ async fn a_mark_the_teacher_enters_is_in_the_parents_week_at_once(app: &TestApp)
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["error"]["code"], "not_found");
+    // Homework by due day as JSON.
+    let homework = app
+        .api_get(&token, &format!("/api/v1/diary/homework?child={student}"))
+        .await;
+    assert!(
+        homework["homework"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["subject"] == "Алгебра"
+                && h["text"] == "№ 512, 514"
+                && h["due"] == "2026-11-30"),
+        "{homework}"
+    );
+    let res = app
+        .client()
+        .get(app.at("/api/v1/diary/homework?from=2026-01-01&to=2026-11-28"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
     // Homework by due date: Monday's algebra is due next.
     let homework = app
         .page(&parent, &format!("/diary/homework?child={student}"))

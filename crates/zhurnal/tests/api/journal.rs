@@ -852,6 +852,27 @@ async fn homework_files_are_checked_and_kept(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // …they download it through the API, for the child whose lesson it is.
+    let token = app.token("parent").await;
+    let student = app.person("student").await;
+    let res = app
+        .client()
+        .get(app.at(&format!("/api/v1/diary/files/{file}?child={student}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.bytes().await.unwrap().as_ref(), b"%PDF-1.4 homework");
+    let sister = app.sibling().await;
+    let res = app
+        .client()
+        .get(app.at(&format!("/api/v1/diary/files/{file}?child={sister}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
     // Removed, and the history says so.
     let file_s = file.to_string();
     let res = app
