@@ -321,6 +321,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/wall/{id}", delete(api::wall::delete_wall_post))
         .route("/api/v1/diary/wall", get(api::wall::get_family_wall))
+        .route("/api/v1/audit", get(api::audit::get_audit))
         .route("/api/v1/notifications", get(api::notices::get_notices))
         .route(
             "/api/v1/messages",

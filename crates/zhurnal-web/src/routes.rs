@@ -452,6 +452,12 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/audit",
+        Signed(Action::ViewAudit),
+        "/api/v1/audit",
+    ),
+    r(
+        "GET",
         "/api/v1/messages",
         Signed(Action::UseMessages),
         "/api/v1/messages",

@@ -2,6 +2,7 @@
 //! is ignored there, see `ctx::build`), so it needs no CSRF defence; errors are
 //! `{"error":{"code","message"}}` (see `crate::error`).
 
+pub mod audit;
 pub mod auth;
 pub mod bodies;
 pub mod diary;

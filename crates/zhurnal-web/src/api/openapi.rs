@@ -60,11 +60,12 @@ use utoipa::{Modify, OpenApi};
         super::messages::post_thread,
         super::messages::get_thread,
         super::messages::post_reply,
-        super::messages::post_complaint
+        super::messages::post_complaint,
+        super::audit::get_audit
     ),
     components(schemas(super::ErrorBody, super::ErrorDetail)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Tokens"), (name = "account", description = "The caller"), (name = "schools", description = "Schools"), (name = "timetable", description = "Calendar, timetable and its changes (§2.6)"), (name = "setup", description = "School setup by the deputy director (§2.3–§2.6)"), (name = "journal", description = "The class journal: topics, homework, marks, absences (§4.1)"), (name = "diary", description = "The diary of students and parents"), (name = "roster", description = "Students, parents, electronic access and departures (§3.6, §5.2)"), (name = "wall", description = "The class wall (§3.5)"), (name = "notifications", description = "Notices about marks, absences, messages and the wall"), (name = "messages", description = "Messages between families and teachers (§3.4, §4.2)"))
+    tags((name = "auth", description = "Tokens"), (name = "account", description = "The caller"), (name = "schools", description = "Schools"), (name = "timetable", description = "Calendar, timetable and its changes (§2.6)"), (name = "setup", description = "School setup by the deputy director (§2.3–§2.6)"), (name = "journal", description = "The class journal: topics, homework, marks, absences (§4.1)"), (name = "diary", description = "The diary of students and parents"), (name = "roster", description = "Students, parents, electronic access and departures (§3.6, §5.2)"), (name = "wall", description = "The class wall (§3.5)"), (name = "notifications", description = "Notices about marks, absences, messages and the wall"), (name = "messages", description = "Messages between families and teachers (§3.4, §4.2)"), (name = "audit", description = "The audit log, read-only"))
 )]
 pub struct ApiDoc;
 

@@ -211,3 +211,70 @@ async fn the_audit_log_shows_the_readers_scope(app: &TestApp) {
     assert!(html.contains(">operator<"));
 }
 on_both!(audit_page, the_audit_log_shows_the_readers_scope);
+
+async fn the_audit_log_through_the_api(app: &TestApp) {
+    let _ = app.web_login("teacher", "wrong-password").await;
+    let director = app.token("director").await;
+    let first = app.api_get(&director, "/api/v1/audit?limit=2").await;
+    let events = first["events"].as_array().unwrap();
+    assert_eq!(events.len(), 2);
+    assert!(events[0]["id"].as_i64() > events[1]["id"].as_i64());
+    // The cursor goes on to older events, none repeated.
+    let before = first["next_before"].as_i64().unwrap();
+    let older = app
+        .api_get(
+            &director,
+            &format!("/api/v1/audit?limit=500&before={before}"),
+        )
+        .await;
+    let ids: Vec<i64> = older["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect();
+    assert!(ids.iter().all(|id| *id < before));
+    assert!(older["next_before"].is_null());
+    let all: Vec<&serde_json::Value> = events
+        .iter()
+        .chain(older["events"].as_array().unwrap())
+        .collect();
+    assert!(
+        all.iter().any(|e| e["action"] == "auth.login"
+            && e["outcome"] == "failure"
+            && e["details"]["reason"] == "wrong_password"),
+        "{all:?}"
+    );
+    // Another school, a limit out of range, a reader without the right.
+    let res = app
+        .client()
+        .get(app.at("/api/v1/audit?school_id=2"))
+        .bearer_auth(&director)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = app
+        .client()
+        .get(app.at("/api/v1/audit?limit=0"))
+        .bearer_auth(&director)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let teacher = app.token("teacher").await;
+    let res = app
+        .client()
+        .get(app.at("/api/v1/audit"))
+        .bearer_auth(&teacher)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let operator = app.token("operator").await;
+    let whole = app
+        .api_get(&operator, "/api/v1/audit?municipality_id=1")
+        .await;
+    assert!(!whole["events"].as_array().unwrap().is_empty());
+}
+on_both!(audit_api, the_audit_log_through_the_api);
