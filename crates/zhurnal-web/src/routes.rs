@@ -698,6 +698,18 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/journal/year-marks",
+        Signed(Action::ViewJournal),
+        "/api/v1/journal/year-marks?group_id=1&subject_id=1",
+    ),
+    r(
+        "PUT",
+        "/api/v1/journal/year-marks",
+        Signed(Action::EditJournal),
+        "/api/v1/journal/year-marks",
+    ),
+    r(
+        "GET",
         "/api/v1/journal/period-marks",
         Signed(Action::ViewJournal),
         "/api/v1/journal/period-marks?group_id=1&subject_id=1&period_id=1",

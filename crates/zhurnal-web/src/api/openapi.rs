@@ -46,6 +46,8 @@ use utoipa::{Modify, OpenApi};
         super::journal::put_lesson_text,
         super::periods::get_period_marks,
         super::periods::put_period_marks,
+        super::periods::get_year_marks,
+        super::periods::put_year_marks,
         super::roster::get_roster,
         super::roster::post_statement,
         super::roster::post_departure,

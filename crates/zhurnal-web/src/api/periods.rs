@@ -1,7 +1,8 @@
-//! Period marks through the API (§4.1): a group's proposals in a subject for a period — each
-//! student's average with how it was computed, the mark the school's rules propose, the
-//! mark set — and setting them, by the teacher of the group in the subject while the
-//! period is open; the same rules and audit as the journal page.
+//! Period and year marks through the API (§4.1): a group's proposals in a subject for a
+//! period — each student's average with how it was computed, the mark the school's rules
+//! propose, the mark set — and the year's (with exam and final marks in grades 9 and 11);
+//! setting them, by the teacher of the group in the subject while allowed; the same rules
+//! and audit as the journal's pages.
 
 use super::{ApiJson, ErrorBody, school_of};
 use crate::ctx::Ctx;
@@ -249,5 +250,225 @@ pub async fn put_period_marks(
                 .collect(),
         ));
     }
+    Ok(Json(PeriodMarksSaved { saved }))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct YearMarksQuery {
+    /// School id; default: the caller's school.
+    pub school_id: Option<i64>,
+    /// A class or a subgroup.
+    pub group_id: i64,
+    pub subject_id: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct YearFieldOut {
+    /// The mark set; empty if none.
+    pub value: String,
+    /// What Zhurnal proposes (the year mark from the period marks; the final mark from the
+    /// year and exam marks, or in grade 11 from grades 10 and 11); empty if it cannot yet.
+    pub proposed: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct YearRowOut {
+    pub person_id: i64,
+    pub student: String,
+    /// The period marks of the year, in the order of `periods`.
+    pub periods: Vec<String>,
+    pub year: YearFieldOut,
+    /// Grade 9 only.
+    pub exam: Option<YearFieldOut>,
+    /// Grades 9 and 11 only.
+    pub final_mark: Option<YearFieldOut>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct YearMarksOut {
+    pub periods: Vec<String>,
+    /// Whether the caller may set them now.
+    pub editable: bool,
+    /// Why not, when they may not (the last period has not begun, or is closed).
+    pub locked: String,
+    pub students: Vec<YearRowOut>,
+}
+
+/// The year (and exam and final) marks of a group in a subject, with the period marks and
+/// what Zhurnal proposes.
+#[utoipa::path(
+    get,
+    path = "/api/v1/journal/year-marks",
+    tag = "journal",
+    params(YearMarksQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The year's marks", body = YearMarksOut),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller may not see journals", body = ErrorBody),
+        (status = 404, description = "No such school, group or subject in the caller's reach", body = ErrorBody),
+    )
+)]
+pub async fn get_year_marks(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<YearMarksQuery>,
+) -> Result<Json<YearMarksOut>, AppError> {
+    let school = school_of(&state, &ctx, Action::ViewJournal, q.school_id).await?;
+    let page = crate::pages::year_marks::build(
+        &state,
+        &ctx,
+        &school,
+        q.group_id,
+        q.subject_id,
+        &Default::default(),
+    )
+    .await?;
+    let field = |f: &crate::pages::year_marks::Field| YearFieldOut {
+        value: f.value.clone(),
+        proposed: f.proposed.clone(),
+    };
+    Ok(Json(YearMarksOut {
+        editable: page.editable,
+        locked: page.locked.clone(),
+        students: page
+            .rows
+            .iter()
+            .map(|r| YearRowOut {
+                person_id: r.person_id,
+                student: r.name.clone(),
+                periods: r.periods.clone(),
+                year: field(&r.year),
+                exam: page.with_exam.then(|| field(&r.exam)),
+                final_mark: page.with_final.then(|| field(&r.final_mark)),
+            })
+            .collect(),
+        periods: page.period_names,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct YearMarkIn {
+    pub person_id: i64,
+    /// `year`, `exam` (grade 9) or `final` (grades 9 and 11).
+    pub kind: String,
+    /// A mark on the school's scale; `null` removes it.
+    pub value: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct YearMarksIn {
+    pub school_id: Option<i64>,
+    pub group_id: i64,
+    pub subject_id: i64,
+    #[serde(default)]
+    pub marks: Vec<YearMarkIn>,
+    /// Also set every proposed year and final mark where none is set yet.
+    #[serde(default)]
+    pub accept_proposals: bool,
+}
+
+/// Sets year, exam and final marks (the teacher of the group in the subject, from the start
+/// of the year's last period until it is closed): all or nothing.
+#[utoipa::path(
+    put,
+    path = "/api/v1/journal/year-marks",
+    tag = "journal",
+    request_body = YearMarksIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Saved", body = PeriodMarksSaved),
+        (status = 400, description = "Malformed body or an unknown kind", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller does not fill journals", body = ErrorBody),
+        (status = 404, description = "Not the caller's group and subject now, or not its student", body = ErrorBody),
+        (status = 422, description = "A value off the scale; `fields` has `person_id:{id}:{kind}`", body = ErrorBody),
+    )
+)]
+pub async fn put_year_marks(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<YearMarksIn>,
+) -> Result<Json<PeriodMarksSaved>, AppError> {
+    let school = school_of(&state, &ctx, Action::EditJournal, body.school_id).await?;
+    let page = crate::pages::year_marks::build(
+        &state,
+        &ctx,
+        &school,
+        body.group_id,
+        body.subject_id,
+        &Default::default(),
+    )
+    .await?;
+    let key = format!("{}:{}", body.group_id, body.subject_id);
+    if !page.editable {
+        return Err(crate::routes::deny_object(&state, &ctx, "journal", &key).await);
+    }
+    let settings = state.store.grading_settings(school.id).await?;
+    let mut changes = Vec::new();
+    let mut invalid = Vec::new();
+    for m in &body.marks {
+        let allowed = match m.kind.as_str() {
+            "year" => true,
+            "exam" => page.with_exam,
+            "final" => page.with_final,
+            _ => false,
+        };
+        if !allowed {
+            return Err(AppError::BadRequest(format!(
+                "kind: year{}{}, not «{}»",
+                if page.with_exam { ", exam" } else { "" },
+                if page.with_final { ", final" } else { "" },
+                m.kind
+            )));
+        }
+        if !page.rows.iter().any(|r| r.person_id == m.person_id) {
+            return Err(crate::routes::deny_object(
+                &state,
+                &ctx,
+                "student",
+                &m.person_id.to_string(),
+            )
+            .await);
+        }
+        let value = m.value.clone().unwrap_or_default();
+        if !value.is_empty()
+            && let Err(k) = crate::journal::parse_mark(&settings, &value)
+        {
+            invalid.push((
+                format!("person_id:{}:{}", m.person_id, m.kind),
+                ctx.t().s(k).to_owned(),
+            ));
+        }
+        changes.push((m.kind.clone(), m.person_id, value));
+    }
+    if !invalid.is_empty() {
+        return Err(AppError::Validation(invalid));
+    }
+    if body.accept_proposals {
+        for r in &page.rows {
+            for (kind, f, shown) in [
+                ("year", &r.year, true),
+                ("final", &r.final_mark, page.with_final),
+            ] {
+                let asked = changes.iter().any(|c| c.0 == kind && c.1 == r.person_id);
+                if shown && !asked && f.value.is_empty() && !f.proposed.is_empty() {
+                    changes.push((kind.to_owned(), r.person_id, f.proposed.clone()));
+                }
+            }
+        }
+    }
+    let (saved, _) = crate::pages::year_marks::save_year_marks(
+        &state,
+        &ctx,
+        &school,
+        body.subject_id,
+        &page,
+        changes,
+    )
+    .await?;
     Ok(Json(PeriodMarksSaved { saved }))
 }

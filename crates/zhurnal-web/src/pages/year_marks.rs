@@ -35,6 +35,7 @@ pub struct Field {
 
 pub struct YearRow {
     pub number: usize,
+    pub person_id: i64,
     pub name: String,
     pub periods: Vec<String>,
     pub year: Field,
@@ -90,7 +91,7 @@ fn points(raw: &str) -> Option<u8> {
 }
 
 /// The page, with `typed` values (field → (value, error)) kept after a refused save.
-async fn build(
+pub(crate) async fn build(
     state: &AppState,
     ctx: &Ctx,
     school: &SchoolRow,
@@ -204,6 +205,7 @@ async fn build(
         let final_field = field("final", proposed_final);
         rows.push(YearRow {
             number: i + 1,
+            person_id: s.id,
             name: s.short_name(),
             periods: marks,
             year: year_field,
@@ -267,9 +269,6 @@ pub async fn year_post(
         )
         .await);
     }
-    let t = ctx.t();
-    let settings = state.store.grading_settings(school.id).await?;
-    let year = study_year_of(today_in(state.clock.now(), &school.time_zone));
     let accept = form.one("op") == "accept";
     let mut changes: Vec<(String, String, String)> = Vec::new();
     for r in &page.rows {
@@ -287,14 +286,49 @@ pub async fn year_post(
             }
         }
     }
-    let mut typed: HashMap<String, (String, String)> = HashMap::new();
-    let mut saved = 0;
+    let mut changed = Vec::new();
     for (kind, name, value) in changes {
         let person: i64 = name[2..].parse().map_err(|_| AppError::NotFound)?;
+        changed.push((kind, person, value));
+    }
+    let (saved, refused) = save_year_marks(&state, &ctx, &school, subject, &page, changed).await?;
+    let typed: HashMap<String, (String, String)> = refused
+        .into_iter()
+        .map(|(kind, person, value, error)| (format!("{}-{person}", &kind[..1]), (value, error)))
+        .collect();
+    if !typed.is_empty() {
+        let mut page = build(&state, &ctx, &school, group, subject, &typed).await?;
+        page.saved = Some(saved);
+        return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    Ok(Redirect::to(&format!(
+        "/journal/year?school={}&journal={group}-{subject}&saved={saved}",
+        school.id
+    ))
+    .into_response())
+}
+
+/// Writes year, exam and final marks of a journal the page showed editable: each typed value
+/// on the school's scale (empty removes), with what Zhurnal proposed kept beside it, audited.
+/// Values the scale refuses come back as (kind, student, value, why); the rest is saved.
+pub(crate) async fn save_year_marks(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    subject: i64,
+    page: &YearPage,
+    changes: Vec<(String, i64, String)>,
+) -> Result<(usize, Vec<(String, i64, String, String)>), AppError> {
+    let t = ctx.t();
+    let settings = state.store.grading_settings(school.id).await?;
+    let year = study_year_of(today_in(state.clock.now(), &school.time_zone));
+    let mut refused = Vec::new();
+    let mut saved = 0;
+    for (kind, person, value) in changes {
         if !value.is_empty()
             && let Err(key) = parse_mark(&settings, &value)
         {
-            typed.insert(name, (value, t.s(key).to_owned()));
+            refused.push((kind, person, value, t.s(key).to_owned()));
             continue;
         }
         let normalised = if value.is_empty() {
@@ -305,9 +339,12 @@ pub async fn year_post(
         let proposed = page
             .rows
             .iter()
-            .flat_map(|r| [&r.year, &r.exam, &r.final_mark])
-            .find(|f| f.name == name)
-            .map(|f| f.proposed.clone())
+            .find(|r| r.person_id == person)
+            .map(|r| match kind.as_str() {
+                "year" => r.year.proposed.clone(),
+                "exam" => r.exam.proposed.clone(),
+                _ => r.final_mark.proposed.clone(),
+            })
             .filter(|p| !p.is_empty());
         let audit = zhurnal_store::AuditEntry {
             school_id: Some(school.id),
@@ -331,14 +368,5 @@ pub async fn year_post(
             .await?;
         saved += 1;
     }
-    if !typed.is_empty() {
-        let mut page = build(&state, &ctx, &school, group, subject, &typed).await?;
-        page.saved = Some(saved);
-        return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
-    }
-    Ok(Redirect::to(&format!(
-        "/journal/year?school={}&journal={group}-{subject}&saved={saved}",
-        school.id
-    ))
-    .into_response())
+    Ok((saved, refused))
 }

@@ -1265,6 +1265,22 @@ async fn year_marks_follow_the_periods(app: &TestApp) {
         };
         app.store.write_period_mark(1, &w, &audit).await.unwrap();
     }
+    // Through the API too: shown, locked with the reason, not writable yet.
+    let token = app.token("teacher").await;
+    let query = format!("/api/v1/journal/year-marks?group_id={group}&subject_id={subject}");
+    let sheet = app.api_get(&token, &query).await;
+    assert_eq!(sheet["editable"], false);
+    assert!(!sheet["locked"].as_str().unwrap().is_empty());
+    assert_eq!(sheet["periods"].as_array().unwrap().len(), 4);
+    let put = |token: String, body: Value| async move {
+        call(app, &token, Method::PUT, "/api/v1/journal/year-marks", body).await
+    };
+    let (status, _) = put(
+        token.clone(),
+        json!({"group_id": group, "subject_id": subject, "marks": [{"person_id": pupil, "kind": "year", "value": "4"}]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     // Spring: the fourth quarter has begun.
     app.clock.advance_secs(135 * 86_400);
     // Sessions do not outlive a season: sign in again.
@@ -1317,6 +1333,44 @@ async fn year_marks_follow_the_periods(app: &TestApp) {
         html.contains("aria-invalid=\"true\" aria-describedby=\"ey-"),
         "{html}"
     );
+    // The API in spring: the proposal and the set mark; a value off the scale refuses the
+    // request; an exam in the 7th grade is no kind of mark there.
+    let token = app.token("teacher").await;
+    let sheet = app.api_get(&token, &query).await;
+    assert_eq!(sheet["editable"], true);
+    let row = sheet["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["person_id"] == pupil)
+        .unwrap();
+    assert_eq!(row["year"]["value"], "4");
+    assert_eq!(row["year"]["proposed"], "4");
+    assert_eq!(row["periods"], json!(["3", "3", "4", "4"]));
+    assert!(row["exam"].is_null());
+    let (status, err) = put(
+        token.clone(),
+        json!({"group_id": group, "subject_id": subject, "marks": [{"person_id": other, "kind": "year", "value": "7"}]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        err["error"]["fields"][format!("person_id:{other}:year").as_str()].is_string(),
+        "{err}"
+    );
+    let (status, _) = put(
+        token.clone(),
+        json!({"group_id": group, "subject_id": subject, "marks": [{"person_id": other, "kind": "exam", "value": "5"}]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, saved) = put(
+        token.clone(),
+        json!({"group_id": group, "subject_id": subject, "marks": [{"person_id": other, "kind": "year", "value": "5"}]}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["saved"], 1);
     // Kept in the history with its kind.
     let history: Vec<(String, Option<String>)> = app
         .store
