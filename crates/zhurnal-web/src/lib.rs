@@ -351,6 +351,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/journal", get(api::journal::get_journal))
         .route("/api/v1/journal/marks", put(api::journal::put_mark))
         .route(
+            "/api/v1/journal/class-check",
+            get(api::journal::get_class_check).post(api::journal::post_class_check),
+        )
+        .route(
             "/api/v1/journal/year-marks",
             get(api::periods::get_year_marks).put(api::periods::put_year_marks),
         )

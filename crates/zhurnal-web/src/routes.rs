@@ -698,6 +698,18 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/journal/class-check",
+        Signed(Action::ViewJournal),
+        "/api/v1/journal/class-check",
+    ),
+    r(
+        "POST",
+        "/api/v1/journal/class-check",
+        Signed(Action::CheckClassJournal),
+        "/api/v1/journal/class-check",
+    ),
+    r(
+        "GET",
         "/api/v1/journal/year-marks",
         Signed(Action::ViewJournal),
         "/api/v1/journal/year-marks?group_id=1&subject_id=1",

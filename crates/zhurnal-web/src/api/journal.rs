@@ -582,3 +582,139 @@ pub async fn put_lesson_text(
         .await?;
     Ok(axum::http::StatusCode::NO_CONTENT)
 }
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ClassCheckQuery {
+    /// School id; default: the caller's school.
+    pub school_id: Option<i64>,
+    /// The class; default: the caller's own class, else the first they oversee.
+    pub class_id: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct FillOut {
+    /// «7Б · Алгебра».
+    pub journal: String,
+    pub teacher: String,
+    pub lessons: i64,
+    pub without_topic: i64,
+    pub without_homework: i64,
+    pub marks: i64,
+    /// Marks entered after the school's edit window.
+    pub late: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CheckOut {
+    pub when: String,
+    pub by: String,
+    pub comment: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClassCheckOut {
+    pub class_id: i64,
+    /// The days looked at: from the start of the current period to today.
+    pub range: String,
+    pub journals: Vec<FillOut>,
+    /// Newest first.
+    pub checks: Vec<CheckOut>,
+    /// Set when the last check is older than the regulation's twice a month (or there is
+    /// none), with how long ago.
+    pub overdue: Option<String>,
+    /// Whether the caller (the class teacher) may record a check.
+    pub can_check: bool,
+}
+
+/// How a class's journal is kept (§3.3): each subject's lessons without a topic or homework
+/// and late marks since the period began, and the class teacher's checks.
+#[utoipa::path(
+    get,
+    path = "/api/v1/journal/class-check",
+    tag = "journal",
+    params(ClassCheckQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The class journal's keeping and checks", body = ClassCheckOut),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller may not see journals", body = ErrorBody),
+        (status = 404, description = "Not a class the caller oversees", body = ErrorBody),
+    )
+)]
+pub async fn get_class_check(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ClassCheckQuery>,
+) -> Result<Json<ClassCheckOut>, AppError> {
+    let school = school_of(&state, &ctx, Action::ViewJournal, q.school_id).await?;
+    let raw = q.class_id.map(|c| c.to_string());
+    let p = crate::pages::class_check::build(&state, &ctx, &school, raw.as_deref()).await?;
+    Ok(Json(ClassCheckOut {
+        class_id: p.class_id,
+        range: p.range,
+        journals: p
+            .lines
+            .into_iter()
+            .map(|l| FillOut {
+                journal: l.journal,
+                teacher: l.teacher,
+                lessons: l.lessons,
+                without_topic: l.without_topic,
+                without_homework: l.without_homework,
+                marks: l.marks,
+                late: l.late,
+            })
+            .collect(),
+        checks: p
+            .checks
+            .into_iter()
+            .map(|(when, by, comment)| CheckOut { when, by, comment })
+            .collect(),
+        overdue: p.overdue,
+        can_check: p.can_check,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClassCheckIn {
+    pub school_id: Option<i64>,
+    pub class_id: i64,
+    /// What the check found, up to 1000 characters; may be empty.
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// Records the class teacher's check of their class's journal.
+#[utoipa::path(
+    post,
+    path = "/api/v1/journal/class-check",
+    tag = "journal",
+    request_body = ClassCheckIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Recorded"),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller is no class teacher", body = ErrorBody),
+        (status = 404, description = "Not the caller's class", body = ErrorBody),
+        (status = 422, description = "A comment over 1000 characters (`fields.comment`)", body = ErrorBody),
+    )
+)]
+pub async fn post_class_check(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<ClassCheckIn>,
+) -> Result<axum::http::StatusCode, AppError> {
+    let school = school_of(&state, &ctx, Action::CheckClassJournal, body.school_id).await?;
+    let raw = body.class_id.to_string();
+    let p = crate::pages::class_check::build(&state, &ctx, &school, Some(&raw)).await?;
+    if !p.can_check {
+        return Err(crate::routes::deny_object(&state, &ctx, "class", &raw).await);
+    }
+    crate::pages::class_check::record_check(&state, &ctx, &school, p.class_id, &body.comment)
+        .await?
+        .map_err(|key| AppError::Validation(vec![("comment".into(), ctx.t().s(key).into())]))?;
+    Ok(axum::http::StatusCode::CREATED)
+}

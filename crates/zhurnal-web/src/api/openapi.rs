@@ -47,6 +47,8 @@ use utoipa::{Modify, OpenApi};
         super::periods::get_period_marks,
         super::periods::put_period_marks,
         super::periods::get_year_marks,
+        super::journal::get_class_check,
+        super::journal::post_class_check,
         super::periods::put_year_marks,
         super::roster::get_roster,
         super::roster::post_statement,

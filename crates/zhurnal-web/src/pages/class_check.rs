@@ -156,7 +156,7 @@ pub(crate) async fn chosen_class(
     Ok((class, classes))
 }
 
-async fn build(
+pub(crate) async fn build(
     state: &AppState,
     ctx: &Ctx,
     school: &SchoolRow,
@@ -330,11 +330,32 @@ pub async fn class_post(
     if form.one("op") == "reasons" {
         return reasons_post(&state, &ctx, &school, &p, &form).await;
     }
-    let comment = form.one("comment").trim();
-    if comment.chars().count() > 1000 {
+    if let Err(problem) =
+        record_check(&state, &ctx, &school, p.class_id, form.one("comment")).await?
+    {
         let mut p = p;
-        p.error = Some("class_check.comment_long");
+        p.error = Some(problem);
         return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    }
+    Ok(Redirect::to(&format!(
+        "/journal/class?school={}&class={}&done=1",
+        school.id, p.class_id
+    ))
+    .into_response())
+}
+
+/// Records the class teacher's check (the caller made sure it is theirs), with a comment of
+/// at most 1000 characters (the message key of the problem otherwise), audited.
+pub(crate) async fn record_check(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    class_id: i64,
+    comment: &str,
+) -> Result<Result<(), &'static str>, AppError> {
+    let comment = comment.trim();
+    if comment.chars().count() > 1000 {
+        return Ok(Err("class_check.comment_long"));
     }
     let audit = zhurnal_store::AuditEntry {
         school_id: Some(school.id),
@@ -343,13 +364,9 @@ pub async fn class_post(
     };
     state
         .store
-        .add_journal_check(school.id, p.class_id, comment, &audit)
+        .add_journal_check(school.id, class_id, comment, &audit)
         .await?;
-    Ok(Redirect::to(&format!(
-        "/journal/class?school={}&class={}&done=1",
-        school.id, p.class_id
-    ))
-    .into_response())
+    Ok(Ok(()))
 }
 
 /// The class teacher gives the reasons of absences (a parent's note, a doctor's

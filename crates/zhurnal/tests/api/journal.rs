@@ -969,6 +969,54 @@ async fn the_class_teacher_checks_the_class_journal(app: &TestApp) {
         .unwrap();
     assert_eq!(j.absences[0].reason, "illness");
     assert_eq!(app.audit_count("journal.absence_reason").await, 1);
+    // The same through the API: the keeping of each journal and the checks; a check by the
+    // class teacher, refused to the deputy (who reads only).
+    let token = app.token("classteacher").await;
+    let report = app.api_get(&token, "/api/v1/journal/class-check").await;
+    assert_eq!(report["class_id"], class);
+    assert_eq!(report["can_check"], true);
+    assert!(
+        report["journals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|j| j["late"] == 1),
+        "{report}"
+    );
+    assert_eq!(report["checks"][0]["comment"], "Темы заполнены не везде");
+    let (status, err) = call(
+        app,
+        &token,
+        Method::POST,
+        "/api/v1/journal/class-check",
+        json!({"class_id": class, "comment": "ж".repeat(1001)}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(err["error"]["fields"]["comment"].is_string());
+    let (status, _) = call(
+        app,
+        &token,
+        Method::POST,
+        "/api/v1/journal/class-check",
+        json!({"class_id": class, "comment": "Всё заполнено"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(app.audit_count("journal.class_check").await, 2);
+    let deputy_token = app.token("deputy").await;
+    let (status, _) = call(
+        app,
+        &deputy_token,
+        Method::POST,
+        "/api/v1/journal/class-check",
+        json!({"class_id": class}),
+    )
+    .await;
+    assert!(
+        matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{status}"
+    );
     // Another class's teacher cannot open 7Б's.
     let other = app.class_id("5А").await;
     let res = class_teacher
