@@ -302,6 +302,10 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/schools/{id}/load/{line}",
             delete(api::year::delete_load),
         )
+        .route(
+            "/api/v1/schools/{id}/grading",
+            get(api::grading::get_grading).put(api::grading::put_grading),
+        )
         .route("/api/v1/timetable", get(api::timetable::get_timetable))
         .route(
             "/api/v1/timetable/changes",

@@ -626,6 +626,18 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/schools/{id}/grading",
+        Signed(Action::ViewHome),
+        "/api/v1/schools/1/grading",
+    ),
+    r(
+        "PUT",
+        "/api/v1/schools/{id}/grading",
+        Signed(Action::EditSchoolSetup),
+        "/api/v1/schools/1/grading",
+    ),
+    r(
+        "GET",
         "/api/v1/schools/{id}/bells",
         Signed(Action::EditSchoolSetup),
         "/api/v1/schools/1/bells",

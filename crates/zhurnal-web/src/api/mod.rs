@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod bodies;
 pub mod diary;
+pub mod grading;
 pub mod journal;
 pub mod me;
 pub mod messages;

@@ -34,6 +34,8 @@ use utoipa::{Modify, OpenApi};
         super::year::post_load,
         super::year::delete_load,
         super::year::get_bells,
+        super::grading::get_grading,
+        super::grading::put_grading,
         super::year::put_bells,
         super::bodies::get_bodies,
         super::bodies::post_body,

@@ -608,6 +608,50 @@ async fn the_school_sets_its_grading_rules(app: &TestApp) {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    // The rules through the API: read by a teacher, changed by the deputy, checked alike.
+    let rules = app.api_get(&teacher, "/api/v1/schools/1/grading").await;
+    assert!(
+        rules["method"].is_string()
+            && rules["five"].as_f64().unwrap() > rules["four"].as_f64().unwrap(),
+        "{rules}"
+    );
+    let deputy = app.token("deputy").await;
+    let mut changed = rules.clone();
+    changed["four"] = json!(4.9);
+    let (status, err) = call(
+        app,
+        &deputy,
+        Method::PUT,
+        "/api/v1/schools/1/grading",
+        changed.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(err["error"]["fields"]["four"].is_string(), "{err}");
+    changed["four"] = rules["four"].clone();
+    changed["edit_window_days"] = json!(10);
+    let (status, _) = call(
+        app,
+        &deputy,
+        Method::PUT,
+        "/api/v1/schools/1/grading",
+        changed.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.api_get(&teacher, "/api/v1/schools/1/grading").await["edit_window_days"],
+        10
+    );
+    let (status, _) = call(
+        app,
+        &teacher,
+        Method::PUT,
+        "/api/v1/schools/1/grading",
+        changed,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
     // Teachers do not change the rules.
     let teacher_web = app.signed_in("teacher").await;
     let res = teacher_web
