@@ -303,6 +303,18 @@ pub fn router(state: AppState) -> Router {
             delete(api::year::delete_load),
         )
         .route(
+            "/api/v1/schools/{id}/periods",
+            get(api::grading::get_periods),
+        )
+        .route(
+            "/api/v1/schools/{id}/periods/{period}/close",
+            post(api::grading::close_period),
+        )
+        .route(
+            "/api/v1/schools/{id}/periods/{period}/reopen",
+            post(api::grading::reopen_period),
+        )
+        .route(
             "/api/v1/schools/{id}/grading",
             get(api::grading::get_grading).put(api::grading::put_grading),
         )

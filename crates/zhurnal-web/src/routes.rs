@@ -626,6 +626,24 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/schools/{id}/periods",
+        Signed(Action::ViewHome),
+        "/api/v1/schools/1/periods",
+    ),
+    r(
+        "POST",
+        "/api/v1/schools/{id}/periods/{period}/close",
+        Signed(Action::ApproveJournalCorrections),
+        "/api/v1/schools/1/periods/999999/close",
+    ),
+    r(
+        "POST",
+        "/api/v1/schools/{id}/periods/{period}/reopen",
+        Signed(Action::ApproveJournalCorrections),
+        "/api/v1/schools/1/periods/999999/reopen",
+    ),
+    r(
+        "GET",
         "/api/v1/schools/{id}/grading",
         Signed(Action::ViewHome),
         "/api/v1/schools/1/grading",

@@ -188,32 +188,7 @@ pub async fn periods_post(
     )
     .await?;
     if let op @ ("close" | "reopen") = form.one("op") {
-        // Locking marks is the deputy's correction power, not every setup editor's.
-        if !ctx
-            .actor()?
-            .reach(Action::ApproveJournalCorrections)
-            .covers(&school)
-        {
-            return Err(AppError::Forbidden);
-        }
-        let period: i64 = form.one("period").parse().map_err(|_| AppError::NotFound)?;
-        let audit = zhurnal_store::AuditEntry {
-            school_id: Some(school.id),
-            action: format!("journal.period_{op}"),
-            ..ctx.audit_base(state.clock.now_ms())
-        };
-        let closed = state
-            .store
-            .set_period_closed(school.id, period, op == "close", &audit)
-            .await;
-        crate::routes::or_deny(
-            &state,
-            &ctx,
-            "reporting_period",
-            &period.to_string(),
-            closed,
-        )
-        .await?;
+        close_or_reopen(&state, &ctx, &school, form.one("period"), op == "close").await?;
         return Ok(axum::response::Redirect::to(&format!(
             "/setup/periods?school={}&year={year}&saved=1",
             school.id
@@ -321,4 +296,35 @@ pub async fn periods_post(
         school.id
     ))
     .into_response())
+}
+
+/// Closes (locking its marks) or reopens a reporting period of the school: the deputy's
+/// correction power, not every setup editor's. Another school's period answers 404, audited.
+pub(crate) async fn close_or_reopen(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &zhurnal_store::SchoolRow,
+    raw_period: &str,
+    close: bool,
+) -> Result<(), AppError> {
+    if !ctx
+        .actor()?
+        .reach(Action::ApproveJournalCorrections)
+        .covers(school)
+    {
+        return Err(AppError::Forbidden);
+    }
+    let Ok(period) = raw_period.parse::<i64>() else {
+        return Err(crate::routes::deny_object(state, ctx, "reporting_period", raw_period).await);
+    };
+    let audit = zhurnal_store::AuditEntry {
+        school_id: Some(school.id),
+        action: format!("journal.period_{}", if close { "close" } else { "reopen" }),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    let done = state
+        .store
+        .set_period_closed(school.id, period, close, &audit)
+        .await;
+    crate::routes::or_deny(state, ctx, "reporting_period", raw_period, done).await
 }

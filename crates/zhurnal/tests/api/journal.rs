@@ -813,6 +813,50 @@ async fn a_closed_period_locks_its_marks(app: &TestApp) {
     again["value"] = "4".into();
     let (status, _) = call(app, &teacher, Method::PUT, "/api/v1/journal/marks", again).await;
     assert_eq!(status, StatusCode::OK);
+    // The same through the API: everyone of the school reads the periods; the deputy closes
+    // and reopens; a teacher may not.
+    let parent = app.token("parent").await;
+    let periods = app.api_get(&parent, "/api/v1/schools/1/periods").await;
+    assert_eq!(periods["study_year"], 2026);
+    let listed = periods["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == period.id)
+        .unwrap();
+    assert_eq!(listed["closed"], false);
+    assert!(
+        periods["grades"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|g| g["grade"] == 7 && g["scheme"] == "quarters")
+    );
+    let close = format!("/api/v1/schools/1/periods/{}/close", period.id);
+    let (status, _) = call(app, &teacher, Method::POST, &close, json!({})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = call(app, &deputy_token, Method::POST, &close, json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let periods = app.api_get(&parent, "/api/v1/schools/1/periods").await;
+    let listed = periods["periods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == period.id)
+        .unwrap();
+    assert_eq!(listed["closed"], true);
+    let reopen = format!("/api/v1/schools/1/periods/{}/reopen", period.id);
+    let (status, _) = call(app, &deputy_token, Method::POST, &reopen, json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = call(
+        app,
+        &deputy_token,
+        Method::POST,
+        "/api/v1/schools/1/periods/999999/close",
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }
 on_both!(closed_period, a_closed_period_locks_its_marks);
 
