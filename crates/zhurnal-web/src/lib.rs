@@ -303,6 +303,10 @@ pub fn router(state: AppState) -> Router {
             delete(api::year::delete_load),
         )
         .route(
+            "/api/v1/schools/{id}/staff",
+            get(api::staff::get_staff).post(api::staff::post_staff),
+        )
+        .route(
             "/api/v1/schools/{id}/periods",
             get(api::grading::get_periods),
         )

@@ -626,6 +626,18 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/schools/{id}/staff",
+        Signed(Action::ManageStaff),
+        "/api/v1/schools/1/staff",
+    ),
+    r(
+        "POST",
+        "/api/v1/schools/{id}/staff",
+        Signed(Action::ManageStaff),
+        "/api/v1/schools/1/staff",
+    ),
+    r(
+        "GET",
         "/api/v1/schools/{id}/periods",
         Signed(Action::ViewHome),
         "/api/v1/schools/1/periods",

@@ -16,6 +16,7 @@ pub mod periods;
 pub mod roster;
 pub mod schools;
 pub mod setup;
+pub mod staff;
 pub mod timetable;
 pub mod wall;
 pub mod year;

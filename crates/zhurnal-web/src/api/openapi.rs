@@ -37,6 +37,8 @@ use utoipa::{Modify, OpenApi};
         super::grading::get_grading,
         super::grading::put_grading,
         super::grading::get_periods,
+        super::staff::get_staff,
+        super::staff::post_staff,
         super::grading::close_period,
         super::grading::reopen_period,
         super::year::put_bells,

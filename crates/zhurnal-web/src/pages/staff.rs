@@ -56,7 +56,7 @@ pub struct StaffQuery {
     done: Option<String>,
 }
 
-async fn school_for(
+pub(crate) async fn school_for(
     state: &AppState,
     ctx: &Ctx,
     asked: Option<&str>,
@@ -151,6 +151,40 @@ pub async fn staff_post(
         form.one("position").trim(),
     );
     let roles: Vec<&str> = form.all("role");
+    if let Err(key) = add_member(
+        &state,
+        &ctx,
+        &school,
+        [last, first, middle],
+        position,
+        &roles,
+    )
+    .await?
+    {
+        let mut p = build(&state, &ctx, &school, &roles).await?;
+        p.error = Some(ctx.t().s(key));
+        (p.last_name, p.first_name, p.middle_name, p.position) = (
+            last.to_owned(),
+            first.to_owned(),
+            middle.to_owned(),
+            position.to_owned(),
+        );
+        return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    }
+    Ok(Redirect::to(&format!("/setup/staff?school={}&done=1", school.id)).into_response())
+}
+
+/// Adds a staff member (§2.4): a surname and a name (each at most 60 characters, the
+/// patronymic optional), a position (at most 120), and only teaching or clerical roles. The
+/// message key of the first problem, or the new person's id.
+pub(crate) async fn add_member(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    [last, first, middle]: [&str; 3],
+    position: &str,
+    roles: &[&str],
+) -> Result<Result<i64, &'static str>, AppError> {
     let error = if last.is_empty()
         || first.is_empty()
         || [last, first, middle].iter().any(|s| s.chars().count() > 60)
@@ -167,15 +201,7 @@ pub async fn staff_post(
         None
     };
     if let Some(key) = error {
-        let mut p = build(&state, &ctx, &school, &roles).await?;
-        p.error = Some(ctx.t().s(key));
-        (p.last_name, p.first_name, p.middle_name, p.position) = (
-            last.to_owned(),
-            first.to_owned(),
-            middle.to_owned(),
-            position.to_owned(),
-        );
-        return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
+        return Ok(Err(key));
     }
     let since = today_in(state.clock.now(), &school.time_zone).to_string();
     let audit = AuditEntry {
@@ -189,9 +215,8 @@ pub async fn staff_post(
         first_name: first,
         middle_name: middle,
         position,
-        roles: roles.clone(),
+        roles: roles.to_vec(),
         since: &since,
     };
-    state.store.add_staff(school.id, &new, &audit).await?;
-    Ok(Redirect::to(&format!("/setup/staff?school={}&done=1", school.id)).into_response())
+    Ok(Ok(state.store.add_staff(school.id, &new, &audit).await?))
 }

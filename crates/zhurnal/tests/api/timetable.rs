@@ -1291,6 +1291,35 @@ async fn the_staff_list(app: &TestApp) {
     let html = app.page(&deputy, "/setup/staff").await;
     assert!(html.contains("Соколова Ирина Олеговна") && html.contains("Учитель информатики"));
     assert_eq!(app.audit_count("staff.add").await, 1);
+    // Through the API: the same list, the same rule against raising rights.
+    let token = app.token("deputy").await;
+    let staff = app.api_get(&token, "/api/v1/schools/1/staff").await;
+    let new = staff
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["last_name"] == "Соколова")
+        .unwrap_or_else(|| panic!("{staff}"));
+    assert_eq!(new["roles"], serde_json::json!(["teacher"]));
+    assert_eq!(new["has_login"], false);
+    let add = |body: serde_json::Value| {
+        app.client()
+            .post(app.at("/api/v1/schools/1/staff"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    let res = add(serde_json::json!({"last_name": "Орлов", "first_name": "Пётр", "position": "Завуч", "roles": ["deputy_director"]}))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: serde_json::Value = res.json().await.unwrap();
+    assert!(err["error"]["fields"]["roles"].is_string(), "{err}");
+    let res = add(serde_json::json!({"last_name": "Орлов", "first_name": "Пётр", "position": "Секретарь", "roles": ["clerk"]}))
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(app.audit_count("staff.add").await, 2);
 }
 on_both!(staff, the_staff_list);
 
