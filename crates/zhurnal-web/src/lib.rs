@@ -307,6 +307,10 @@ pub fn router(state: AppState) -> Router {
             get(api::staff::get_staff).post(api::staff::post_staff),
         )
         .route(
+            "/api/v1/schools/{id}/profile",
+            get(api::schools::get_profile).put(api::schools::put_profile),
+        )
+        .route(
             "/api/v1/schools/{id}/periods",
             get(api::grading::get_periods),
         )

@@ -626,6 +626,18 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/schools/{id}/profile",
+        Signed(Action::EditSchoolSetup),
+        "/api/v1/schools/1/profile",
+    ),
+    r(
+        "PUT",
+        "/api/v1/schools/{id}/profile",
+        Signed(Action::EditSchoolSetup),
+        "/api/v1/schools/1/profile",
+    ),
+    r(
+        "GET",
         "/api/v1/schools/{id}/staff",
         Signed(Action::ManageStaff),
         "/api/v1/schools/1/staff",

@@ -17,6 +17,8 @@ use utoipa::{Modify, OpenApi};
         super::diary::get_homework,
         super::diary::get_file,
         super::schools::list_schools,
+        super::schools::get_profile,
+        super::schools::put_profile,
         super::timetable::get_timetable,
         super::timetable::get_calendar,
         super::timetable::post_change,

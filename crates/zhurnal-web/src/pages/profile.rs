@@ -167,7 +167,7 @@ fn form_of(s: &SchoolRow) -> ProfileForm {
     }
 }
 
-async fn school_for(
+pub(crate) async fn school_for(
     state: &AppState,
     ctx: &Ctx,
     asked: Option<&str>,
@@ -188,7 +188,9 @@ pub async fn profile_get(
 }
 
 /// Checks the form; returns the profile or (field, message key) pairs.
-fn validate(f: &ProfileForm) -> Result<SchoolProfile, Vec<(&'static str, &'static str)>> {
+pub(crate) fn validate(
+    f: &ProfileForm,
+) -> Result<SchoolProfile, Vec<(&'static str, &'static str)>> {
     let mut errors = Vec::new();
     let len = |s: &str| s.trim().chars().count();
     if !(1..=100).contains(&len(&f.short_name)) {
@@ -260,18 +262,7 @@ pub async fn profile_post(
     let school = school_for(&state, &ctx, Some(&form.school)).await?;
     match validate(&form) {
         Ok(profile) => {
-            let audit = AuditEntry {
-                school_id: Some(school.id),
-                action: "setup.profile".into(),
-                target_kind: "school".into(),
-                target_id: school.id.to_string(),
-                details: serde_json::json!({ "time_zone": profile.time_zone }).to_string(),
-                ..ctx.audit_base(state.clock.now_ms())
-            };
-            state
-                .store
-                .update_school_profile(school.id, &profile, &audit)
-                .await?;
+            save(&state, &ctx, &school, &profile).await?;
             Ok(
                 Redirect::to(&format!("/setup/profile?school={}&saved=1", school.id))
                     .into_response(),
@@ -284,6 +275,28 @@ pub async fn profile_post(
             html(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
     }
+}
+
+/// Saves a checked profile, audited.
+pub(crate) async fn save(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    profile: &SchoolProfile,
+) -> Result<(), AppError> {
+    let audit = AuditEntry {
+        school_id: Some(school.id),
+        action: "setup.profile".into(),
+        target_kind: "school".into(),
+        target_id: school.id.to_string(),
+        details: serde_json::json!({ "time_zone": profile.time_zone }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    state
+        .store
+        .update_school_profile(school.id, profile, &audit)
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1134,6 +1134,33 @@ async fn the_school_profile(app: &TestApp) {
         ("Asia/Yekaterinburg", "ул. Школьная, 7", 2)
     );
     assert!(app.audit_count("setup.profile").await == 1);
+    // Through the API: read, a bad zone refused by name, a change saved.
+    let token = app.token("deputy").await;
+    let mut profile = app.api_get(&token, "/api/v1/schools/1/profile").await;
+    assert_eq!(profile["time_zone"], "Asia/Yekaterinburg");
+    assert_eq!(profile["shifts"], 2);
+    let put = |body: serde_json::Value| {
+        app.client()
+            .put(app.at("/api/v1/schools/1/profile"))
+            .bearer_auth(&token)
+            .json(&body)
+            .send()
+    };
+    profile["time_zone"] = "Mars/Olympus".into();
+    let res = put(profile.clone()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let err: serde_json::Value = res.json().await.unwrap();
+    assert!(err["error"]["fields"]["time_zone"].is_string(), "{err}");
+    profile["time_zone"] = "Asia/Vladivostok".into();
+    profile["phone"] = "+7 (4212) 11-11-07".into();
+    let res = put(profile).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let school = app.store.school(1).await.unwrap().unwrap();
+    assert_eq!(
+        (school.time_zone.as_str(), school.phone.as_str()),
+        ("Asia/Vladivostok", "+7 (4212) 11-11-07")
+    );
+    assert_eq!(app.audit_count("setup.profile").await, 2);
 }
 on_both!(profile, the_school_profile);
 
