@@ -392,6 +392,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/journal/absences", put(api::journal::put_absence))
         .route(
+            "/api/v1/journal/absence-reasons",
+            put(api::journal::put_absence_reason),
+        )
+        .route(
             "/api/v1/journal/lessons/{id}",
             put(api::journal::put_lesson_text),
         )

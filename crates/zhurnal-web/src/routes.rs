@@ -751,6 +751,12 @@ pub const ROUTES: &[RouteSpec] = &[
         "/api/v1/journal/marks",
     ),
     r(
+        "PUT",
+        "/api/v1/journal/absence-reasons",
+        Signed(Action::CheckClassJournal),
+        "/api/v1/journal/absence-reasons",
+    ),
+    r(
         "GET",
         "/api/v1/journal/class-check",
         Signed(Action::ViewJournal),

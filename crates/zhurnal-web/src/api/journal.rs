@@ -718,3 +718,71 @@ pub async fn post_class_check(
         .map_err(|key| AppError::Validation(vec![("comment".into(), ctx.t().s(key).into())]))?;
     Ok(axum::http::StatusCode::CREATED)
 }
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AbsenceReasonIn {
+    pub school_id: Option<i64>,
+    pub lesson_id: i64,
+    pub person_id: i64,
+    /// `unknown`, `illness`, `excused` or `unexcused`.
+    pub reason: String,
+}
+
+/// The class teacher gives the reason of an absence or late arrival of their class (since
+/// the period began), from a parent's note or a doctor's certificate.
+#[utoipa::path(
+    put,
+    path = "/api/v1/journal/absence-reasons",
+    tag = "journal",
+    request_body = AbsenceReasonIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Saved"),
+        (status = 400, description = "Malformed body or an unknown reason", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller is no class teacher", body = ErrorBody),
+        (status = 404, description = "No such absence in the caller's class", body = ErrorBody),
+        (status = 422, description = "The period is closed (`fields.lesson_id`)", body = ErrorBody),
+    )
+)]
+pub async fn put_absence_reason(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<AbsenceReasonIn>,
+) -> Result<axum::http::StatusCode, AppError> {
+    let school = school_of(&state, &ctx, Action::CheckClassJournal, body.school_id).await?;
+    // The class of the lesson, among those the caller leads.
+    let Some(facts) = state.store.lesson_facts(school.id, body.lesson_id).await? else {
+        return Err(crate::routes::deny_object(
+            &state,
+            &ctx,
+            "lesson",
+            &body.lesson_id.to_string(),
+        )
+        .await);
+    };
+    let class = state
+        .store
+        .group_classes(school.id)
+        .await?
+        .get(&facts.group_id)
+        .map_or(facts.group_id, |c| c.0);
+    let p =
+        crate::pages::class_check::build(&state, &ctx, &school, Some(&class.to_string())).await?;
+    if !p.can_check {
+        return Err(crate::routes::deny_object(&state, &ctx, "class", &class.to_string()).await);
+    }
+    crate::pages::class_check::set_reason(
+        &state,
+        &ctx,
+        &school,
+        &p,
+        body.lesson_id,
+        body.person_id,
+        &body.reason,
+    )
+    .await?
+    .map_err(|key| AppError::Validation(vec![("lesson_id".into(), ctx.t().s(key).into())]))?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}

@@ -58,6 +58,7 @@ use utoipa::{Modify, OpenApi};
         super::periods::get_year_marks,
         super::journal::get_class_check,
         super::journal::post_class_check,
+        super::journal::put_absence_reason,
         super::periods::put_year_marks,
         super::roster::get_roster,
         super::roster::post_statement,

@@ -388,51 +388,76 @@ async fn reasons_post(
         if chosen.is_empty() || chosen == current {
             continue;
         }
-        if !REASONS.contains(&chosen) {
-            return Err(AppError::BadRequest(format!("unknown reason {chosen}")));
-        }
         let (lesson, person) = line
             .field
             .trim_start_matches("r-")
             .split_once('-')
             .and_then(|(l, p)| Some((l.parse::<i64>().ok()?, p.parse::<i64>().ok()?)))
             .ok_or(AppError::NotFound)?;
-        let Some(facts) = state.store.lesson_facts(school.id, lesson).await? else {
-            return Err(AppError::NotFound);
-        };
-        if crate::journal::period_closed(state, school, facts.group_id, &facts.date).await? {
+        if let Err(key) = set_reason(state, ctx, school, page, lesson, person, chosen).await? {
             let mut p = build(state, ctx, school, Some(&page.class_id.to_string())).await?;
-            p.error = Some("journal.period_closed");
+            p.error = Some(key);
             return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
         }
-        let status = if line.status == ctx.t().s("class_check.late_status") {
-            "late"
-        } else {
-            "absent"
-        };
-        let audit = zhurnal_store::AuditEntry {
-            school_id: Some(school.id),
-            action: "journal.absence_reason".into(),
-            details:
-                serde_json::json!({ "lesson_id": lesson, "person_id": person, "reason": chosen })
-                    .to_string(),
-            ..ctx.audit_base(state.clock.now_ms())
-        };
-        state
-            .store
-            .write_absence(
-                school.id,
-                lesson,
-                person,
-                Some((status, chosen)),
-                "",
-                &audit,
-            )
-            .await?;
     }
     Ok(Redirect::to(&format!(
         "/journal/class?school={}&class={}&done=1",
         school.id, page.class_id
     ))
     .into_response())
+}
+
+/// Gives the reason of an absence or late arrival the class's journal holds since the
+/// period began (the class teacher, from a parent's note or a doctor's certificate): one of
+/// the known reasons, written with its history and audit. An absence not on the class's list
+/// answers 404 (audited); a closed period is the message key of the refusal.
+pub(crate) async fn set_reason(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    page: &ClassCheckPage,
+    lesson: i64,
+    person: i64,
+    reason: &str,
+) -> Result<Result<(), &'static str>, AppError> {
+    if !REASONS.contains(&reason) {
+        return Err(AppError::BadRequest(format!(
+            "reason: one of {}, not «{reason}»",
+            REASONS.join(", ")
+        )));
+    }
+    let field = format!("r-{lesson}-{person}");
+    let Some(line) = page.absences.iter().find(|a| a.field == field) else {
+        return Err(crate::routes::deny_object(state, ctx, "absence", &field).await);
+    };
+    let Some(facts) = state.store.lesson_facts(school.id, lesson).await? else {
+        return Err(AppError::NotFound);
+    };
+    if crate::journal::period_closed(state, school, facts.group_id, &facts.date).await? {
+        return Ok(Err("journal.period_closed"));
+    }
+    let status = if line.status == ctx.t().s("class_check.late_status") {
+        "late"
+    } else {
+        "absent"
+    };
+    let audit = zhurnal_store::AuditEntry {
+        school_id: Some(school.id),
+        action: "journal.absence_reason".into(),
+        details: serde_json::json!({ "lesson_id": lesson, "person_id": person, "reason": reason })
+            .to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    state
+        .store
+        .write_absence(
+            school.id,
+            lesson,
+            person,
+            Some((status, reason)),
+            "",
+            &audit,
+        )
+        .await?;
+    Ok(Ok(()))
 }

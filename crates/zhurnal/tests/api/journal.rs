@@ -1057,6 +1057,37 @@ async fn the_class_teacher_checks_the_class_journal(app: &TestApp) {
         .unwrap();
     assert_eq!(j.absences[0].reason, "illness");
     assert_eq!(app.audit_count("journal.absence_reason").await, 1);
+    // Through the API: the class teacher changes it to excused; an unknown reason and another
+    // class's absence are refused.
+    let token = app.token("classteacher").await;
+    let reason = |reason: &str, lesson: i64| json!({"lesson_id": lesson, "person_id": pupil, "reason": reason});
+    let path = "/api/v1/journal/absence-reasons";
+    let (status, _) = call(
+        app,
+        &token,
+        Method::PUT,
+        path,
+        reason("excused", algebra.id),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let j = app
+        .store
+        .journal(1, class, algebra.subject_id, &algebra.date, &algebra.date)
+        .await
+        .unwrap();
+    assert_eq!(j.absences[0].reason, "excused");
+    let (status, _) = call(
+        app,
+        &token,
+        Method::PUT,
+        path,
+        reason("holiday", algebra.id),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _) = call(app, &token, Method::PUT, path, reason("illness", 999_999)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     // The same through the API: the keeping of each journal and the checks; a check by the
     // class teacher, refused to the deputy (who reads only).
     let token = app.token("classteacher").await;
