@@ -352,6 +352,14 @@ pub fn router(state: AppState) -> Router {
             get(api::messages::get_messages).post(api::messages::post_thread),
         )
         .route(
+            "/api/v1/messages/complaints",
+            get(api::messages::get_complaints),
+        )
+        .route(
+            "/api/v1/messages/complaints/{id}",
+            get(api::messages::get_complaint),
+        )
+        .route(
             "/api/v1/messages/{id}",
             get(api::messages::get_thread).post(api::messages::post_reply),
         )

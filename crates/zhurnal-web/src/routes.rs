@@ -470,6 +470,18 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r(
         "GET",
+        "/api/v1/messages/complaints",
+        Signed(Action::ViewReports),
+        "/api/v1/messages/complaints",
+    ),
+    r(
+        "GET",
+        "/api/v1/messages/complaints/{id}",
+        Signed(Action::ViewReports),
+        "/api/v1/messages/complaints/999999",
+    ),
+    r(
+        "GET",
         "/api/v1/messages/{id}",
         Signed(Action::UseMessages),
         "/api/v1/messages/999999",

@@ -4,7 +4,7 @@
 
 use super::{ApiJson, ErrorBody};
 use crate::ctx::Ctx;
-use crate::pages::messages::{build, reply, start, thread_page};
+use crate::pages::messages::{ThreadLine, build, complaint_lines, reply, start, thread_page};
 use crate::routes::deny_object;
 use crate::{AppError, AppState};
 use axum::Json;
@@ -39,6 +39,38 @@ pub struct MessagesOut {
     pub recipients: Vec<RecipientOut>,
 }
 
+fn thread_out(t: ThreadLine) -> ThreadLineOut {
+    ThreadLineOut {
+        id: t.id,
+        topic: t.topic,
+        about: t.about,
+        when: t.when,
+        unread: t.unread,
+        complaint: t.complaint,
+    }
+}
+
+/// The threads families raised complaints about, for the administration of their school
+/// (each is read at `GET /api/v1/messages/complaints/{id}`).
+#[utoipa::path(
+    get,
+    path = "/api/v1/messages/complaints",
+    tag = "messages",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The threads with complaints", body = Vec<ThreadLineOut>),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller does not read the school's reports", body = ErrorBody),
+    )
+)]
+pub async fn get_complaints(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Json<Vec<ThreadLineOut>>, AppError> {
+    let lines = complaint_lines(&state, &ctx).await?;
+    Ok(Json(lines.into_iter().map(thread_out).collect()))
+}
+
 fn id_of(raw: &str) -> Option<i64> {
     raw.parse().ok()
 }
@@ -61,18 +93,7 @@ pub async fn get_messages(
 ) -> Result<Json<MessagesOut>, AppError> {
     let page = build(&state, &ctx).await?;
     Ok(Json(MessagesOut {
-        threads: page
-            .threads
-            .into_iter()
-            .map(|t| ThreadLineOut {
-                id: t.id,
-                topic: t.topic,
-                about: t.about,
-                when: t.when,
-                unread: t.unread,
-                complaint: t.complaint,
-            })
-            .collect(),
+        threads: page.threads.into_iter().map(thread_out).collect(),
         recipients: page
             .recipients
             .into_iter()
@@ -169,10 +190,40 @@ pub async fn get_thread(
     ctx: Ctx,
     Path(raw): Path<String>,
 ) -> Result<Json<ThreadOut>, AppError> {
-    let Some(id) = id_of(&raw) else {
-        return Err(deny_object(&state, &ctx, "message_thread", &raw).await);
+    thread_out_of(&state, &ctx, &raw).await
+}
+
+/// A thread a family raised a complaint about, for the administration of its school.
+#[utoipa::path(
+    get,
+    path = "/api/v1/messages/complaints/{id}",
+    tag = "messages",
+    params(("id" = i64, Path, description = "The thread")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The thread", body = ThreadOut),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The caller does not read the school's reports", body = ErrorBody),
+        (status = 404, description = "No complaint thread of the caller's schools", body = ErrorBody),
+    )
+)]
+pub async fn get_complaint(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(raw): Path<String>,
+) -> Result<Json<ThreadOut>, AppError> {
+    thread_out_of(&state, &ctx, &raw).await
+}
+
+async fn thread_out_of(
+    state: &AppState,
+    ctx: &Ctx,
+    raw: &str,
+) -> Result<Json<ThreadOut>, AppError> {
+    let Some(id) = id_of(raw) else {
+        return Err(deny_object(state, ctx, "message_thread", raw).await);
     };
-    let page = thread_page(&state, &ctx, id).await?;
+    let page = thread_page(state, ctx, id).await?;
     Ok(Json(ThreadOut {
         id,
         topic: page.topic,

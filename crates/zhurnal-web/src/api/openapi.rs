@@ -71,6 +71,8 @@ use utoipa::{Modify, OpenApi};
         super::notices::post_read,
         super::notices::put_settings,
         super::messages::get_messages,
+        super::messages::get_complaints,
+        super::messages::get_complaint,
         super::messages::post_thread,
         super::messages::get_thread,
         super::messages::post_reply,

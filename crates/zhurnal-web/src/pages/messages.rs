@@ -508,8 +508,21 @@ pub struct ComplaintsPage {
 /// The threads families raised complaints about, for the administration of their school.
 pub async fn complaints_get(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     let t = ctx.t();
+    let page = ComplaintsPage {
+        c: Chrome::new(&ctx, t.s("messages.complaints"), "/messages/complaints"),
+        threads: complaint_lines(&state, &ctx).await?,
+    };
+    html(StatusCode::OK, &page)
+}
+
+/// The threads families raised complaints about, in the schools the actor reports on.
+pub(crate) async fn complaint_lines(
+    state: &AppState,
+    ctx: &Ctx,
+) -> Result<Vec<ThreadLine>, AppError> {
+    let t = ctx.t();
     let actor = ctx.actor()?;
-    let tz = zone_of(&state, &ctx).await?;
+    let tz = zone_of(state, ctx).await?;
     let mut threads = Vec::new();
     for school in actor.reach(Action::ViewReports).schools {
         threads.extend(
@@ -520,10 +533,6 @@ pub async fn complaints_get(State(state): State<AppState>, ctx: Ctx) -> Result<R
         );
     }
     let ids: Vec<i64> = threads.iter().map(|th| th.student_id).collect();
-    let names = names_of(&state, &ids).await?;
-    let page = ComplaintsPage {
-        c: Chrome::new(&ctx, t.s("messages.complaints"), "/messages/complaints"),
-        threads: threads.iter().map(|th| line(&t, th, &names, &tz)).collect(),
-    };
-    html(StatusCode::OK, &page)
+    let names = names_of(state, &ids).await?;
+    Ok(threads.iter().map(|th| line(&t, th, &names, &tz)).collect())
 }

@@ -290,6 +290,28 @@ async fn messages_through_the_api(app: &TestApp) {
     .await
     .unwrap();
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    // The administration lists it and reads it; a teacher has no such list.
+    let director = app.token("director").await;
+    let listed = app.api_get(&director, "/api/v1/messages/complaints").await;
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["id"] == id && t["complaint"] == true),
+        "{listed}"
+    );
+    let read = app
+        .api_get(&director, &format!("/api/v1/messages/complaints/{id}"))
+        .await;
+    assert_eq!(read["member"], false, "{read}");
+    let res = http
+        .get(app.at("/api/v1/messages/complaints"))
+        .bearer_auth(&teacher)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
     // Another family does not see the thread at all.
     let stranger = app.token("classteacher").await;
     let res = http
