@@ -329,13 +329,8 @@ impl Store {
             .fetch_all(pool).await?))
     }
 
-    /// The marks given on some lessons (optionally to one person).
-    pub async fn marks_of_lessons(
-        &self,
-        school_id: i64,
-        lessons: &[i64],
-        person: Option<i64>,
-    ) -> Result<Vec<MarkInfo>> {
+    /// The marks given on some lessons.
+    pub async fn marks_of_lessons(&self, school_id: i64, lessons: &[i64]) -> Result<Vec<MarkInfo>> {
         if lessons.is_empty() {
             return Ok(Vec::new());
         }
@@ -347,9 +342,6 @@ impl Store {
             let mut qb = sqlx::QueryBuilder::new(head.as_str());
             qb.push_bind(school_id).push(" AND w.lesson_id");
             push_in(&mut qb, lessons);
-            if let Some(p) = person {
-                qb.push(" AND m.person_id = ").push_bind(p);
-            }
             qb.push(" ORDER BY l.date, l.number, m.id");
             Ok(qb.build_query_as::<MarkInfo>().fetch_all(pool).await?)
         })

@@ -348,10 +348,6 @@ fn lesson_row(l: &LessonInfo, works: &[i64], times: &Times) -> Value {
     v
 }
 
-fn teacher_json(p: &PersonInfo) -> Value {
-    person_json(p)
-}
-
 // ---------------------------------------------------------------- the caller
 
 /// The caller, for what the `profile` scope covers (an app without it gets 403).
@@ -806,10 +802,7 @@ pub async fn lesson_marks(
     Path(raw): Path<String>,
 ) -> Answer {
     let (l, school, view) = reach::lesson(&state, &ctx, &raw).await?;
-    let marks = state
-        .store
-        .marks_of_lessons(school.id, &[l.id], None)
-        .await?;
+    let marks = state.store.marks_of_lessons(school.id, &[l.id]).await?;
     Ok(Json(json!(
         marks
             .iter()
@@ -942,7 +935,7 @@ pub async fn group_subject_marks(
         )
         .await?;
     let ids: Vec<i64> = lessons.iter().map(|l| l.id).collect();
-    let marks = state.store.marks_of_lessons(school.id, &ids, None).await?;
+    let marks = state.store.marks_of_lessons(school.id, &ids).await?;
     let seen: Vec<MarkInfo> = marks
         .into_iter()
         .filter(|m| view.shows(m.person_id))
@@ -1216,7 +1209,7 @@ async fn homework_of(state: &AppState, s: &Student, from: Date, to: Date) -> Ans
             put_id(&mut v, "id", f.id);
             v
         }).collect::<Vec<_>>(),
-        "teachers": teachers.iter().map(teacher_json).collect::<Vec<_>>(),
+        "teachers": teachers.iter().map(person_json).collect::<Vec<_>>(),
     })))
 }
 
@@ -1238,6 +1231,22 @@ async fn me_as_student(state: &AppState, ctx: &Ctx) -> Result<Student, AppError>
     }
 }
 
+/// The homework of a student due in the query's range, at the school of the path (another
+/// school answers 404, audited).
+async fn homework_at(
+    state: &AppState,
+    ctx: &Ctx,
+    s: Student,
+    school: &str,
+    q: &Option<String>,
+) -> Answer {
+    if school.trim() != s.school.id.to_string() {
+        return Err(deny_object(state, ctx, "school", school).await);
+    }
+    let (a, b) = query_range(state, &s.school, q)?;
+    homework_of(state, &s, a, b).await
+}
+
 /// `GET users/me/school/{school}/homeworks?startDate&endDate`.
 pub async fn my_homework(
     State(state): State<AppState>,
@@ -1246,11 +1255,7 @@ pub async fn my_homework(
     RawQuery(q): RawQuery,
 ) -> Answer {
     let s = me_as_student(&state, &ctx).await?;
-    if school.trim() != s.school.id.to_string() {
-        return Err(deny_object(&state, &ctx, "school", &school).await);
-    }
-    let (a, b) = query_range(&state, &s.school, &q)?;
-    homework_of(&state, &s, a, b).await
+    homework_at(&state, &ctx, s, &school, &q).await
 }
 
 /// `GET persons/{person}/school/{school}/homeworks?startDate&endDate`.
@@ -1261,11 +1266,7 @@ pub async fn person_homework(
     RawQuery(q): RawQuery,
 ) -> Answer {
     let s = reach::student(&state, &ctx, &person).await?;
-    if school.trim() != s.school.id.to_string() {
-        return Err(deny_object(&state, &ctx, "school", &school).await);
-    }
-    let (a, b) = query_range(&state, &s.school, &q)?;
-    homework_of(&state, &s, a, b).await
+    homework_at(&state, &ctx, s, &school, &q).await
 }
 
 /// `GET persons/{person}/groups/{group}/schedules?startDate&endDate`: day by day, the
@@ -1346,7 +1347,7 @@ pub async fn person_schedule(
             "workTypes": types.iter().filter(|t| used_types.contains(&t.id)).map(|t| work_type_json(t, school)).collect::<Vec<_>>(),
             "lessonLogEntries": log.iter().filter(|e| lesson_ids.contains(&e.lesson_id)).map(|e| log_json(e, tz)).collect::<Vec<_>>(),
             "teachers": teachers.iter().filter(|t| day_teachers.contains(&t.id))
-                .map(|t| json!({ "person": teacher_json(t), "role": "Teacher" })).collect::<Vec<_>>(),
+                .map(|t| json!({ "person": person_json(t), "role": "Teacher" })).collect::<Vec<_>>(),
             "nextDate": stamp(&next.to_string(), None),
         }));
         if next == day {
