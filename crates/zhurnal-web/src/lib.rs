@@ -407,6 +407,43 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/journal/lessons/{id}",
             put(api::journal::put_lesson_text),
         )
+        .route(
+            "/api/v1/journal/lessons/{id}/files",
+            get(api::files::get_lesson_files)
+                .post(api::files::post_lesson_file)
+                .layer(axum::extract::DefaultBodyLimit::max(files::MAX_BYTES + 1)),
+        )
+        .route(
+            "/api/v1/journal/files/{id}",
+            get(api::files::get_journal_file),
+        )
+        .route("/api/v1/journal/mine", get(api::mine::get_mine))
+        .route(
+            "/api/v1/journal/plan",
+            get(api::plan::get_plan).put(api::plan::put_plan),
+        )
+        .route("/api/v1/journal/plan/fill", post(api::plan::post_fill))
+        .route(
+            "/api/v1/roster/promotion",
+            get(api::promotion::get_promotion).post(api::promotion::post_promotion),
+        )
+        .route("/api/v1/timetable/import", post(api::setup::post_import))
+        .route("/api/v1/me/password", post(api::account::post_password))
+        .route("/api/v1/me/apps", get(api::account::get_grants))
+        .route("/api/v1/me/apps/{id}", delete(api::account::delete_grant))
+        .route(
+            "/api/v1/diary/calendar-feeds",
+            get(api::account::get_feeds).post(api::account::post_feed),
+        )
+        .route(
+            "/api/v1/diary/calendar-feeds/{id}",
+            delete(api::account::delete_feed),
+        )
+        .route(
+            "/api/v1/apps",
+            get(api::apps::get_apps).post(api::apps::post_app),
+        )
+        .route("/api/v1/apps/{id}", delete(api::apps::delete_app))
         .route("/api/v1/openapi.json", get(api::openapi::openapi_json))
         .route(
             "/setup/apps",

@@ -2,17 +2,23 @@
 //! is ignored there, see `ctx::build`), so it needs no CSRF defence; errors are
 //! `{"error":{"code","message"}}` (see `crate::error`).
 
+pub mod account;
+pub mod apps;
 pub mod audit;
 pub mod auth;
 pub mod bodies;
 pub mod diary;
+pub mod files;
 pub mod grading;
 pub mod journal;
 pub mod me;
 pub mod messages;
+pub mod mine;
 pub mod notices;
 pub mod openapi;
 pub mod periods;
+pub mod plan;
+pub mod promotion;
 pub mod roster;
 pub mod schools;
 pub mod setup;

@@ -3,6 +3,7 @@
 
 use super::{ApiJson, ErrorBody, parse_date, school_of};
 use crate::ctx::Ctx;
+use crate::pages::import::{apply_import, check_import};
 use crate::pages::weeks::{Weeks, calendar_for, check_weeks, save_weeks};
 use crate::{AppError, AppState};
 use axum::Json;
@@ -262,4 +263,90 @@ pub async fn put_template(
         saved: true,
         warnings: checked.warnings,
     }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportIn {
+    /// School id; default: the caller's school.
+    pub school_id: Option<i64>,
+    /// The date the imported weeks come into force, YYYY-MM-DD, inside a saved academic year.
+    pub valid_from: String,
+    /// The timetable as CSV, one lesson per line: class; weekday; lesson number; subject;
+    /// teacher; room (`,` or `;` separated; a header line is allowed), as on the import page.
+    pub csv: String,
+    /// Only check and report; nothing is saved.
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportDone {
+    /// False with `dry_run`.
+    pub saved: bool,
+    /// Lessons read.
+    pub lines: usize,
+    /// Classes whose week the file replaces.
+    pub classes: usize,
+    /// Hours that differ from the teaching load and the like: saved anyway.
+    pub warnings: Vec<String>,
+}
+
+/// Imports the weekly timetables of many classes from CSV (or checks them with `dry_run`):
+/// names to ids, double bookings against the whole school, hours against the load. Every
+/// class of the file is saved at once or none is; lessons are derived again from the date.
+#[utoipa::path(
+    post,
+    path = "/api/v1/timetable/import",
+    tag = "setup",
+    request_body = ImportIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Saved (or checked, with `dry_run`)", body = ImportDone),
+        (status = 400, description = "Malformed body", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Only the deputy director edits the timetable", body = ErrorBody),
+        (status = 404, description = "No such school in reach", body = ErrorBody),
+        (status = 422, description = "`valid_from`, or every problem of the file as `csv[i]` (each naming its line); nothing saved", body = ErrorBody),
+    )
+)]
+pub async fn post_import(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    ApiJson(body): ApiJson<ImportIn>,
+) -> Result<Json<ImportDone>, AppError> {
+    let t = ctx.t();
+    let school = school_of(&state, &ctx, Action::EditSchoolSetup, body.school_id).await?;
+    let checked = check_import(&state, &t, &school, &body.valid_from, &body.csv).await?;
+    if let Err(key) = checked.from {
+        return Err(AppError::Validation(vec![(
+            "valid_from".into(),
+            t.s(key).to_owned(),
+        )]));
+    }
+    if !checked.errors.is_empty() {
+        return Err(AppError::Validation(
+            checked
+                .errors
+                .iter()
+                .enumerate()
+                .map(|(i, m)| (format!("csv[{i}]"), m.clone()))
+                .collect(),
+        ));
+    }
+    let mut done = ImportDone {
+        saved: false,
+        lines: checked.lines,
+        classes: checked.classes,
+        warnings: checked.warnings.clone(),
+    };
+    if !body.dry_run {
+        apply_import(&state, &ctx, &school, checked)
+            .await?
+            .map_err(|key| {
+                AppError::Validation(vec![("valid_from".into(), t.s(key).to_owned())])
+            })?;
+        done.saved = true;
+    }
+    Ok(Json(done))
 }

@@ -57,7 +57,7 @@ pub struct TimetableOut {
     pub lessons: Vec<LessonOut>,
 }
 
-fn lesson_out(l: LessonRow) -> LessonOut {
+pub(crate) fn lesson_out(l: LessonRow) -> LessonOut {
     let teacher_name = Some(l.teacher_short_name()).filter(|n| !n.is_empty());
     LessonOut {
         id: l.id,

@@ -59,7 +59,7 @@ pub struct PasswordForm {
     repeat: String,
 }
 
-fn policy_message(e: PasswordError) -> &'static str {
+pub fn policy_message(e: PasswordError) -> &'static str {
     match e {
         PasswordError::TooShort => "account.too_short",
         PasswordError::TooLong => "account.too_long",
@@ -68,20 +68,34 @@ fn policy_message(e: PasswordError) -> &'static str {
     }
 }
 
-pub async fn password_post(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(form): Form<PasswordForm>,
-) -> Result<Response, AppError> {
-    check_csrf(&ctx, &form.csrf)?;
+/// What a change of one's own password came to.
+pub enum PasswordOutcome {
+    Changed,
+    /// Too many wrong current passwords: minutes until the next try.
+    Locked {
+        minutes: i64,
+    },
+    /// Message keys by field: `current`, `new`, `repeat`.
+    Problems(Vec<(&'static str, &'static str)>),
+}
+
+/// Changes the actor's password: the current one checked under the login throttle, the new
+/// one by the policy; every other session and token of the account ends. The one rule for
+/// the page and the API.
+pub async fn change_own_password(
+    state: &AppState,
+    ctx: &Ctx,
+    current: String,
+    new: String,
+    repeat: &str,
+) -> Result<PasswordOutcome, AppError> {
     let actor = ctx.actor()?;
-    let t = ctx.t();
-    let mut page = AccountPage::new(&ctx)?;
-    if let Err(e) = check_new_password(&form.new, &actor.login) {
-        page.new_error = Some(t.s(policy_message(e)));
+    let mut problems = Vec::new();
+    if let Err(e) = check_new_password(&new, &actor.login) {
+        problems.push(("new", policy_message(e)));
     }
-    if form.new != form.repeat {
-        page.repeat_error = Some(t.s("account.mismatch"));
+    if new != repeat {
+        problems.push(("repeat", "account.mismatch"));
     }
     let creds = state
         .store
@@ -110,13 +124,13 @@ pub async fn password_post(
         .reserve_login_attempt(&keys, policy, &event("auth.lock", "failure"))
         .await?;
     if locked.is_none() {
-        if verify_password(form.current.clone(), creds.password_hash).await {
+        if verify_password(current, creds.password_hash).await {
             state
                 .store
                 .release_login_attempt(&keys[0].0, &keys[1].0)
                 .await?;
         } else {
-            page.current_error = Some(t.s("account.wrong_current"));
+            problems.insert(0, ("current", "account.wrong_current"));
             locked = state
                 .store
                 .record_login_failure(&keys, policy, event("account.password", "failure"))
@@ -125,16 +139,14 @@ pub async fn password_post(
     }
     if let Some(until) = locked {
         let minutes = ((until - now) / 1000 + 59) / 60;
-        page.current_error = None;
-        page.summary = Some(t.s("account.locked"));
-        page.locked_for = Some(t.minutes(minutes.max(1)));
-        return html(StatusCode::TOO_MANY_REQUESTS, &page);
+        return Ok(PasswordOutcome::Locked {
+            minutes: minutes.max(1),
+        });
     }
-    if page.current_error.is_some() || page.new_error.is_some() || page.repeat_error.is_some() {
-        page.summary = Some(t.s("account.form_errors"));
-        return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    if !problems.is_empty() {
+        return Ok(PasswordOutcome::Problems(problems));
     }
-    let hash = hash_password(form.new).await.map_err(AppError::Internal)?;
+    let hash = hash_password(new).await.map_err(AppError::Internal)?;
     let entry = AuditEntry {
         school_id: actor.home_school(),
         action: "account.password".into(),
@@ -147,6 +159,38 @@ pub async fn password_post(
         .store
         .change_password(actor.user_id, Some(actor.session_id), &hash, &entry)
         .await?;
-    page.done = true;
-    html(StatusCode::OK, &page)
+    Ok(PasswordOutcome::Changed)
+}
+
+pub async fn password_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    check_csrf(&ctx, &form.csrf)?;
+    let t = ctx.t();
+    let mut page = AccountPage::new(&ctx)?;
+    match change_own_password(&state, &ctx, form.current, form.new, &form.repeat).await? {
+        PasswordOutcome::Changed => {
+            page.done = true;
+            html(StatusCode::OK, &page)
+        }
+        PasswordOutcome::Locked { minutes } => {
+            page.summary = Some(t.s("account.locked"));
+            page.locked_for = Some(t.minutes(minutes));
+            html(StatusCode::TOO_MANY_REQUESTS, &page)
+        }
+        PasswordOutcome::Problems(problems) => {
+            for (field, key) in problems {
+                let slot = match field {
+                    "current" => &mut page.current_error,
+                    "new" => &mut page.new_error,
+                    _ => &mut page.repeat_error,
+                };
+                *slot = Some(t.s(key));
+            }
+            page.summary = Some(t.s("account.form_errors"));
+            html(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+    }
 }

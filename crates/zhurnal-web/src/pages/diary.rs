@@ -852,6 +852,70 @@ pub async fn calendar_get(
     )
 }
 
+/// Makes a calendar feed of the pupil for the actor; its address, to be shown once (only a
+/// hash of its secret is kept). `host` is the address the person reached Zhurnal by.
+pub async fn create_feed(
+    state: &AppState,
+    ctx: &Ctx,
+    pupil: &Pupil,
+    host: &str,
+) -> Result<(i64, String), AppError> {
+    let actor = ctx.actor()?;
+    let token = crate::security::random_token();
+    let audit = zhurnal_store::AuditEntry {
+        school_id: Some(pupil.school.id),
+        action: "diary.feed_create".into(),
+        details: serde_json::json!({ "student_id": pupil.person_id }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    let id = state
+        .store
+        .create_feed(
+            pupil.school.id,
+            pupil.person_id,
+            actor.person_id,
+            &token_hash(&token),
+            &audit,
+        )
+        .await?;
+    let scheme = if state.cfg.secure_cookies {
+        "https"
+    } else {
+        "http"
+    };
+    Ok((id, format!("{scheme}://{host}/ics/{token}")))
+}
+
+/// Revokes one of the actor's feeds; anyone else's, or none, is refused as if it did not
+/// exist (audited).
+pub async fn revoke_feed(
+    state: &AppState,
+    ctx: &Ctx,
+    pupil: &Pupil,
+    raw: &str,
+) -> Result<(), AppError> {
+    let actor = ctx.actor()?;
+    let Ok(id) = raw.parse::<i64>() else {
+        return Err(crate::routes::deny_object(state, ctx, "calendar_feed", raw).await);
+    };
+    let audit = zhurnal_store::AuditEntry {
+        school_id: Some(pupil.school.id),
+        action: "diary.feed_revoke".into(),
+        details: serde_json::json!({ "student_id": pupil.person_id }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    let revoked = state.store.revoke_feed(actor.person_id, id, &audit).await;
+    crate::routes::or_deny(state, ctx, "calendar_feed", raw, revoked).await
+}
+
+/// The host a request reached Zhurnal by, for addresses given out.
+pub fn host_of(headers: &HeaderMap) -> &str {
+    headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost")
+}
+
 /// Makes a feed (`op=create`: its address is shown once) or revokes one (`op=revoke`).
 pub async fn calendar_post(
     State(state): State<AppState>,
@@ -862,45 +926,14 @@ pub async fn calendar_post(
     let form = super::FormPairs(pairs);
     super::auth::check_csrf(&ctx, form.one("csrf"))?;
     let (pupil, all) = pick(&state, &ctx, Some(form.one("child")), None).await?;
-    let actor = ctx.actor()?;
-    let audit = |action: &str| zhurnal_store::AuditEntry {
-        school_id: Some(pupil.school.id),
-        action: action.into(),
-        details: serde_json::json!({ "student_id": pupil.person_id }).to_string(),
-        ..ctx.audit_base(state.clock.now_ms())
-    };
     let new_url = match form.one("op") {
-        "create" => {
-            let token = crate::security::random_token();
-            state
-                .store
-                .create_feed(
-                    pupil.school.id,
-                    pupil.person_id,
-                    actor.person_id,
-                    &token_hash(&token),
-                    &audit("diary.feed_create"),
-                )
-                .await?;
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("localhost");
-            let scheme = if state.cfg.secure_cookies {
-                "https"
-            } else {
-                "http"
-            };
-            Some(format!("{scheme}://{host}/ics/{token}"))
-        }
+        "create" => Some(
+            create_feed(&state, &ctx, &pupil, host_of(&headers))
+                .await?
+                .1,
+        ),
         "revoke" => {
-            let id: i64 = form.one("feed").parse().map_err(|_| AppError::NotFound)?;
-            let revoked = state
-                .store
-                .revoke_feed(actor.person_id, id, &audit("diary.feed_revoke"))
-                .await;
-            crate::routes::or_deny(&state, &ctx, "calendar_feed", form.one("feed"), revoked)
-                .await?;
+            revoke_feed(&state, &ctx, &pupil, form.one("feed")).await?;
             None
         }
         _ => return Err(AppError::BadRequest("unknown op".into())),

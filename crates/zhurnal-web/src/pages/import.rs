@@ -5,7 +5,7 @@
 
 use super::auth::check_csrf;
 use super::timetable::pick_school;
-use super::weeks::{calendar_for, check_weeks, save_weeks};
+use super::weeks::{Weeks, calendar_for, check_weeks, save_weeks};
 use super::{Chrome, html};
 use crate::ctx::Ctx;
 use crate::i18n::Tr;
@@ -15,9 +15,11 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use jiff::civil::Date;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use zhurnal_core::Action;
+use zhurnal_core::calendar::Calendar;
 use zhurnal_core::clock::{study_year_of, today_in};
 use zhurnal_core::timetable::{Entry, Slot};
 use zhurnal_core::timetable_csv::{CsvError, normalise_name, parse};
@@ -135,30 +137,42 @@ fn find_teacher(
     Err(false)
 }
 
-pub async fn import_post(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(form): Form<ImportForm>,
-) -> Result<Response, AppError> {
-    check_csrf(&ctx, &form.csrf)?;
-    let actor = ctx.actor()?;
-    let t = ctx.t();
-    let reach = actor.reach(Action::EditSchoolSetup);
-    let (school, _) = pick_school(&state, &ctx, &reach, Some(&form.school)).await?;
-    let mut p = blank(&ctx, &school, form.valid_from.clone(), form.csv.clone());
-    p.checked = true;
-    let (valid_from, calendar) = match calendar_for(&state, school.id, &form.valid_from).await? {
-        Ok(found) => found,
-        Err(key) => {
-            p.date_error = Some(t.s(key));
-            p.errors.push(t.s(key).to_owned());
-            return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
-        }
+/// A timetable file checked against the school: what it holds and every problem found.
+pub struct Checked {
+    /// The start date and its year's calendar; `Err(key)` when the date is not usable.
+    pub from: Result<(Date, Calendar), &'static str>,
+    pub lines: usize,
+    pub classes: usize,
+    pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+    pub weeks: Weeks,
+}
+
+/// Reads a timetable CSV and checks it from `valid_from`: names to ids, then double bookings
+/// against the whole school and hours against the load. The one rule for page and API.
+pub async fn check_import(
+    state: &AppState,
+    t: &Tr,
+    school: &SchoolRow,
+    valid_from: &str,
+    csv: &str,
+) -> Result<Checked, AppError> {
+    let mut out = Checked {
+        from: calendar_for(state, school.id, valid_from).await?,
+        lines: 0,
+        classes: 0,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+        weeks: BTreeMap::new(),
     };
-    let (lines, csv_errors) = parse(&form.csv);
-    p.errors
-        .extend(csv_errors.iter().map(|e| csv_message(&t, e)));
-    p.lines = lines.len();
+    let Ok((valid_from, calendar)) = &out.from else {
+        return Ok(out);
+    };
+    let valid_from = *valid_from;
+    let (lines, csv_errors) = parse(csv);
+    out.errors
+        .extend(csv_errors.iter().map(|e| csv_message(t, e)));
+    out.lines = lines.len();
     // Names → ids, from what the school has.
     let classes = state
         .store
@@ -191,30 +205,29 @@ pub async fn import_post(
             .or_default()
             .push(p.id);
     }
-    let mut weeks: BTreeMap<i64, Vec<Entry>> = BTreeMap::new();
     for l in &lines {
         let at = format!("{} {}: ", t.s("import.line"), l.line);
         let class = class_by.get(&normalise_name(&l.class)).copied();
         let subject = subject_by.get(&normalise_name(&l.subject)).copied();
         let teacher = find_teacher(&by_full, &by_short, &by_last, &l.teacher);
         if class.is_none() {
-            p.errors
+            out.errors
                 .push(format!("{at}{} «{}»", t.s("import.unknown_class"), l.class));
         }
         if subject.is_none() {
-            p.errors.push(format!(
+            out.errors.push(format!(
                 "{at}{} «{}»",
                 t.s("import.unknown_subject"),
                 l.subject
             ));
         }
         match teacher {
-            Err(true) => p.errors.push(format!(
+            Err(true) => out.errors.push(format!(
                 "{at}{} «{}»",
                 t.s("import.ambiguous_teacher"),
                 l.teacher
             )),
-            Err(false) => p.errors.push(format!(
+            Err(false) => out.errors.push(format!(
                 "{at}{} «{}»",
                 t.s("import.unknown_teacher"),
                 l.teacher
@@ -223,7 +236,7 @@ pub async fn import_post(
         }
         if let (Some(class), Some(subject), Ok(teacher)) = (class, subject, teacher) {
             // New lines carry the negated line number as id, to name them in conflicts.
-            weeks.entry(class).or_default().push(Entry {
+            out.weeks.entry(class).or_default().push(Entry {
                 id: -(l.line as i64),
                 group_id: class,
                 subject_id: subject,
@@ -236,7 +249,60 @@ pub async fn import_post(
             });
         }
     }
-    p.classes = weeks.len();
+    out.classes = out.weeks.len();
+    let label = |id: i64| format!("{} {}", t.s("import.line"), -id);
+    let checked = check_weeks(state, t, school, valid_from, calendar, &out.weeks, &label).await?;
+    out.errors.extend(checked.errors);
+    out.warnings.extend(checked.warnings);
+    Ok(out)
+}
+
+/// Saves a clean import: every class of the file at once, lessons derived from the start
+/// date. `Err(key)` when saving found a reason not to.
+pub async fn apply_import(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    checked: Checked,
+) -> Result<Result<(), &'static str>, AppError> {
+    let (Ok((valid_from, calendar)), true) = (checked.from, checked.errors.is_empty()) else {
+        return Err(AppError::Internal(
+            "applying an import that did not pass".into(),
+        ));
+    };
+    let details = serde_json::json!({ "valid_from": valid_from.to_string(), "classes": checked.classes, "lines": checked.lines });
+    save_weeks(
+        state,
+        ctx,
+        school,
+        (valid_from, &calendar),
+        checked.weeks,
+        "setup.timetable_import",
+        details,
+    )
+    .await
+}
+
+pub async fn import_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<ImportForm>,
+) -> Result<Response, AppError> {
+    check_csrf(&ctx, &form.csrf)?;
+    let actor = ctx.actor()?;
+    let t = ctx.t();
+    let reach = actor.reach(Action::EditSchoolSetup);
+    let (school, _) = pick_school(&state, &ctx, &reach, Some(&form.school)).await?;
+    let mut p = blank(&ctx, &school, form.valid_from.clone(), form.csv.clone());
+    p.checked = true;
+    let checked = check_import(&state, &t, &school, &form.valid_from, &form.csv).await?;
+    if let Err(key) = checked.from {
+        p.date_error = Some(t.s(key));
+        p.errors.push(t.s(key).to_owned());
+        return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
+    }
+    p.lines = checked.lines;
+    p.classes = checked.classes;
     p.summary = format!(
         "{}: {}; {}: {}.",
         t.s("import.read"),
@@ -244,10 +310,8 @@ pub async fn import_post(
         t.s("import.classes"),
         p.classes
     );
-    let label = |id: i64| format!("{} {}", t.s("import.line"), -id);
-    let checked = check_weeks(&state, &t, &school, valid_from, &calendar, &weeks, &label).await?;
-    p.errors.extend(checked.errors);
-    p.warnings.extend(checked.warnings);
+    p.errors.extend(checked.errors.iter().cloned());
+    p.warnings.extend(checked.warnings.iter().cloned());
     if !p.errors.is_empty() || form.op != "apply" {
         let status = if p.errors.is_empty() {
             StatusCode::OK
@@ -256,25 +320,14 @@ pub async fn import_post(
         };
         return html(status, &p);
     }
-    let details = serde_json::json!({ "valid_from": valid_from.to_string(), "classes": weeks.len(), "lines": lines.len() });
-    if let Err(key) = save_weeks(
-        &state,
-        &ctx,
-        &school,
-        (valid_from, &calendar),
-        weeks,
-        "setup.timetable_import",
-        details,
-    )
-    .await?
-    {
+    let lines = checked.lines;
+    if let Err(key) = apply_import(&state, &ctx, &school, checked).await? {
         p.errors.push(t.s(key).to_owned());
         return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
     Ok(Redirect::to(&format!(
-        "/setup/timetable/import?school={}&done={}",
-        school.id,
-        lines.len()
+        "/setup/timetable/import?school={}&done={lines}",
+        school.id
     ))
     .into_response())
 }

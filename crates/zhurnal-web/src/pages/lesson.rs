@@ -640,25 +640,38 @@ pub async fn file_post(
         )
         .await;
     };
-    if state.store.lesson_files(school.id, lesson_id).await?.len() >= crate::files::MAX_PER_LESSON {
-        return refuse(
-            &state,
-            &ctx,
-            &school,
-            lesson_id,
-            t.s("files.too_many").to_owned(),
-        )
-        .await;
+    if let Err(message) = attach(&state, &ctx, &school, lesson_id, &raw_name, &data).await? {
+        return refuse(&state, &ctx, &school, lesson_id, message).await;
     }
-    let name = crate::files::safe_name(&raw_name);
-    let content_type = match crate::files::check(&name, &data) {
+    Ok(Redirect::to(&format!(
+        "/journal/lesson?school={}&id={lesson_id}&done=1",
+        school.id
+    ))
+    .into_response())
+}
+
+/// Attaches a file to a lesson the caller may change: at most [`crate::files::MAX_PER_LESSON`]
+/// per lesson, type and size by [`crate::files::check`], audited with its hash. `Err` says
+/// why not, in the user's language.
+pub async fn attach(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    lesson_id: i64,
+    raw_name: &str,
+    data: &[u8],
+) -> Result<Result<i64, String>, AppError> {
+    let t = ctx.t();
+    if state.store.lesson_files(school.id, lesson_id).await?.len() >= crate::files::MAX_PER_LESSON {
+        return Ok(Err(t.s("files.too_many").to_owned()));
+    }
+    let name = crate::files::safe_name(raw_name);
+    let content_type = match crate::files::check(&name, data) {
         Ok(c) => c,
-        Err(key) => {
-            return refuse(&state, &ctx, &school, lesson_id, t.s(key).to_owned()).await;
-        }
+        Err(key) => return Ok(Err(t.s(key).to_owned())),
     };
     use sha2::{Digest, Sha256};
-    let sha = hex::encode(Sha256::digest(&data));
+    let sha = hex::encode(Sha256::digest(data));
     let audit = zhurnal_store::AuditEntry {
         school_id: Some(school.id),
         action: "journal.file".into(),
@@ -669,17 +682,12 @@ pub async fn file_post(
         name: &name,
         content_type,
         sha256: &sha,
-        data: &data,
+        data,
     };
-    state
+    Ok(Ok(state
         .store
         .add_lesson_file(school.id, lesson_id, &new, &audit)
-        .await?;
-    Ok(Redirect::to(&format!(
-        "/journal/lesson?school={}&id={lesson_id}&done=1",
-        school.id
-    ))
-    .into_response())
+        .await?))
 }
 
 #[derive(Deserialize, Default)]
@@ -698,17 +706,29 @@ pub async fn file_get(
     let reach = ctx.actor()?.reach(Action::ViewJournal);
     let (school, _) = pick_school(&state, &ctx, &reach, q.school.as_deref()).await?;
     let id = q.id.ok_or(AppError::NotFound)?;
-    let deny = |kind: &'static str| crate::routes::deny_object(&state, &ctx, kind, "");
+    let (meta, data) = readable_file(&state, &ctx, &school, id).await?;
+    Ok(crate::files::download(&meta.name, meta.content_type, data))
+}
+
+/// A lesson's file, for whoever may read the lesson's journal; anyone else is refused as if
+/// it did not exist (audited).
+pub async fn readable_file(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    id: i64,
+) -> Result<(zhurnal_store::LessonFileRow, Vec<u8>), AppError> {
+    let deny = |kind: &'static str| crate::routes::deny_object(state, ctx, kind, "");
     let Some((meta, data)) = state.store.lesson_file(school.id, id).await? else {
         return Err(deny("lesson_file").await);
     };
     let Some(lesson) = state.store.lesson_facts(school.id, meta.lesson_id).await? else {
         return Err(deny("lesson").await);
     };
-    if !may_view(&state, &ctx, &school, lesson.group_id, lesson.subject_id).await? {
+    if !may_view(state, ctx, school, lesson.group_id, lesson.subject_id).await? {
         return Err(deny("lesson_file").await);
     }
-    Ok(crate::files::download(&meta.name, meta.content_type, data))
+    Ok((meta, data))
 }
 
 /// The change allowed, or the lesson's page saying why not (a lesson out of reach stays an

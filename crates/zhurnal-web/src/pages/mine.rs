@@ -11,12 +11,14 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::ToSpan;
+use jiff::civil::Date;
 use serde::Deserialize;
 use std::collections::HashMap;
 use zhurnal_core::Action;
 use zhurnal_core::calendar::default_scheme;
 use zhurnal_core::clock::{study_year_of, today_in};
 use zhurnal_core::grading::MarkValue;
+use zhurnal_store::{LessonRow, SchoolRow};
 
 pub struct TodayLine {
     pub href: String,
@@ -55,32 +57,42 @@ pub struct MineQuery {
     school: Option<String>,
 }
 
-pub async fn mine_get(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Query(q): Query<MineQuery>,
-) -> Result<Response, AppError> {
-    let actor = ctx.actor()?;
-    let reach = actor.reach(Action::EditJournal);
-    let (school, _) = pick_school(&state, &ctx, &reach, q.school.as_deref()).await?;
-    let t = ctx.t();
-    let me = actor.person_id;
+/// A journal the teacher keeps with students below the school's minimum of marks in its
+/// current period.
+pub struct FewMarks {
+    pub group_id: i64,
+    pub subject_id: i64,
+    pub group_name: String,
+    pub subject_name: String,
+    pub period_id: i64,
+    pub period_name: String,
+    pub period_end: Date,
+    /// (person id, short name, marks so far).
+    pub students: Vec<(i64, String, u16)>,
+}
+
+/// What the teacher's own page shows, as data: the one computation for page and API.
+pub struct Mine {
+    pub today: Date,
+    /// Today's lessons the teacher gives.
+    pub lessons: Vec<LessonRow>,
+    /// Lessons of the edit window still without a topic, each with the last day it can be
+    /// filled by the teacher.
+    pub missing: Vec<(LessonRow, Date)>,
+    pub few: Vec<FewMarks>,
+    pub min_marks: u16,
+}
+
+pub async fn mine(state: &AppState, ctx: &Ctx, school: &SchoolRow) -> Result<Mine, AppError> {
+    let me = ctx.actor()?.person_id;
     let today = today_in(state.clock.now(), &school.time_zone);
     let settings = state.store.grading_settings(school.id).await?;
-    let lesson_href = |id: i64| format!("/journal/lesson?school={}&id={id}", school.id);
     let lessons = state
         .store
         .teacher_lessons(school.id, me, today, today)
         .await?
         .into_iter()
         .filter(|l| l.teacher_id == Some(me))
-        .map(|l| TodayLine {
-            href: lesson_href(l.id),
-            number: l.number,
-            what: format!("{} · {}", l.group_name, l.subject_name),
-            room: l.room.clone(),
-            topic: l.topic.clone(),
-        })
         .collect();
     // Lessons of the edit window still without a topic: after the window only the deputy
     // can fill them.
@@ -95,19 +107,9 @@ pub async fn mine_get(
         .filter(|l| l.teacher_id == Some(me) && l.status != "cancelled")
     {
         if l.topic.is_empty() {
-            let date: jiff::civil::Date = l.date.parse().unwrap_or(today);
+            let date: Date = l.date.parse().unwrap_or(today);
             let until = date.checked_add(window.days()).unwrap_or(date);
-            missing.push(MissingLine {
-                href: lesson_href(l.id),
-                what: format!(
-                    "{}, {}: {} · {}",
-                    t.weekday_date(date),
-                    t.lesson_number(l.number),
-                    l.group_name,
-                    l.subject_name
-                ),
-                until: t.date(until),
-            });
+            missing.push((l, until));
         }
     }
     // Students below the minimum, per journal the teacher keeps, in its current period.
@@ -166,37 +168,97 @@ pub async fn mine_get(
                 *counts.entry(m.person_id).or_default() += 1;
             }
         }
-        let below: Vec<String> = state
+        let students: Vec<(i64, String, u16)> = state
             .store
             .group_members(school.id, l.group_id)
             .await?
             .iter()
             .filter_map(|p| {
                 let n = counts.get(&p.id).copied().unwrap_or(0);
-                (n < settings.rules.min_marks).then(|| format!("{} ({n})", p.short_name()))
+                (n < settings.rules.min_marks).then(|| (p.id, p.short_name(), n))
             })
             .collect();
-        if below.is_empty() {
+        if students.is_empty() {
             continue;
         }
-        let end: jiff::civil::Date = period.end_date.parse().unwrap_or(today);
-        few.push(FewLine {
-            journal: format!("{} · {}", l.group_name, l.subject_name),
-            href: format!(
-                "/journal?school={}&journal={}-{}&period={}",
-                school.id, l.group_id, l.subject_id, period.id
-            ),
-            students: below.join(", "),
-            left: format!("{}, {}", period.name, t.date(end)),
+        few.push(FewMarks {
+            group_id: l.group_id,
+            subject_id: l.subject_id,
+            group_name: l.group_name.clone(),
+            subject_name: l.subject_name.clone(),
+            period_id: period.id,
+            period_name: period.name.clone(),
+            period_end: period.end_date.parse().unwrap_or(today),
+            students,
         });
     }
-    let page = MinePage {
-        c: Chrome::new(&ctx, t.s("mine.title"), "/journal/mine"),
-        today: t.weekday_date(today),
+    Ok(Mine {
+        today,
         lessons,
         missing,
         few,
         min_marks: settings.rules.min_marks,
+    })
+}
+
+pub async fn mine_get(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<MineQuery>,
+) -> Result<Response, AppError> {
+    let reach = ctx.actor()?.reach(Action::EditJournal);
+    let (school, _) = pick_school(&state, &ctx, &reach, q.school.as_deref()).await?;
+    let t = ctx.t();
+    let m = mine(&state, &ctx, &school).await?;
+    let lesson_href = |id: i64| format!("/journal/lesson?school={}&id={id}", school.id);
+    let page = MinePage {
+        c: Chrome::new(&ctx, t.s("mine.title"), "/journal/mine"),
+        today: t.weekday_date(m.today),
+        lessons: m
+            .lessons
+            .iter()
+            .map(|l| TodayLine {
+                href: lesson_href(l.id),
+                number: l.number,
+                what: format!("{} · {}", l.group_name, l.subject_name),
+                room: l.room.clone(),
+                topic: l.topic.clone(),
+            })
+            .collect(),
+        missing: m
+            .missing
+            .iter()
+            .map(|(l, until)| MissingLine {
+                href: lesson_href(l.id),
+                what: format!(
+                    "{}, {}: {} · {}",
+                    t.weekday_date(l.date.parse().unwrap_or(m.today)),
+                    t.lesson_number(l.number),
+                    l.group_name,
+                    l.subject_name
+                ),
+                until: t.date(*until),
+            })
+            .collect(),
+        few: m
+            .few
+            .iter()
+            .map(|f| FewLine {
+                journal: format!("{} · {}", f.group_name, f.subject_name),
+                href: format!(
+                    "/journal?school={}&journal={}-{}&period={}",
+                    school.id, f.group_id, f.subject_id, f.period_id
+                ),
+                students: f
+                    .students
+                    .iter()
+                    .map(|(_, name, n)| format!("{name} ({n})"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                left: format!("{}, {}", f.period_name, t.date(f.period_end)),
+            })
+            .collect(),
+        min_marks: m.min_marks,
     };
     html(StatusCode::OK, &page)
 }

@@ -35,6 +35,8 @@ pub struct PlanPage {
     pub school_id: i64,
     pub journal: String,
     pub heading: String,
+    /// «7Б · Алгебра».
+    pub label: String,
     pub editable: bool,
     pub lines: Vec<PlanLine>,
     /// Lessons of the year (not cancelled), and how many the plan covers.
@@ -61,7 +63,7 @@ pub fn sheet_message(t: &Tr, e: &SheetError) -> String {
     }
 }
 
-fn plan_message(t: &Tr, e: &PlanError) -> String {
+pub fn plan_message(t: &Tr, e: &PlanError) -> String {
     let at = |line: usize| format!("{} {line}: ", t.s("import.line"));
     match e {
         PlanError::Empty => t.s("plan.empty").to_owned(),
@@ -88,7 +90,7 @@ fn plan_message(t: &Tr, e: &PlanError) -> String {
     }
 }
 
-async fn build(
+pub async fn build(
     state: &AppState,
     ctx: &Ctx,
     school: &SchoolRow,
@@ -144,6 +146,7 @@ async fn build(
         school_id: school.id,
         journal: format!("{group}-{subject}"),
         heading: format!("{}: {label}", t.s("plan.title")),
+        label,
         editable,
         lines,
         lessons: lessons.len(),
@@ -151,6 +154,28 @@ async fn build(
         done: None,
         errors: Vec::new(),
     })
+}
+
+/// The plan's page for its teacher; anyone else is refused as if the journal did not exist
+/// (audited).
+pub async fn editable(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    group: i64,
+    subject: i64,
+) -> Result<PlanPage, AppError> {
+    let page = build(state, ctx, school, group, subject).await?;
+    if !page.editable {
+        return Err(crate::routes::deny_object(
+            state,
+            ctx,
+            "journal",
+            &format!("{group}:{subject}"),
+        )
+        .await);
+    }
+    Ok(page)
 }
 
 pub async fn plan_get(
@@ -189,16 +214,7 @@ pub async fn plan_post(
     let reach = ctx.actor()?.reach(Action::EditJournal);
     let (school, _) = pick_school(&state, &ctx, &reach, Some(field("school"))).await?;
     let (group, subject) = parse_journal_key(field("journal")).ok_or(AppError::NotFound)?;
-    let mut page = build(&state, &ctx, &school, group, subject).await?;
-    if !page.editable {
-        return Err(crate::routes::deny_object(
-            &state,
-            &ctx,
-            "journal",
-            &format!("{group}:{subject}"),
-        )
-        .await);
-    }
+    let mut page = editable(&state, &ctx, &school, group, subject).await?;
     let t = ctx.t();
     let file = file.filter(|(name, _)| !name.is_empty());
     let plan = match &file {
@@ -224,6 +240,37 @@ pub async fn plan_post(
             }
         }
     };
+    let name = file.as_ref().map(|(n, _)| crate::files::safe_name(n));
+    let filled = save_plan(
+        &state,
+        &ctx,
+        &school,
+        (group, subject),
+        plan.as_deref(),
+        name,
+    )
+    .await?;
+    let topics = match &plan {
+        Some(p) => p.len(),
+        None => page.lines.len(),
+    };
+    Ok(Redirect::to(&format!(
+        "/journal/plan?school={}&journal={group}-{subject}&topics={topics}&filled={filled}",
+        school.id
+    ))
+    .into_response())
+}
+
+/// Saves a plan (or, with `None`, fills empty topics again from the saved one), audited;
+/// the number of lessons that got a topic.
+pub async fn save_plan(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    (group, subject): (i64, i64),
+    plan: Option<&[zhurnal_core::plan::PlannedTopic]>,
+    file: Option<String>,
+) -> Result<usize, AppError> {
     let audit = zhurnal_store::AuditEntry {
         school_id: Some(school.id),
         action: if plan.is_some() {
@@ -235,23 +282,14 @@ pub async fn plan_post(
         details: serde_json::json!({
             "group_id": group,
             "subject_id": subject,
-            "file": file.as_ref().map(|(n, _)| crate::files::safe_name(n)),
-            "topics": plan.as_ref().map(Vec::len),
+            "file": file,
+            "topics": plan.map(<[_]>::len),
         })
         .to_string(),
         ..ctx.audit_base(state.clock.now_ms())
     };
-    let filled = state
+    Ok(state
         .store
-        .save_topic_plan(school.id, group, subject, plan.as_deref(), &audit)
-        .await?;
-    let topics = match &plan {
-        Some(p) => p.len(),
-        None => page.lines.len(),
-    };
-    Ok(Redirect::to(&format!(
-        "/journal/plan?school={}&journal={group}-{subject}&topics={topics}&filled={filled}",
-        school.id
-    ))
-    .into_response())
+        .save_topic_plan(school.id, group, subject, plan, &audit)
+        .await?)
 }

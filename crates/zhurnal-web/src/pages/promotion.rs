@@ -19,7 +19,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use zhurnal_core::Action;
 use zhurnal_core::clock::{study_year_of, today_in};
-use zhurnal_core::promotion::{Decision, OldClass, days_late, plan};
+use zhurnal_core::promotion::{Decision, OldClass, Plan, days_late, plan};
 use zhurnal_core::timetable_csv::normalise_name;
 use zhurnal_store::{AuditEntry, NewOrder, SchoolRow, StoreError};
 
@@ -72,7 +72,7 @@ pub struct PromotionQuery {
     done: Option<String>,
 }
 
-async fn school_year(
+pub async fn school_year(
     state: &AppState,
     ctx: &Ctx,
     asked: Option<&str>,
@@ -83,17 +83,11 @@ async fn school_year(
     Ok((school, study_year_of(today), today))
 }
 
-async fn build(
-    state: &AppState,
-    ctx: &Ctx,
-    school: &SchoolRow,
-    year: i16,
-    form: PromotionForm,
-) -> Result<PromotionPage, AppError> {
-    let t = ctx.t();
-    let orders = state
+/// The school's promotion orders, each with the days from the order to its application.
+pub async fn orders(state: &AppState, school_id: i64) -> Result<Vec<OrderItem>, AppError> {
+    Ok(state
         .store
-        .transfer_orders(school.id)
+        .transfer_orders(school_id)
         .await?
         .into_iter()
         .map(|o| {
@@ -111,7 +105,18 @@ async fn build(
                 days,
             }
         })
-        .collect();
+        .collect())
+}
+
+async fn build(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    year: i16,
+    form: PromotionForm,
+) -> Result<PromotionPage, AppError> {
+    let t = ctx.t();
+    let orders = orders(state, school.id).await?;
     Ok(PromotionPage {
         c: Chrome::new(ctx, t.s("promotion.title"), "/setup/promotion"),
         school_id: school.id,
@@ -143,75 +148,122 @@ pub async fn promotion_get(
 /// Class name (normalised) → the class and its students (id, normalised full name).
 type Roster = HashMap<String, (i64, Vec<(i64, String)>)>;
 
-/// Reads the exceptions: one per line, `class; surname first name [patronymic]; decision`.
-fn read_exceptions(t: &Tr, text: &str, classes: &Roster) -> (HashMap<i64, Decision>, Vec<String>) {
-    let (mut out, mut errors) = (HashMap::new(), Vec::new());
-    for (i, raw) in text
-        .lines()
+/// One exception to promotion, as the deputy names it: class, student, decision.
+#[derive(Clone, Copy)]
+pub struct Exception<'a> {
+    pub class: &'a str,
+    pub student: &'a str,
+    pub decision: &'a str,
+}
+
+/// Splits the form's exceptions: one per line, `class; surname first name [patronymic];
+/// decision`; blank lines skipped. A line with the wrong number of columns is `Err` with its
+/// line number.
+fn exception_lines(text: &str) -> Vec<(usize, Result<Exception<'_>, ()>)> {
+    text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-    {
-        let at = format!("{} {}: ", t.s("import.line"), i + 1);
-        let cols: Vec<&str> = raw.split(';').map(str::trim).collect();
-        if cols.len() != 3 {
-            errors.push(format!("{at}{}", t.s("promotion.columns")));
-            continue;
-        }
-        let Some((_, students)) = classes.get(&normalise_name(cols[0])) else {
-            errors.push(format!("{at}{} «{}»", t.s("import.unknown_class"), cols[0]));
+        .map(|(i, raw)| {
+            let cols: Vec<&str> = raw.split(';').map(str::trim).collect();
+            let e = match cols.as_slice() {
+                [class, student, decision] => Ok(Exception {
+                    class,
+                    student,
+                    decision,
+                }),
+                _ => Err(()),
+            };
+            (i + 1, e)
+        })
+        .collect()
+}
+
+/// Resolves the exceptions against the year's classes: each names one student of the named
+/// class and a known decision. Problems come back with the exception's index.
+fn read_exceptions(
+    t: &Tr,
+    list: &[Result<Exception<'_>, ()>],
+    classes: &Roster,
+) -> (HashMap<i64, Decision>, Vec<(usize, String)>) {
+    let (mut out, mut errors) = (HashMap::new(), Vec::new());
+    for (i, e) in list.iter().enumerate() {
+        let Ok(e) = e else {
+            errors.push((i, t.s("promotion.columns").to_owned()));
             continue;
         };
-        let wanted = normalise_name(cols[1]);
+        let Some((_, students)) = classes.get(&normalise_name(e.class)) else {
+            errors.push((i, format!("{} «{}»", t.s("import.unknown_class"), e.class)));
+            continue;
+        };
+        let wanted = normalise_name(e.student);
         let found: Vec<i64> = students
             .iter()
             .filter(|(_, name)| *name == wanted || name.starts_with(&format!("{wanted} ")))
             .map(|(id, _)| *id)
             .collect();
-        let decision = Decision::parse(cols[2]);
-        match (found.as_slice(), decision) {
+        match (found.as_slice(), Decision::parse(e.decision)) {
             ([person], Some(d)) => {
                 out.insert(*person, d);
             }
-            ([], _) => errors.push(format!(
-                "{at}{} «{}»",
-                t.s("promotion.unknown_student"),
-                cols[1]
+            ([], _) => errors.push((
+                i,
+                format!("{} «{}»", t.s("promotion.unknown_student"), e.student),
             )),
-            ([_, _, ..], _) => errors.push(format!(
-                "{at}{} «{}»",
-                t.s("promotion.ambiguous_student"),
-                cols[1]
+            ([_, _, ..], _) => errors.push((
+                i,
+                format!("{} «{}»", t.s("promotion.ambiguous_student"), e.student),
             )),
-            (_, None) => errors.push(format!(
-                "{at}{} «{}»",
-                t.s("promotion.unknown_decision"),
-                cols[2]
+            (_, None) => errors.push((
+                i,
+                format!("{} «{}»", t.s("promotion.unknown_decision"), e.decision),
             )),
         }
     }
     (out, errors)
 }
 
-pub async fn promotion_post(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Form(form): Form<PromotionForm>,
-) -> Result<Response, AppError> {
-    check_csrf(&ctx, &form.csrf)?;
-    let actor = ctx.actor()?;
-    let t = ctx.t();
-    let (school, year, today) = school_year(&state, &ctx, Some(&form.school)).await?;
-    let mut p = build(&state, &ctx, &school, year, form.clone()).await?;
-    p.checked = true;
-    let order_date = form.order_date.trim().parse::<Date>().ok();
-    // Memberships change on the day the order is applied: "current" means "not closed".
-    let effective = Some(today);
-    if form.number.trim().is_empty() || form.number.chars().count() > 40 {
-        p.errors.push(t.s("promotion.need_number").to_owned());
+/// A promotion order checked against the year that ends: what it would do, or why not.
+pub struct Checked {
+    pub plan: Plan,
+    pub decisions: HashMap<i64, Decision>,
+    pub order_date: Option<Date>,
+    /// Problems with the order's number and date: (`number` or `order_date`, message).
+    pub errors: Vec<(&'static str, String)>,
+    /// Problems with the exceptions: (index in the list, message).
+    pub exception_errors: Vec<(usize, String)>,
+    /// The year has no classes to promote.
+    pub no_classes: bool,
+}
+
+impl Checked {
+    pub fn is_clean(&self) -> bool {
+        self.errors.is_empty() && self.exception_errors.is_empty() && !self.no_classes
     }
-    match (order_date, effective) {
-        (Some(o), Some(e)) if o <= today && e >= o => {}
-        _ => p.errors.push(t.s("promotion.bad_dates").to_owned()),
+
+    pub fn count(&self, d: Decision) -> usize {
+        self.decisions.values().filter(|x| **x == d).count()
+    }
+}
+
+/// Checks an order (number, date, exceptions) against the school's classes of `year`:
+/// the one rule for the page and the API.
+pub async fn check_order(
+    state: &AppState,
+    t: &Tr,
+    school: &SchoolRow,
+    (year, today): (i16, Date),
+    number: &str,
+    order_date: &str,
+    exceptions: &[Result<Exception<'_>, ()>],
+) -> Result<Checked, AppError> {
+    let mut errors = Vec::new();
+    let order_date = order_date.trim().parse::<Date>().ok();
+    if number.trim().is_empty() || number.trim().chars().count() > 40 {
+        errors.push(("number", t.s("promotion.need_number").to_owned()));
+    }
+    // Memberships change on the day the order is applied, which may not precede the order.
+    if order_date.is_none_or(|o| o > today) {
+        errors.push(("order_date", t.s("promotion.bad_dates").to_owned()));
     }
     // The year that ends: its classes and students.
     let classes = state.store.school_classes(school.id, year).await?;
@@ -234,8 +286,7 @@ pub async fn promotion_post(
             .collect();
         by_name.insert(normalise_name(&c.name), (c.id, students));
     }
-    let (decisions, errors) = read_exceptions(&t, &form.exceptions, &by_name);
-    p.errors.extend(errors);
+    let (decisions, exception_errors) = read_exceptions(t, exceptions, &by_name);
     let old: Vec<OldClass> = overview
         .iter()
         .map(|c| OldClass {
@@ -259,21 +310,109 @@ pub async fn promotion_post(
                 .collect(),
         })
         .collect();
-    let plan = plan(&old, &decisions);
-    let count = |d: Decision| decisions.values().filter(|x| **x == d).count();
+    Ok(Checked {
+        plan: plan(&old, &decisions),
+        decisions,
+        order_date,
+        errors,
+        exception_errors,
+        no_classes: old.is_empty(),
+    })
+}
+
+/// Applies a clean order in one transaction, audited. `Err(key)`: the year was already
+/// promoted.
+pub async fn apply_order(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    (year, today): (i16, Date),
+    number: &str,
+    checked: &Checked,
+) -> Result<Result<(), &'static str>, AppError> {
+    let actor = ctx.actor()?;
+    let Some(order_date) = checked.order_date.filter(|_| checked.is_clean()) else {
+        return Err(AppError::Internal(
+            "applying an order that did not pass".into(),
+        ));
+    };
+    let (order_s, today_s) = (order_date.to_string(), today.to_string());
+    let order = NewOrder {
+        number: number.trim(),
+        order_date: &order_s,
+        effective_date: &today_s,
+        from_year: year,
+        applied_on: &today_s,
+        created_by: Some(actor.person_id),
+    };
+    let audit = AuditEntry {
+        school_id: Some(school.id),
+        action: "roster.promotion".into(),
+        details: serde_json::json!({ "number": order.number, "order_date": order_s, "moved": checked.plan.moves.len(), "leavers": checked.plan.leavers.len() }).to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    match state
+        .store
+        .apply_promotion(school.id, &order, &checked.plan, &checked.decisions, &audit)
+        .await
+    {
+        Ok(_) => Ok(Ok(())),
+        Err(StoreError::Conflict(_)) => Ok(Err("promotion.already")),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn promotion_post(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<PromotionForm>,
+) -> Result<Response, AppError> {
+    check_csrf(&ctx, &form.csrf)?;
+    let t = ctx.t();
+    let (school, year, today) = school_year(&state, &ctx, Some(&form.school)).await?;
+    let mut p = build(&state, &ctx, &school, year, form.clone()).await?;
+    p.checked = true;
+    let lines = exception_lines(&form.exceptions);
+    let list: Vec<_> = lines.iter().map(|(_, e)| *e).collect();
+    let checked = check_order(
+        &state,
+        &t,
+        &school,
+        (year, today),
+        &form.number,
+        &form.order_date,
+        &list,
+    )
+    .await?;
+    p.errors
+        .extend(checked.errors.iter().map(|(_, m)| m.clone()));
+    p.errors.extend(
+        checked
+            .exception_errors
+            .iter()
+            .map(|(i, m)| format!("{} {}: {m}", t.s("import.line"), lines[*i].0)),
+    );
     p.summary = vec![
-        format!("{}: {}", t.s("promotion.new_classes"), plan.classes.len()),
-        format!("{}: {}", t.s("promotion.moved"), plan.moves.len()),
-        format!("{}: {}", t.s("promotion.leavers"), plan.leavers.len()),
+        format!(
+            "{}: {}",
+            t.s("promotion.new_classes"),
+            checked.plan.classes.len()
+        ),
+        format!("{}: {}", t.s("promotion.moved"), checked.plan.moves.len()),
+        format!(
+            "{}: {}",
+            t.s("promotion.leavers"),
+            checked.plan.leavers.len()
+        ),
         format!(
             "{}: {}, {}: {}",
             t.s("promotion.retained"),
-            count(Decision::Retain),
+            checked.count(Decision::Retain),
             t.s("promotion.conditional"),
-            count(Decision::Conditional)
+            checked.count(Decision::Conditional)
         ),
     ];
-    if old.is_empty() {
+    if checked.no_classes {
         p.errors.push(t.s("promotion.no_classes").to_owned());
     }
     if !p.errors.is_empty() || form.op != "apply" {
@@ -284,40 +423,13 @@ pub async fn promotion_post(
         };
         return html(status, &p);
     }
-    let (Some(order_date), Some(effective)) = (order_date, effective) else {
-        return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
-    };
-    let (order_s, effective_s, today_s) = (
-        order_date.to_string(),
-        effective.to_string(),
-        today.to_string(),
-    );
-    let order = NewOrder {
-        number: form.number.trim(),
-        order_date: &order_s,
-        effective_date: &effective_s,
-        from_year: year,
-        applied_on: &today_s,
-        created_by: Some(actor.person_id),
-    };
-    let audit = AuditEntry {
-        school_id: Some(school.id),
-        action: "roster.promotion".into(),
-        details: serde_json::json!({ "number": order.number, "order_date": order_s, "moved": plan.moves.len(), "leavers": plan.leavers.len() }).to_string(),
-        ..ctx.audit_base(state.clock.now_ms())
-    };
-    match state
-        .store
-        .apply_promotion(school.id, &order, &plan, &decisions, &audit)
-        .await
-    {
-        Ok(_) => Ok(
+    match apply_order(&state, &ctx, &school, (year, today), &form.number, &checked).await? {
+        Ok(()) => Ok(
             Redirect::to(&format!("/setup/promotion?school={}&done=1", school.id)).into_response(),
         ),
-        Err(StoreError::Conflict(_)) => {
-            p.errors.push(t.s("promotion.already").to_owned());
+        Err(key) => {
+            p.errors.push(t.s(key).to_owned());
             html(StatusCode::UNPROCESSABLE_ENTITY, &p)
         }
-        Err(e) => Err(e.into()),
     }
 }

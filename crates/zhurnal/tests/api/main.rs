@@ -16,6 +16,7 @@ mod messages;
 mod notify;
 mod oauth;
 mod overload;
+mod parity;
 mod permissions;
 mod roster;
 mod security;

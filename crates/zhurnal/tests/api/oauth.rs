@@ -279,6 +279,33 @@ async fn an_app_reads_only_what_the_parent_allowed(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // Nor the person's own matters: password, apps, calendar feeds (even with `diary`).
+    for (method, path) in [
+        (reqwest::Method::POST, "/api/v1/me/password"),
+        (reqwest::Method::GET, "/api/v1/me/apps"),
+        (reqwest::Method::GET, "/api/v1/diary/calendar-feeds"),
+        (reqwest::Method::POST, "/api/v1/diary/calendar-feeds"),
+        (reqwest::Method::GET, "/api/v1/apps"),
+    ] {
+        let res = http
+            .request(method, app.at(path))
+            .bearer_auth(&access)
+            .json(&if path.ends_with("password") {
+                serde_json::json!({ "current": "demo", "new": "длинный-пароль-2026" })
+            } else {
+                serde_json::json!({})
+            })
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "{path}: {}",
+            res.text().await.unwrap()
+        );
+    }
 
     // A refresh token works once.
     let (status, renewed) = exchange(
