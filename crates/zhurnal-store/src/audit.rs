@@ -96,7 +96,7 @@ macro_rules! audit_select {
 impl Store {
     /// Records an event that changes nothing else (a failed login, a denied request).
     pub async fn audit(&self, entry: &AuditEntry) -> Result<()> {
-        on_write!(self, pool => insert_audit!(pool, entry))?;
+        on_write!(self, crate::memo::Dep::Nothing, pool => insert_audit!(pool, entry))?;
         Ok(())
     }
 

@@ -142,7 +142,7 @@ impl Store {
         lock_audit: &AuditEntry,
     ) -> Result<Option<i64>> {
         let now = lock_audit.at;
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             let mut locked = None;
             for (key, max) in keys {
@@ -181,7 +181,7 @@ impl Store {
         failure: AuditEntry,
     ) -> Result<Option<i64>> {
         let now = failure.at;
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             let mut locked = None;
             for (key, max) in keys {
@@ -213,7 +213,7 @@ impl Store {
         ip_key: &str,
         mut audit: AuditEntry,
     ) -> Result<i64> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO sessions (user_id, token_hash, kind, csrf_token, ip, user_agent, created_at, last_seen_at, expires_at) \
@@ -249,7 +249,7 @@ impl Store {
     /// A reserved attempt succeeded outside a login (the current password at a password
     /// change): the account's count restarts and the address's reservation is released.
     pub async fn release_login_attempt(&self, login_key: &str, ip_key: &str) -> Result<()> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(login_key).execute(&mut *tx).await?;
             sqlx::query("UPDATE login_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0")
@@ -278,7 +278,7 @@ impl Store {
 
     /// Marks a session as used now (the idle timeout counts from here).
     pub async fn touch_session(&self, session_id: i64, now: i64) -> Result<()> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1")
                 .bind(now)
                 .bind(session_id)
@@ -290,7 +290,7 @@ impl Store {
 
     /// Ends a session (logout), recording it.
     pub async fn revoke_session(&self, session_id: i64, audit: &AuditEntry) -> Result<()> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                 .bind(audit.at)
@@ -311,7 +311,7 @@ impl Store {
         hash: &str,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             let n = sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
                 .bind(hash)
@@ -336,7 +336,7 @@ impl Store {
     }
 
     pub async fn set_locale(&self, user_id: i64, locale: &str) -> Result<()> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
                 .bind(locale)
                 .bind(user_id)

@@ -216,6 +216,7 @@ async fn open_sqlite(path: &std::path::Path) -> Result<Store> {
         .await?;
     Ok(Store {
         db: Db::Sqlite { read, write },
+        memo: Default::default(),
     })
 }
 
@@ -230,6 +231,7 @@ async fn open_postgres(url: &str) -> Result<Store> {
         .await?;
     Ok(Store {
         db: Db::Postgres(pool),
+        memo: Default::default(),
     })
 }
 

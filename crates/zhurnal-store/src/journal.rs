@@ -234,7 +234,7 @@ impl Store {
         w: &MarkWrite<'_>,
         audit: &AuditEntry,
     ) -> Result<Written> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Person(school_id, w.person_id), pool => {
             let mut tx = pool.begin().await?;
             if let Some(key) = w.idempotency_key {
                 let seen: Option<(i64, Option<String>, i64)> = sqlx::query_as(
@@ -347,7 +347,7 @@ impl Store {
         reason_text: &str,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Person(school_id, person_id), pool => {
             let mut tx = pool.begin().await?;
             let lesson: Option<(i64,)> = sqlx::query_as("SELECT id FROM lessons WHERE id = $1 AND school_id = $2")
                 .bind(lesson_id).bind(school_id).fetch_optional(&mut *tx).await?;
@@ -402,7 +402,7 @@ impl Store {
         homework_due: Option<&str>,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::School(school_id), pool => {
             let mut tx = pool.begin().await?;
             let old: Option<(String, String, Option<String>)> = sqlx::query_as(
                 "SELECT topic, homework, homework_due FROM lessons WHERE id = $1 AND school_id = $2",
@@ -577,7 +577,7 @@ impl Store {
         text: &str,
         audit: &AuditEntry,
     ) -> Result<i64> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::School(school_id), pool => {
             let mut tx = pool.begin().await?;
             let ok: i64 = sqlx::query_scalar(
                 "SELECT (SELECT COUNT(*) FROM lessons WHERE id = $1 AND school_id = $3) \
@@ -950,7 +950,7 @@ impl Store {
         f: &NewLessonFile<'_>,
         audit: &AuditEntry,
     ) -> Result<i64> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::School(school_id), pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO lesson_files (school_id, lesson_id, name, content_type, size, sha256, data, uploaded_by, uploaded_at) \
@@ -978,7 +978,7 @@ impl Store {
         id: i64,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::School(school_id), pool => {
             let mut tx = pool.begin().await?;
             let name: Option<(String, String)> = sqlx::query_as(
                 "SELECT name, sha256 FROM lesson_files WHERE id = $1 AND lesson_id = $2 AND school_id = $3",
@@ -1096,7 +1096,7 @@ impl Store {
         comment: &str,
         audit: &AuditEntry,
     ) -> Result<i64> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO journal_checks (school_id, class_id, checked_by, at, comment) VALUES ($1, $2, $3, $4, $5) RETURNING id",

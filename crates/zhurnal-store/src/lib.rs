@@ -16,6 +16,7 @@ mod diary;
 mod exchange;
 mod journal;
 mod load;
+pub mod memo;
 mod messages;
 mod notify;
 mod oauth;
@@ -94,10 +95,28 @@ pub(crate) enum Db {
     Postgres(PgPool),
 }
 
-/// The store. Cheap to clone; all clones share the pools.
+/// The store. Cheap to clone; all clones share the pools and the kept answers.
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) db: Db,
+    pub(crate) memo: std::sync::Arc<memo::Memo>,
+}
+
+impl Store {
+    /// A hot read's answer kept in memory until a write through this store changes what it
+    /// depends on (see [`memo`]); for the pages every family opens at once.
+    pub async fn memo<T, F>(
+        &self,
+        key: memo::Key,
+        dep: memo::Dep,
+        load: F,
+    ) -> Result<std::sync::Arc<T>>
+    where
+        T: Send + Sync + 'static,
+        F: std::future::Future<Output = Result<T>>,
+    {
+        self.memo.get(key, dep, load).await
+    }
 }
 
 /// Runs `$body` with `$pool` bound to the backend's read pool.
@@ -111,13 +130,20 @@ macro_rules! on_read {
 }
 
 /// Runs `$body` with `$pool` bound to the backend's write pool.
+/// Runs `$body` with `$pool` bound to the backend's writer; when it ends, however it ends,
+/// marks what it may have changed for the kept answers (everything unless `$dep` says less:
+/// see [`memo::Dep`]).
 macro_rules! on_write {
     ($store:expr, $pool:ident => $body:expr) => {
+        $crate::on_write!($store, $crate::memo::Dep::All, $pool => $body)
+    };
+    ($store:expr, $dep:expr, $pool:ident => $body:expr) => {{
+        let _bump = $store.memo.on_drop($dep);
         match &$store.db {
             $crate::Db::Sqlite { write: $pool, .. } => $body,
             $crate::Db::Postgres($pool) => $body,
         }
-    };
+    }};
 }
 
 /// Rows per INSERT statement: well under SQLite's limit of bound variables.

@@ -69,7 +69,7 @@ impl Store {
         body: &str,
         audit: &crate::AuditEntry,
     ) -> Result<i64> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO message_threads (school_id, student_id, topic, created_by, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -106,7 +106,7 @@ impl Store {
         body: &str,
         audit: &crate::AuditEntry,
     ) -> Result<()> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             let thread: Option<(i64, i64, String)> = sqlx::query_as(
                 "SELECT t.school_id, t.student_id, t.topic FROM message_threads t JOIN thread_members m ON m.thread_id = t.id \
@@ -171,7 +171,7 @@ impl Store {
 
     /// Records that a member has read the thread up to its last message.
     pub async fn mark_thread_read(&self, thread_id: i64, person_id: i64) -> Result<()> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             sqlx::query(
                 "UPDATE thread_members SET last_read_id = COALESCE((SELECT MAX(id) FROM messages WHERE thread_id = $1), 0) \
                  WHERE thread_id = $1 AND person_id = $2",
@@ -188,7 +188,7 @@ impl Store {
         person_id: i64,
         audit: &crate::AuditEntry,
     ) -> Result<()> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(
                 "UPDATE message_threads SET complaint_at = $1, complaint_by = $2 WHERE id = $3 AND complaint_at IS NULL \

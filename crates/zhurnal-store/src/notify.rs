@@ -73,7 +73,7 @@ impl Store {
         own: bool,
         audit: &crate::AuditEntry,
     ) -> Result<()> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query(
                 "INSERT INTO notification_settings (person_id, email, mode, own, updated_at) VALUES ($1, $2, $3, $4, $5) \
@@ -107,7 +107,7 @@ impl Store {
     }
 
     pub async fn mark_notices_read(&self, person_id: i64, at: i64) -> Result<()> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             sqlx::query("UPDATE notifications SET read_at = $1 WHERE recipient_id = $2 AND read_at IS NULL")
                 .bind(at).bind(person_id).execute(pool).await?;
             Ok(())
@@ -133,7 +133,7 @@ impl Store {
         at: i64,
         digest_day: Option<(i64, &str)>,
     ) -> Result<()> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             for chunk in ids.chunks(crate::CHUNK) {
                 let mut qb = sqlx::QueryBuilder::new("UPDATE notifications SET emailed_at = ");

@@ -96,7 +96,7 @@ const GRANT_COLS: &str = "g.id, c.id AS client_pk, c.client_id, c.name AS client
 
 impl Store {
     pub async fn create_client(&self, c: &NewClient<'_>, audit: &AuditEntry) -> Result<i64> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO oauth_clients (school_id, client_id, name, redirect_uris, scopes, secret_hash, created_by, created_at) \
@@ -128,7 +128,7 @@ impl Store {
 
     /// Withdraws an app of a school: every grant and token of it stops at once.
     pub async fn revoke_client(&self, school_id: i64, id: i64, audit: &AuditEntry) -> Result<()> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             let done = sqlx::query("UPDATE oauth_clients SET revoked_at = $1 WHERE id = $2 AND school_id = $3 AND revoked_at IS NULL")
                 .bind(audit.at).bind(id).bind(school_id).execute(&mut *tx).await?;
@@ -152,7 +152,7 @@ impl Store {
         code: Option<(&str, &str, &str, i64)>,
         audit: &AuditEntry,
     ) -> Result<i64> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO oauth_grants (client_id, user_id, scopes, children, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -173,7 +173,7 @@ impl Store {
     /// Uses a code once: the first use returns it marked used; a second use finds it used
     /// (the caller then revokes the grant, RFC 6749 §4.1.2).
     pub async fn take_code(&self, code_hash: &str, now: i64) -> Result<Option<CodeRow>> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             let row: Option<CodeRow> = sqlx::query_as(
                 "SELECT grant_id, redirect_uri, challenge, expires_at, used_at FROM oauth_codes WHERE code_hash = $1",
@@ -213,7 +213,7 @@ impl Store {
     /// Stores a new access token of a grant and replaces its refresh token (the old one
     /// stops working: refresh tokens are used once).
     pub async fn issue_app_token(&self, t: &NewAppToken<'_>) -> Result<i64> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO sessions (user_id, token_hash, kind, csrf_token, ip, user_agent, created_at, last_seen_at, expires_at, grant_id) \
@@ -235,7 +235,7 @@ impl Store {
         user_id: Option<i64>,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(
                 "UPDATE oauth_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL \

@@ -47,7 +47,7 @@ impl Store {
     ) -> Result<i64> {
         let author = audit.actor_person_id.ok_or(StoreError::NotFound)?;
         let excerpt: String = body.chars().take(EXCERPT_CHARS).collect();
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO wall_posts (school_id, class_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -91,7 +91,7 @@ impl Store {
         id: i64,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_write!(self, pool => {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(
                 "UPDATE wall_posts SET removed_at = $1, removed_by = $2 WHERE id = $3 AND school_id = $4 AND class_id = $5 AND removed_at IS NULL",

@@ -10,6 +10,7 @@ use std::net::IpAddr;
 use std::sync::Arc;
 use zhurnal_core::oauth::{AppScope, parse_scopes};
 use zhurnal_core::{Action, Role, Scope, permission};
+use zhurnal_store::memo::Dep;
 use zhurnal_store::{AuditEntry, ChildRow, SchoolRow};
 
 pub const SESSION_COOKIE: &str = "zh_session";
@@ -288,12 +289,19 @@ pub async fn build(
     if now - row.last_seen_at > 60_000 {
         state.store.touch_session(row.session_id, now).await?;
     }
-    let person = state.store.person(row.person_id).await?;
-    let grants: Vec<Grant> = state
-        .store
-        .grants_of(row.person_id)
+    // Who the person is, their roles and children change rarely and only through writes
+    // that empty the kept answers (the session itself is read every time, so a logout or a
+    // block stops it at once).
+    let store = &state.store;
+    let pid = row.person_id;
+    let all = Dep::All;
+    let person = store
+        .memo(("person", [pid, 0, 0, 0]), all, store.person(pid))
+        .await?;
+    let grants: Vec<Grant> = store
+        .memo(("grants_of", [pid, 0, 0, 0]), all, store.grants_of(pid))
         .await?
-        .into_iter()
+        .iter()
         .filter_map(|g| {
             Some(Grant {
                 role: g.role.parse().ok()?,
@@ -304,7 +312,11 @@ pub async fn build(
         })
         .collect();
     let mut children = if grants.iter().any(|g| g.role == Role::Parent) {
-        state.store.children_of(row.person_id).await?
+        store
+            .memo(("children_of", [pid, 0, 0, 0]), all, store.children_of(pid))
+            .await?
+            .as_ref()
+            .clone()
     } else {
         Vec::new()
     };
@@ -327,7 +339,7 @@ pub async fn build(
         ctx.lang = Lang::parse(&row.locale).unwrap_or_default();
     }
     let only_student = !grants.is_empty() && grants.iter().all(|g| g.role == Role::Student);
-    let greeting_name = match &person {
+    let greeting_name = match person.as_ref() {
         Some(p) if only_student || p.middle_name.is_empty() => p.first_name.clone(),
         Some(p) => format!("{} {}", p.first_name, p.middle_name),
         None => row.login.clone(),
@@ -336,7 +348,11 @@ pub async fn build(
         user_id: row.user_id,
         person_id: row.person_id,
         login: row.login,
-        full_name: person.map(|p| p.full_name()).unwrap_or_default(),
+        full_name: person
+            .as_ref()
+            .as_ref()
+            .map(|p| p.full_name())
+            .unwrap_or_default(),
         greeting_name,
         grants,
         children,

@@ -6,6 +6,7 @@ use crate::routes::deny_object;
 use crate::{AppError, AppState};
 use zhurnal_core::Role;
 use zhurnal_store::SchoolRow;
+use zhurnal_store::memo::Dep;
 
 /// The cookie that remembers which child a parent looked at last.
 pub const CHILD_COOKIE: &str = "zh_child";
@@ -47,10 +48,7 @@ pub async fn pupils(state: &AppState, ctx: &Ctx) -> Result<Vec<Pupil>, AppError>
         };
         // The student's class: the group of theirs that is a class (not a subgroup).
         let classes = groups(school_id).await?;
-        let mine = state
-            .store
-            .person_groups(school_id, actor.person_id)
-            .await?;
+        let mine = person_groups(state, school_id, actor.person_id).await?;
         let Some((class_id, grade)) = mine
             .iter()
             .filter_map(|id| classes.get(id).filter(|c| c.0 == *id).map(|c| (*id, c.1)))
@@ -63,13 +61,19 @@ pub async fn pupils(state: &AppState, ctx: &Ctx) -> Result<Vec<Pupil>, AppError>
             name: actor.full_name.clone(),
             class_name: state
                 .store
-                .class_name(school_id, class_id)
+                .memo(
+                    ("class_name", [school_id, class_id, 0, 0]),
+                    Dep::All,
+                    state.store.class_name(school_id, class_id),
+                )
                 .await?
+                .as_ref()
+                .clone()
                 .unwrap_or_default(),
             school,
             class_id,
             grade,
-            refused_on: state.store.refused_on(actor.person_id).await?,
+            refused_on: refused_on(state, actor.person_id).await?,
         });
     }
     if actor.grants.iter().any(|g| g.role == Role::Parent) {
@@ -88,7 +92,7 @@ pub async fn pupils(state: &AppState, ctx: &Ctx) -> Result<Vec<Pupil>, AppError>
                 class_id,
                 class_name: c.class_name.clone().unwrap_or_default(),
                 grade,
-                refused_on: state.store.refused_on(c.person_id).await?,
+                refused_on: refused_on(state, c.person_id).await?,
             });
         }
     }
@@ -163,4 +167,35 @@ async fn departed(state: &AppState, ctx: &Ctx) -> Result<AppError, AppError> {
     }
     lines.push(t.s("diary.left_how").to_owned());
     Ok(AppError::Withheld(lines.join(" ")))
+}
+
+/// The day the parents refused electronic access to the child's record, if they did (kept
+/// in memory: every diary request asks).
+async fn refused_on(state: &AppState, person: i64) -> Result<Option<String>, AppError> {
+    let store = &state.store;
+    Ok(store
+        .memo(
+            ("refused_on", [person, 0, 0, 0]),
+            Dep::All,
+            store.refused_on(person),
+        )
+        .await?
+        .as_ref()
+        .clone())
+}
+
+/// The groups (class and subgroups) a person belongs to in a school, kept in memory.
+pub async fn person_groups(
+    state: &AppState,
+    school: i64,
+    person: i64,
+) -> Result<std::sync::Arc<Vec<i64>>, AppError> {
+    let store = &state.store;
+    Ok(store
+        .memo(
+            ("person_groups", [school, person, 0, 0]),
+            Dep::All,
+            store.person_groups(school, person),
+        )
+        .await?)
 }

@@ -10,6 +10,7 @@ use zhurnal_core::clock::today_in;
 use zhurnal_core::grading::MarkValue;
 use zhurnal_core::journal::{Asker, Change, Lock, Verdict, decide};
 use zhurnal_core::{Action, Scope, permission};
+use zhurnal_store::memo::Dep;
 use zhurnal_store::{GradingSettings, LessonFacts, SchoolRow};
 
 /// Whether the actor may see the journal of a group in a subject at a school.
@@ -44,11 +45,7 @@ pub async fn may_view(
             return Ok(true);
         }
     }
-    Ok(teacher_here
-        && state
-            .store
-            .teaches(school.id, actor.person_id, group_id, subject_id)
-            .await?)
+    Ok(teacher_here && teaches(state, school.id, actor.person_id, group_id, subject_id).await?)
 }
 
 /// A lesson the actor may change now, with the school's grading settings.
@@ -200,18 +197,49 @@ pub async fn periods_of_grade(
     year: i16,
     grade: i16,
 ) -> Result<Vec<zhurnal_store::PeriodRow>, AppError> {
-    let schemes = state.store.period_schemes(school_id, year).await?;
+    let store = &state.store;
+    let year_key = [school_id, i64::from(year), 0, 0];
+    let schemes = store
+        .memo(
+            ("period_schemes", year_key),
+            Dep::All,
+            store.period_schemes(school_id, year),
+        )
+        .await?;
     let scheme = schemes.iter().find(|(p, _)| i32::from(grade) == *p).map_or(
         zhurnal_core::calendar::default_scheme(grade).to_owned(),
         |(_, s)| s.clone(),
     );
-    Ok(state
-        .store
-        .periods(school_id, year)
+    Ok(store
+        .memo(
+            ("periods", year_key),
+            Dep::All,
+            store.periods(school_id, year),
+        )
         .await?
-        .into_iter()
+        .iter()
         .filter(|p| p.scheme == scheme)
+        .cloned()
         .collect())
+}
+
+/// Whether the person teaches the group the subject (kept in memory: every journal page
+/// and write asks).
+pub async fn teaches(
+    state: &AppState,
+    school_id: i64,
+    person: i64,
+    group_id: i64,
+    subject_id: i64,
+) -> Result<bool, AppError> {
+    let store = &state.store;
+    Ok(*store
+        .memo(
+            ("teaches", [school_id, person, group_id, subject_id]),
+            Dep::All,
+            store.teaches(school_id, person, group_id, subject_id),
+        )
+        .await?)
 }
 
 /// The period asked for, else the one today falls in, else the last begun, else the first.

@@ -171,29 +171,9 @@ pub async fn week_page(
     };
     let monday = monday_of(date);
     let saturday = add_days(monday, 5);
-    let (from, to) = (monday.to_string(), saturday.to_string());
-    let groups = state
-        .store
-        .person_groups(school.id, pupil.person_id)
-        .await?;
-    // The class's lessons, without the other subgroups' ones.
-    let lessons: Vec<_> = state
-        .store
-        .class_lessons(school.id, pupil.class_id, monday, saturday)
-        .await?
-        .into_iter()
-        .filter(|l| groups.contains(&l.group_id))
-        .collect();
-    let marks = state
-        .store
-        .diary_marks(school.id, pupil.person_id, &from, &to)
-        .await?;
-    let absences = state
-        .store
-        .diary_absences(school.id, pupil.person_id, &from, &to)
-        .await?;
-    let ids: Vec<i64> = lessons.iter().map(|l| l.id).collect();
-    let files = state.store.files_of_lessons(school.id, &ids).await?;
+    let week = week_data(state, pupil, monday, saturday).await?;
+    let (lessons, marks, absences, files) =
+        (&week.lessons, &week.marks, &week.absences, &week.files);
     let calendar = state
         .refs
         .calendar(&state.store, school.id, study_year_of(monday))
@@ -850,6 +830,49 @@ pub async fn calendar_get(
         StatusCode::OK,
         &calendar_page(&state, &ctx, &pupil, &all, None).await?,
     )
+}
+
+/// What the diary's week is made of, read together and kept in memory: the class's lessons
+/// the pupil takes (their subgroups only), with files, and the pupil's marks and absences.
+/// Kept until the school's timetable or lessons, or the pupil's own records, change.
+pub struct WeekData {
+    pub lessons: Vec<zhurnal_store::LessonRow>,
+    pub marks: Vec<DiaryMark>,
+    pub absences: Vec<zhurnal_store::DiaryAbsence>,
+    pub files: Vec<zhurnal_store::DiaryFile>,
+}
+
+pub async fn week_data(
+    state: &AppState,
+    pupil: &Pupil,
+    monday: Date,
+    saturday: Date,
+) -> Result<std::sync::Arc<WeekData>, AppError> {
+    use zhurnal_store::memo::{Dep, day_key};
+    let (school, person) = (pupil.school.id, pupil.person_id);
+    let (from, to) = (monday.to_string(), saturday.to_string());
+    let store = &state.store;
+    let load = async {
+        let groups = store.person_groups(school, person).await?;
+        let lessons: Vec<_> = store
+            .class_lessons(school, pupil.class_id, monday, saturday)
+            .await?
+            .into_iter()
+            .filter(|l| groups.contains(&l.group_id))
+            .collect();
+        let ids: Vec<i64> = lessons.iter().map(|l| l.id).collect();
+        Ok(WeekData {
+            marks: store.diary_marks(school, person, &from, &to).await?,
+            absences: store.diary_absences(school, person, &from, &to).await?,
+            files: store.files_of_lessons(school, &ids).await?,
+            lessons,
+        })
+    };
+    let key = (
+        "diary_week",
+        [school, person, pupil.class_id, day_key(&from)],
+    );
+    Ok(store.memo(key, Dep::Person(school, person), load).await?)
 }
 
 /// Makes a calendar feed of the pupil for the actor; its address, to be shown once (only a

@@ -20,6 +20,7 @@ use zhurnal_core::clock::{study_year_of, today_in};
 use zhurnal_core::grading::{Counted, MarkValue, propose};
 use zhurnal_core::journal::Change;
 use zhurnal_core::{Action, Scope, permission};
+use zhurnal_store::memo::Dep;
 use zhurnal_store::{Journal, MarkWrite, SchoolRow};
 
 pub struct Column {
@@ -96,9 +97,13 @@ pub(crate) async fn journals_of(
 ) -> Result<Vec<((i64, i64), String)>, AppError> {
     let actor = ctx.actor()?;
     let groups = state.refs.groups(&state.store, school.id).await?;
-    let classes: Vec<i64> = state
-        .store
-        .school_classes(school.id, year)
+    let store = &state.store;
+    let classes: Vec<i64> = store
+        .memo(
+            ("school_classes", [school.id, i64::from(year), 0, 0]),
+            Dep::All,
+            store.school_classes(school.id, year),
+        )
         .await?
         .iter()
         .map(|c| c.id)
@@ -121,16 +126,29 @@ pub(crate) async fn journals_of(
         .filter_map(|g| g.edu_group_id)
         .collect();
     let load = if broad || own_classes.len() > 1 {
-        state.store.teaching_load(school.id).await?
+        store
+            .memo(
+                ("teaching_load", [school.id, 0, 0, 0]),
+                Dep::All,
+                store.teaching_load(school.id),
+            )
+            .await?
     } else {
-        state
-            .store
-            .teaching_load_of(school.id, actor.person_id, own_classes.first().copied())
+        let own = own_classes.first().copied();
+        store
+            .memo(
+                (
+                    "teaching_load_of",
+                    [school.id, actor.person_id, own.unwrap_or(0), 0],
+                ),
+                Dep::All,
+                store.teaching_load_of(school.id, actor.person_id, own),
+            )
             .await?
     };
     let mut out: Vec<((i64, i64), String)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for l in load {
+    for l in load.iter() {
         let Some((class, _)) = groups.get(&l.group_id).copied() else {
             continue;
         };
@@ -294,20 +312,39 @@ async fn build(
         return Ok(page);
     };
     page.period = current.id.to_string();
-    let j = state
-        .store
-        .journal(
-            school.id,
-            group,
-            subject,
-            &current.start_date,
-            &current.end_date,
+    // The period's journal and what it is read with are kept in memory until a write
+    // changes them (any mark or absence of the school's people, any lesson of the school).
+    let store = &state.store;
+    let sid = school.id;
+    let j = store
+        .memo(
+            ("journal", [sid, group, subject, current.id]),
+            Dep::SchoolPeople(sid),
+            store.journal(sid, group, subject, &current.start_date, &current.end_date),
         )
         .await?;
-    let students = state.store.group_members(school.id, group).await?;
+    let students = store
+        .memo(
+            ("group_members", [sid, group, 0, 0]),
+            Dep::All,
+            store.group_members(sid, group),
+        )
+        .await?;
     let actor = ctx.actor()?;
-    let settings = state.store.grading_settings(school.id).await?;
-    let types = state.store.work_types(school.id).await?;
+    let settings = store
+        .memo(
+            ("grading_settings", [sid, 0, 0, 0]),
+            Dep::All,
+            store.grading_settings(sid),
+        )
+        .await?;
+    let types = store
+        .memo(
+            ("work_types", [sid, 0, 0, 0]),
+            Dep::All,
+            store.work_types(sid),
+        )
+        .await?;
     let weights = weights_of(&types);
     let abbreviations: &HashMap<i64, String> = &types
         .iter()
@@ -315,18 +352,18 @@ async fn build(
         .collect::<HashMap<_, _>>();
     let default_type = types.first().map_or(0, |w| w.id);
     let edits = actor.reach(Action::EditJournal).covers(school);
-    let period_marks = state
-        .store
-        .period_marks(school.id, current.id, subject)
+    let period_marks = store
+        .memo(
+            ("period_marks", [sid, current.id, subject, 0]),
+            Dep::All,
+            store.period_marks(sid, current.id, subject),
+        )
         .await?;
     page.period_closed = current.closed_at.is_some();
     page.period_editable = edits
         && !page.period_closed
         && today_s >= current.start_date
-        && state
-            .store
-            .teaches(school.id, actor.person_id, group, subject)
-            .await?;
+        && crate::journal::teaches(state, sid, actor.person_id, group, subject).await?;
     let window = settings.edit_window_days;
     for l in &j.lessons {
         let date: jiff::civil::Date = l.date.parse().unwrap_or(today);

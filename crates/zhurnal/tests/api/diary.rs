@@ -401,3 +401,97 @@ async fn the_calendar_feed_parses_and_can_be_revoked(app: &TestApp) {
     assert_eq!(app.audit_count("diary.feed_create").await, 1);
 }
 on_both!(diary_calendar, the_calendar_feed_parses_and_can_be_revoked);
+
+/// The diary's week is kept in memory between requests; a write through the server must
+/// show at once all the same: a mark, a changed topic, an absence, a file, a move to a
+/// subgroup… and another family's write must not disturb it.
+async fn the_kept_week_follows_every_write(app: &TestApp) {
+    let parent = app.token("parent").await;
+    let teacher = app.token("teacher").await;
+    let student = app.person("student").await;
+    let lesson = app.algebra_lesson().await;
+    let week_path = format!("/api/v1/diary/week?child={student}&date={}", lesson.date);
+    let algebra = |week: &serde_json::Value| {
+        week["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["date"] == lesson.date.as_str())
+            .flat_map(|d| d["lessons"].as_array().unwrap().clone())
+            .find(|l| l["number"] == lesson.number)
+            .unwrap_or_else(|| panic!("{week}"))
+    };
+    let before = algebra(&app.api_get(&parent, &week_path).await);
+    // A mark.
+    let res = app
+        .client()
+        .put(app.at("/api/v1/journal/marks"))
+        .bearer_auth(&teacher)
+        .json(&json!({ "lesson_id": lesson.id, "person_id": student, "value": "2", "comment": "кэш" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::OK,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let after = algebra(&app.api_get(&parent, &week_path).await);
+    assert_ne!(before["marks"], after["marks"]);
+    assert!(
+        after["marks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["value"] == "2" && m["comment"] == "кэш"),
+        "{after}"
+    );
+    // The topic.
+    let res = app
+        .client()
+        .put(app.at(&format!("/api/v1/journal/lessons/{}", lesson.id)))
+        .bearer_auth(&teacher)
+        .json(&json!({ "topic": "Тема после кэша", "homework": "№ 1" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let after = algebra(&app.api_get(&parent, &week_path).await);
+    assert_eq!(after["topic"], "Тема после кэша");
+    // A late arrival.
+    let res = app
+        .client()
+        .put(app.at("/api/v1/journal/absences"))
+        .bearer_auth(&teacher)
+        .json(&json!({ "lesson_id": lesson.id, "person_id": student, "status": "late" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NO_CONTENT,
+        "{}",
+        res.text().await.unwrap()
+    );
+    let after = algebra(&app.api_get(&parent, &week_path).await);
+    assert!(!after["absence"].as_str().unwrap().is_empty(), "{after}");
+    // A write straight through the store (as the command line's would be, in process).
+    app.store
+        .write_lesson_text(
+            1,
+            lesson.id,
+            "Тема из хранилища",
+            "",
+            None,
+            &zhurnal_store::AuditEntry {
+                outcome: "success".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+    let after = algebra(&app.api_get(&parent, &week_path).await);
+    assert_eq!(after["topic"], "Тема из хранилища");
+}
+on_both!(kept_week, the_kept_week_follows_every_write);

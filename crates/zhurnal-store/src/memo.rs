@@ -1,0 +1,285 @@
+//! Answers of the hot reads kept in memory (the diary's week, who a person is), each
+//! stamped with the generations of what it depends on, and dropped the moment a write
+//! through this store bumps one of them.
+//!
+//! Every write (see [`crate::on_write!`]) bumps a generation after its transaction ends,
+//! through a guard that runs on any exit: the whole store's by default; only a school's or
+//! one student's for the writes that are known to touch no more (a mark, an absence, a
+//! lesson's topic) — those are the writes of the morning peak, and they must not empty the
+//! cache of every other family. Writes that touch nothing cached (sessions, audit,
+//! notices, messages) bump nothing. A reader takes the stamp *before* it reads the database,
+//! so an answer read while a write was committing carries the older stamp and is not used
+//! after that write's bump.
+//!
+//! Changes made elsewhere (another server on the same PostgreSQL, the command line) are seen
+//! after at most [`TTL`], as for the web layer's reference data.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How long an answer may be kept without a write through this store dropping it.
+pub const TTL: Duration = Duration::from_secs(30);
+
+/// At most this many answers are kept; past it, the oldest half goes (a morning's worth of
+/// families' weeks is far below it; memory stays bounded whatever the traffic).
+const MAX_ENTRIES: usize = 16_384;
+
+/// What a write may have changed, or what an answer depends on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dep {
+    /// Anything (the default of every write).
+    All,
+    /// Only this school's data, and no one's identity or links.
+    School(i64),
+    /// Only one student's (or teacher's) own records in a school: marks, absences.
+    Person(i64, i64),
+    /// (Of an answer only) a school's data and every person's records in it: a journal.
+    SchoolPeople(i64),
+    /// Nothing any cached answer holds.
+    Nothing,
+}
+
+/// The generations an answer was read under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Stamp {
+    all: u64,
+    school: u64,
+    person: u64,
+}
+
+/// What an answer is: the read's name and its arguments.
+pub type Key = (&'static str, [i64; 4]);
+
+struct Entry {
+    stamp: Stamp,
+    at: Instant,
+    value: Arc<dyn Any + Send + Sync>,
+}
+
+#[derive(Default)]
+pub struct Memo {
+    all: AtomicU64,
+    schools: Mutex<HashMap<i64, u64>>,
+    persons: Mutex<HashMap<(i64, i64), u64>>,
+    /// Per school: how many of its people's records changed.
+    people_of: Mutex<HashMap<i64, u64>>,
+    entries: Mutex<HashMap<Key, Entry>>,
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Memo")
+            .field("all", &self.all.load(Ordering::Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Memo {
+    fn stamp(&self, dep: Dep) -> Stamp {
+        let all = self.all.load(Ordering::Acquire);
+        let (school, person) = match dep {
+            Dep::School(s) => (self.school_gen(s), 0),
+            Dep::Person(s, p) => (self.school_gen(s), self.person_gen(s, p)),
+            Dep::SchoolPeople(s) => (
+                self.school_gen(s),
+                self.people_of
+                    .lock()
+                    .map_or(u64::MAX, |m| m.get(&s).copied().unwrap_or(0)),
+            ),
+            Dep::All | Dep::Nothing => (0, 0),
+        };
+        Stamp {
+            all,
+            school,
+            person,
+        }
+    }
+
+    fn school_gen(&self, school: i64) -> u64 {
+        self.schools
+            .lock()
+            .map_or(u64::MAX, |m| m.get(&school).copied().unwrap_or(0))
+    }
+
+    fn person_gen(&self, school: i64, person: i64) -> u64 {
+        self.persons
+            .lock()
+            .map_or(u64::MAX, |m| m.get(&(school, person)).copied().unwrap_or(0))
+    }
+
+    /// Marks what a write changed; called when the write's transaction has ended.
+    pub fn bump(&self, dep: Dep) {
+        match dep {
+            Dep::Nothing => {}
+            Dep::All => {
+                self.all.fetch_add(1, Ordering::AcqRel);
+            }
+            Dep::School(s) => {
+                if let Ok(mut m) = self.schools.lock() {
+                    *m.entry(s).or_default() += 1;
+                }
+            }
+            Dep::Person(s, p) => {
+                if let Ok(mut m) = self.persons.lock() {
+                    *m.entry((s, p)).or_default() += 1;
+                }
+                if let Ok(mut m) = self.people_of.lock() {
+                    *m.entry(s).or_default() += 1;
+                }
+            }
+            // Nothing writes «every person's records» at once without also being All.
+            Dep::SchoolPeople(s) => self.bump(Dep::School(s)),
+        }
+    }
+
+    /// A guard that bumps `dep` when dropped: at the end of a write, however it ends.
+    pub fn on_drop(self: &Arc<Self>, dep: Dep) -> BumpOnDrop {
+        BumpOnDrop {
+            memo: self.clone(),
+            dep,
+        }
+    }
+
+    /// The kept answer for `key` if nothing it depends on changed since it was read; else
+    /// reads it with `load` and keeps it.
+    pub async fn get<T, F>(&self, key: Key, dep: Dep, load: F) -> crate::Result<Arc<T>>
+    where
+        T: Send + Sync + 'static,
+        F: std::future::Future<Output = crate::Result<T>>,
+    {
+        let stamp = self.stamp(dep);
+        if let Ok(entries) = self.entries.lock()
+            && let Some(e) = entries.get(&key)
+            && e.stamp == stamp
+            && e.at.elapsed() < TTL
+            && let Ok(v) = e.value.clone().downcast::<T>()
+        {
+            return Ok(v);
+        }
+        let value = Arc::new(load.await?);
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= MAX_ENTRIES {
+                shed_oldest_half(&mut entries);
+            }
+            entries.insert(
+                key,
+                Entry {
+                    stamp,
+                    at: Instant::now(),
+                    value: value.clone(),
+                },
+            );
+        }
+        Ok(value)
+    }
+}
+
+fn shed_oldest_half(entries: &mut HashMap<Key, Entry>) {
+    let mut ages: Vec<Instant> = entries.values().map(|e| e.at).collect();
+    let mid = ages.len() / 2;
+    let (_, cut, _) = ages.select_nth_unstable(mid);
+    let cut = *cut;
+    entries.retain(|_, e| e.at > cut);
+}
+
+/// Bumps a generation when dropped (see [`Memo::on_drop`]).
+pub struct BumpOnDrop {
+    memo: Arc<Memo>,
+    dep: Dep,
+}
+
+impl Drop for BumpOnDrop {
+    fn drop(&mut self) {
+        self.memo.bump(self.dep);
+    }
+}
+
+/// A date `YYYY-MM-DD` as a number for a [`Key`] (20261123).
+pub fn day_key(date: &str) -> i64 {
+    date.bytes()
+        .filter(u8::is_ascii_digit)
+        .fold(0i64, |n, b| n * 10 + i64::from(b - b'0'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn read(memo: &Memo, dep: Dep, value: u32) -> u32 {
+        *memo
+            .get(("t", [1, 0, 0, 0]), dep, async { Ok(value) })
+            .await
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn an_answer_is_kept_until_what_it_depends_on_changes() {
+        let memo = Arc::new(Memo::default());
+        let dep = Dep::Person(1, 7);
+        assert_eq!(read(&memo, dep, 1).await, 1);
+        assert_eq!(read(&memo, dep, 2).await, 1, "kept");
+        // Another student's mark, another school's lesson, a session: still kept.
+        memo.bump(Dep::Person(1, 8));
+        memo.bump(Dep::School(2));
+        memo.bump(Dep::Nothing);
+        assert_eq!(read(&memo, dep, 3).await, 1);
+        // This student's mark: read again.
+        drop(memo.on_drop(Dep::Person(1, 7)));
+        assert_eq!(read(&memo, dep, 4).await, 4);
+        // Their school's timetable, then anything at all.
+        memo.bump(Dep::School(1));
+        assert_eq!(read(&memo, dep, 5).await, 5);
+        memo.bump(Dep::All);
+        assert_eq!(read(&memo, dep, 6).await, 6);
+    }
+
+    #[tokio::test]
+    async fn a_journal_sees_every_students_marks() {
+        let memo = Arc::new(Memo::default());
+        let dep = Dep::SchoolPeople(1);
+        assert_eq!(read(&memo, dep, 1).await, 1);
+        memo.bump(Dep::Person(2, 9));
+        assert_eq!(read(&memo, dep, 2).await, 1, "another school's mark");
+        memo.bump(Dep::Person(1, 9));
+        assert_eq!(read(&memo, dep, 3).await, 3);
+    }
+
+    #[tokio::test]
+    async fn an_answer_read_during_a_write_is_not_kept_past_it() {
+        let memo = Arc::new(Memo::default());
+        let dep = Dep::School(1);
+        // The read starts (its stamp taken), the write commits and bumps meanwhile.
+        let got = memo
+            .get(("t", [1, 0, 0, 0]), dep, async {
+                memo.bump(Dep::School(1));
+                Ok(1u32)
+            })
+            .await
+            .unwrap();
+        assert_eq!(*got, 1);
+        assert_eq!(
+            read(&memo, dep, 2).await,
+            2,
+            "the older stamp is not trusted"
+        );
+    }
+
+    #[tokio::test]
+    async fn memory_stays_bounded() {
+        let memo = Memo::default();
+        for i in 0..(MAX_ENTRIES as i64 + 10) {
+            memo.get(("t", [i, 0, 0, 0]), Dep::All, async { Ok(i) })
+                .await
+                .unwrap();
+        }
+        assert!(memo.entries.lock().unwrap().len() <= MAX_ENTRIES);
+    }
+
+    #[test]
+    fn days_are_numbers() {
+        assert_eq!(day_key("2026-11-23"), 20261123);
+    }
+}
