@@ -5,8 +5,8 @@
 
 use super::{ErrorBody, school_of};
 use crate::ctx::Ctx;
-use crate::journal::{may_change, may_view};
-use crate::pages::lesson::{attach, readable_file};
+use crate::journal::may_change;
+use crate::pages::lesson::{attach, readable_file, readable_lesson};
 use crate::{AppError, AppState};
 use axum::Json;
 use axum::body::Bytes;
@@ -74,14 +74,7 @@ pub async fn get_lesson_files(
     Query(q): Query<SchoolQuery>,
 ) -> Result<Json<Vec<LessonFileOut>>, AppError> {
     let school = school_of(&state, &ctx, Action::ViewJournal, q.school_id).await?;
-    let raw = id.to_string();
-    let deny = || crate::routes::deny_object(&state, &ctx, "lesson", &raw);
-    let Some(lesson) = state.store.lesson_facts(school.id, id).await? else {
-        return Err(deny().await);
-    };
-    if !may_view(&state, &ctx, &school, lesson.group_id, lesson.subject_id).await? {
-        return Err(deny().await);
-    }
+    readable_lesson(&state, &ctx, &school, id).await?;
     let files = state.store.lesson_files(school.id, id).await?;
     Ok(Json(files.into_iter().map(out).collect()))
 }
@@ -125,14 +118,9 @@ pub async fn post_lesson_file(
     if body.is_empty() || q.name.trim().is_empty() {
         return Err(refuse(t.s("files.none").to_owned()));
     }
-    let file_id = attach(&state, &ctx, &school, id, &q.name, &body)
+    let added = attach(&state, &ctx, &school, id, &q.name, &body)
         .await?
         .map_err(refuse)?;
-    let files = state.store.lesson_files(school.id, id).await?;
-    let added = files
-        .into_iter()
-        .find(|f| f.id == file_id)
-        .ok_or_else(|| AppError::Internal(format!("file {file_id} vanished")))?;
     Ok((StatusCode::CREATED, Json(out(added))))
 }
 

@@ -660,7 +660,7 @@ pub async fn attach(
     lesson_id: i64,
     raw_name: &str,
     data: &[u8],
-) -> Result<Result<i64, String>, AppError> {
+) -> Result<Result<zhurnal_store::LessonFileRow, String>, AppError> {
     let t = ctx.t();
     if state.store.lesson_files(school.id, lesson_id).await?.len() >= crate::files::MAX_PER_LESSON {
         return Ok(Err(t.s("files.too_many").to_owned()));
@@ -684,10 +684,17 @@ pub async fn attach(
         sha256: &sha,
         data,
     };
-    Ok(Ok(state
+    let id = state
         .store
         .add_lesson_file(school.id, lesson_id, &new, &audit)
-        .await?))
+        .await?;
+    Ok(Ok(zhurnal_store::LessonFileRow {
+        id,
+        lesson_id,
+        size: data.len() as i64,
+        content_type: content_type.to_owned(),
+        name,
+    }))
 }
 
 #[derive(Deserialize, Default)]
@@ -718,17 +725,27 @@ pub async fn readable_file(
     school: &SchoolRow,
     id: i64,
 ) -> Result<(zhurnal_store::LessonFileRow, Vec<u8>), AppError> {
-    let deny = |kind: &'static str| crate::routes::deny_object(state, ctx, kind, "");
     let Some((meta, data)) = state.store.lesson_file(school.id, id).await? else {
-        return Err(deny("lesson_file").await);
+        return Err(crate::routes::deny_object(state, ctx, "lesson_file", &id.to_string()).await);
     };
-    let Some(lesson) = state.store.lesson_facts(school.id, meta.lesson_id).await? else {
-        return Err(deny("lesson").await);
-    };
-    if !may_view(state, ctx, school, lesson.group_id, lesson.subject_id).await? {
-        return Err(deny("lesson_file").await);
-    }
+    readable_lesson(state, ctx, school, meta.lesson_id).await?;
     Ok((meta, data))
+}
+
+/// A lesson whose journal the actor may read; any other is refused as if it did not exist
+/// (audited).
+pub async fn readable_lesson(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    lesson_id: i64,
+) -> Result<zhurnal_store::LessonFacts, AppError> {
+    if let Some(lesson) = state.store.lesson_facts(school.id, lesson_id).await?
+        && may_view(state, ctx, school, lesson.group_id, lesson.subject_id).await?
+    {
+        return Ok(lesson);
+    }
+    Err(crate::routes::deny_object(state, ctx, "lesson", &lesson_id.to_string()).await)
 }
 
 /// The change allowed, or the lesson's page saying why not (a lesson out of reach stays an
