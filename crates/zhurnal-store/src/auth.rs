@@ -1,7 +1,7 @@
 //! Accounts at login, sessions, and failed-login throttling.
 
 use crate::audit::{AuditEntry, insert_audit};
-use crate::{Result, Store, on_read, on_write};
+use crate::{Result, Store, grouped_write, on_read, on_write};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Credentials {
@@ -10,6 +10,27 @@ pub struct Credentials {
     pub login: String,
     pub password_hash: String,
     pub blocked: bool,
+}
+
+/// How long a session's row is kept in memory (see [`Store::session_by_token_hash`]).
+pub const SESSION_KEPT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The memory key of a session: its token's SHA-256, all 256 bits of it, so no two sessions
+/// share one. `None` for anything that is not such a hash (it is then read, never kept).
+fn session_key(token_hash: &str) -> Option<crate::memo::Key> {
+    if token_hash.len() != 64
+        || !token_hash
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return None;
+    }
+    let mut key = [0i64; 4];
+    for (slot, chunk) in key.iter_mut().zip(token_hash.as_bytes().chunks(16)) {
+        let hex = std::str::from_utf8(chunk).ok()?;
+        *slot = u64::from_str_radix(hex, 16).ok()? as i64;
+    }
+    Some(("session", key))
 }
 
 /// A live session joined with its account: what every authenticated request needs.
@@ -261,7 +282,31 @@ impl Store {
         Ok(())
     }
 
+    ///
+    /// Every request asks this, so a live session is kept in memory for [`SESSION_KEPT`]: a
+    /// logout, a new password, a revoked app or a blocked account through this server drops
+    /// it at once (`Dep::Sessions`, `Dep::All`); a change made elsewhere is seen within that
+    /// time. An unknown token is never kept.
     pub async fn session_by_token_hash(&self, token_hash: &str) -> Result<Option<SessionRow>> {
+        let Some(key) = session_key(token_hash) else {
+            return self.read_session(token_hash).await;
+        };
+        let row = self
+            .memo
+            .get_within(
+                key,
+                crate::memo::Dep::Sessions,
+                SESSION_KEPT,
+                self.read_session(token_hash),
+            )
+            .await?;
+        if row.is_none() {
+            self.memo.forget(&key);
+        }
+        Ok(row.as_ref().clone())
+    }
+
+    async fn read_session(&self, token_hash: &str) -> Result<Option<SessionRow>> {
         on_read!(self, pool => Ok(sqlx::query_as::<_, SessionRow>(
             "SELECT s.id AS session_id, s.user_id, u.person_id, u.login, u.locale, s.kind, s.csrf_token, \
                     s.created_at, s.last_seen_at, s.expires_at, s.revoked_at, u.blocked, \
@@ -277,20 +322,30 @@ impl Store {
     }
 
     /// Marks a session as used now (the idle timeout counts from here).
-    pub async fn touch_session(&self, session_id: i64, now: i64) -> Result<()> {
-        on_write!(self, crate::memo::Dep::Nothing, pool => {
-            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1")
-                .bind(now)
-                .bind(session_id)
-                .execute(pool)
-                .await?;
-        });
+    /// `token_hash` is the session's, whose kept row is dropped so the next request reads
+    /// the new time (other sessions stay kept).
+    pub async fn touch_session(&self, session_id: i64, token_hash: &str, now: i64) -> Result<()> {
+        // Many sessions pass their minute at once in a busy morning: their touches share
+        // commits with the marks.
+        grouped_write!(self, crate::memo::Dep::Nothing, (), |tx| {
+            sqlx::query(
+                "UPDATE sessions SET last_seen_at = $1 WHERE id = $2 AND last_seen_at < $1",
+            )
+            .bind(now)
+            .bind(session_id)
+            .execute(&mut *tx)
+            .await?;
+            Ok(())
+        })?;
+        if let Some(key) = session_key(token_hash) {
+            self.memo.forget(&key);
+        }
         Ok(())
     }
 
     /// Ends a session (logout), recording it.
     pub async fn revoke_session(&self, session_id: i64, audit: &AuditEntry) -> Result<()> {
-        on_write!(self, crate::memo::Dep::Nothing, pool => {
+        on_write!(self, crate::memo::Dep::Sessions, pool => {
             let mut tx = pool.begin().await?;
             sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                 .bind(audit.at)
@@ -311,7 +366,7 @@ impl Store {
         hash: &str,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_write!(self, crate::memo::Dep::Nothing, pool => {
+        on_write!(self, crate::memo::Dep::Sessions, pool => {
             let mut tx = pool.begin().await?;
             let n = sqlx::query("UPDATE users SET password_hash = $1, password_changed_at = $2 WHERE id = $3")
                 .bind(hash)
@@ -336,7 +391,7 @@ impl Store {
     }
 
     pub async fn set_locale(&self, user_id: i64, locale: &str) -> Result<()> {
-        on_write!(self, crate::memo::Dep::Nothing, pool => {
+        on_write!(self, crate::memo::Dep::Sessions, pool => {
             sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
                 .bind(locale)
                 .bind(user_id)

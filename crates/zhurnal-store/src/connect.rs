@@ -136,7 +136,7 @@ impl Store {
     pub async fn durability(&self) -> Result<DurabilityReport> {
         let mut report = Vec::new();
         match &self.db {
-            Db::Sqlite { read, write } => {
+            Db::Sqlite { read, write, .. } => {
                 for (pool, name) in [(write, "writer"), (read, "reader")] {
                     let mut conn = pool.acquire().await?;
                     let journal: String = sqlx::query_scalar("PRAGMA journal_mode")
@@ -214,8 +214,9 @@ async fn open_sqlite(path: &std::path::Path) -> Result<Store> {
         .max_connections(readers)
         .connect_with(options.read_only(true))
         .await?;
+    let group = std::sync::Arc::new(crate::group::Group::new(write.clone()));
     Ok(Store {
-        db: Db::Sqlite { read, write },
+        db: Db::Sqlite { read, write, group },
         memo: Default::default(),
     })
 }

@@ -3,7 +3,7 @@
 //! in one transaction, so a change without a trace cannot exist.
 
 use crate::audit::{AuditEntry, insert_audit};
-use crate::{Result, Store, StoreError, on_read, on_write};
+use crate::{Result, Store, StoreError, grouped_write, on_read, on_write};
 
 /// One row of the journal's history, written beside the change it describes.
 struct History<'a> {
@@ -146,6 +146,48 @@ pub struct MarkWrite<'a> {
     pub idempotency_key: Option<&'a str>,
 }
 
+/// A [`MarkWrite`] that owns its text, to travel to the writer (see `grouped_write!`).
+struct OwnedMarkWrite {
+    lesson_id: i64,
+    work_id: Option<i64>,
+    work_type_id: i64,
+    person_id: i64,
+    value: Option<String>,
+    comment: String,
+    reason: String,
+    idempotency_key: Option<String>,
+}
+
+impl From<&MarkWrite<'_>> for OwnedMarkWrite {
+    fn from(w: &MarkWrite<'_>) -> Self {
+        OwnedMarkWrite {
+            lesson_id: w.lesson_id,
+            work_id: w.work_id,
+            work_type_id: w.work_type_id,
+            person_id: w.person_id,
+            value: w.value.map(str::to_owned),
+            comment: w.comment.to_owned(),
+            reason: w.reason.to_owned(),
+            idempotency_key: w.idempotency_key.map(str::to_owned),
+        }
+    }
+}
+
+impl OwnedMarkWrite {
+    fn as_write(&self) -> MarkWrite<'_> {
+        MarkWrite {
+            lesson_id: self.lesson_id,
+            work_id: self.work_id,
+            work_type_id: self.work_type_id,
+            person_id: self.person_id,
+            value: self.value.as_deref(),
+            comment: &self.comment,
+            reason: &self.reason,
+            idempotency_key: self.idempotency_key.as_deref(),
+        }
+    }
+}
+
 /// What a write did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
@@ -234,49 +276,68 @@ impl Store {
         w: &MarkWrite<'_>,
         audit: &AuditEntry,
     ) -> Result<Written> {
-        on_write!(self, crate::memo::Dep::Person(school_id, w.person_id), pool => {
-            let mut tx = pool.begin().await?;
-            if let Some(key) = w.idempotency_key {
-                let seen: Option<(i64, Option<String>, i64)> = sqlx::query_as(
+        let owned = OwnedMarkWrite::from(w);
+        let audit = audit.clone();
+        grouped_write!(
+            self,
+            crate::memo::Dep::Person(school_id, w.person_id),
+            Written,
+            |tx| {
+                let w = owned.as_write();
+                let audit = &audit;
+                if let Some(key) = w.idempotency_key {
+                    let seen: Option<(i64, Option<String>, i64)> = sqlx::query_as(
                     "SELECT target_id, old_value, school_id FROM journal_history WHERE idempotency_key = $1",
                 )
                 .bind(key).fetch_optional(&mut *tx).await?;
-                if let Some((mark_id, old_value, school)) = seen {
-                    if school != school_id {
-                        return Err(StoreError::NotFound);
+                    if let Some((mark_id, old_value, school)) = seen {
+                        if school != school_id {
+                            return Err(StoreError::NotFound);
+                        }
+                        let current: Option<(i64,)> =
+                            sqlx::query_as("SELECT work_id FROM marks WHERE id = $1")
+                                .bind(mark_id)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                        return Ok(Written {
+                            mark_id: current.map(|_| mark_id),
+                            work_id: current.map_or(0, |c| c.0),
+                            replayed: true,
+                            old_value,
+                        });
                     }
-                    let current: Option<(i64,)> = sqlx::query_as("SELECT work_id FROM marks WHERE id = $1")
-                        .bind(mark_id).fetch_optional(&mut *tx).await?;
-                    return Ok(Written {
-                        mark_id: current.map(|_| mark_id),
-                        work_id: current.map_or(0, |c| c.0),
-                        replayed: true,
-                        old_value,
-                    });
                 }
-            }
-            let lesson: Option<(i64,)> = sqlx::query_as("SELECT id FROM lessons WHERE id = $1 AND school_id = $2")
-                .bind(w.lesson_id).bind(school_id).fetch_optional(&mut *tx).await?;
-            if lesson.is_none() {
-                return Err(StoreError::NotFound);
-            }
-            let work_id: i64 = match w.work_id {
-                Some(id) => {
-                    let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM works WHERE id = $1 AND lesson_id = $2 AND school_id = $3")
+                let lesson: Option<(i64,)> =
+                    sqlx::query_as("SELECT id FROM lessons WHERE id = $1 AND school_id = $2")
+                        .bind(w.lesson_id)
+                        .bind(school_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if lesson.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+                let work_id: i64 = match w.work_id {
+                    Some(id) => {
+                        let found: Option<(i64,)> = sqlx::query_as("SELECT id FROM works WHERE id = $1 AND lesson_id = $2 AND school_id = $3")
                         .bind(id).bind(w.lesson_id).bind(school_id).fetch_optional(&mut *tx).await?;
-                    found.ok_or(StoreError::NotFound)?.0
-                }
-                None => {
-                    let kind: Option<(i64,)> = sqlx::query_as("SELECT id FROM work_types WHERE id = $1 AND school_id = $2")
-                        .bind(w.work_type_id).bind(school_id).fetch_optional(&mut *tx).await?;
-                    if kind.is_none() {
-                        return Err(StoreError::NotFound);
+                        found.ok_or(StoreError::NotFound)?.0
                     }
-                    let found: Option<(i64,)> = sqlx::query_as(
+                    None => {
+                        let kind: Option<(i64,)> = sqlx::query_as(
+                            "SELECT id FROM work_types WHERE id = $1 AND school_id = $2",
+                        )
+                        .bind(w.work_type_id)
+                        .bind(school_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                        if kind.is_none() {
+                            return Err(StoreError::NotFound);
+                        }
+                        let found: Option<(i64,)> = sqlx::query_as(
                         "SELECT id FROM works WHERE lesson_id = $1 AND work_type_id = $2 AND kind = 'lesson' ORDER BY id LIMIT 1",
                     )
                     .bind(w.lesson_id).bind(w.work_type_id).fetch_optional(&mut *tx).await?;
-                    match found {
+                        match found {
                         Some((id,)) => id,
                         None => sqlx::query_scalar(
                             "INSERT INTO works (school_id, lesson_id, work_type_id, kind, created_by, created_at) \
@@ -285,19 +346,18 @@ impl Store {
                         .bind(school_id).bind(w.lesson_id).bind(w.work_type_id).bind(audit.actor_person_id).bind(audit.at)
                         .fetch_one(&mut *tx).await?,
                     }
-                }
-            };
-            let existing: Option<(i64, String)> = sqlx::query_as(
+                    }
+                };
+                let existing: Option<(i64, String)> = sqlx::query_as(
                 "SELECT id, value FROM marks WHERE work_id = $1 AND person_id = $2 ORDER BY id LIMIT 1",
             )
             .bind(work_id).bind(w.person_id).fetch_optional(&mut *tx).await?;
-            let old_value = existing.as_ref().map(|e| e.1.clone());
-            let mark_id: Option<i64> = match (&existing, w.value) {
+                let old_value = existing.as_ref().map(|e| e.1.clone());
+                let mark_id: Option<i64> = match (&existing, w.value) {
                 (None, None) => None,
                 (Some((id, old)), Some(v)) if old == v => {
                     sqlx::query("UPDATE marks SET comment = $1 WHERE id = $2")
                         .bind(w.comment).bind(id).execute(&mut *tx).await?;
-                    tx.commit().await?;
                     return Ok(Written { mark_id: Some(*id), work_id, replayed: false, old_value });
                 }
                 (Some((id, _)), Some(v)) => {
@@ -316,25 +376,54 @@ impl Store {
                 .bind(school_id).bind(work_id).bind(w.person_id).bind(v).bind(w.comment).bind(audit.actor_person_id).bind(audit.at)
                 .fetch_one(&mut *tx).await?),
             };
-            let Some(target) = mark_id else {
-                // Nothing there and nothing asked for.
-                tx.commit().await?;
-                return Ok(Written { mark_id: None, work_id, replayed: false, old_value });
-            };
-            insert_history!(&mut *tx, &History {
-                school_id, kind: "mark", target_id: target, lesson_id: Some(w.lesson_id), person_id: Some(w.person_id),
-                old: old_value.as_deref(), new: w.value, reason: w.reason, key: w.idempotency_key,
-            }, audit)?;
-            insert_audit!(&mut *tx, audit, "mark", target)?;
-            notify!(&mut *tx, school_id, w.person_id, "mark", Some(w.lesson_id), None, old_value.as_deref(), w.value, audit.at)?;
-            tx.commit().await?;
-            Ok(Written {
-                mark_id: if w.value.is_some() { Some(target) } else { None },
-                work_id,
-                replayed: false,
-                old_value,
-            })
-        })
+                let Some(target) = mark_id else {
+                    // Nothing there and nothing asked for.
+                    return Ok(Written {
+                        mark_id: None,
+                        work_id,
+                        replayed: false,
+                        old_value,
+                    });
+                };
+                insert_history!(
+                    &mut *tx,
+                    &History {
+                        school_id,
+                        kind: "mark",
+                        target_id: target,
+                        lesson_id: Some(w.lesson_id),
+                        person_id: Some(w.person_id),
+                        old: old_value.as_deref(),
+                        new: w.value,
+                        reason: w.reason,
+                        key: w.idempotency_key,
+                    },
+                    audit
+                )?;
+                insert_audit!(&mut *tx, audit, "mark", target)?;
+                notify!(
+                    &mut *tx,
+                    school_id,
+                    w.person_id,
+                    "mark",
+                    Some(w.lesson_id),
+                    None,
+                    old_value.as_deref(),
+                    w.value,
+                    audit.at
+                )?;
+                Ok(Written {
+                    mark_id: if w.value.is_some() {
+                        Some(target)
+                    } else {
+                        None
+                    },
+                    work_id,
+                    replayed: false,
+                    old_value,
+                })
+            }
+        )
     }
 
     /// Sets (or clears, with `None`) a student's absence at a lesson, with history and audit.
@@ -347,49 +436,81 @@ impl Store {
         reason_text: &str,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_write!(self, crate::memo::Dep::Person(school_id, person_id), pool => {
-            let mut tx = pool.begin().await?;
-            let lesson: Option<(i64,)> = sqlx::query_as("SELECT id FROM lessons WHERE id = $1 AND school_id = $2")
-                .bind(lesson_id).bind(school_id).fetch_optional(&mut *tx).await?;
-            if lesson.is_none() {
-                return Err(StoreError::NotFound);
-            }
-            let old: Option<(String, String)> = sqlx::query_as(
+        let status = status.map(|(s, r)| (s.to_owned(), r.to_owned()));
+        let reason_text = reason_text.to_owned();
+        let audit = audit.clone();
+        grouped_write!(
+            self,
+            crate::memo::Dep::Person(school_id, person_id),
+            (),
+            |tx| {
+                let status = status.as_ref().map(|(s, r)| (s.as_str(), r.as_str()));
+                let (reason_text, audit) = (reason_text.as_str(), &audit);
+                let lesson: Option<(i64,)> =
+                    sqlx::query_as("SELECT id FROM lessons WHERE id = $1 AND school_id = $2")
+                        .bind(lesson_id)
+                        .bind(school_id)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                if lesson.is_none() {
+                    return Err(StoreError::NotFound);
+                }
+                let old: Option<(String, String)> = sqlx::query_as(
                 "SELECT status, reason FROM lesson_log_entries WHERE lesson_id = $1 AND person_id = $2",
             )
             .bind(lesson_id).bind(person_id).fetch_optional(&mut *tx).await?;
-            let old_code = old.as_ref().map(|(s, r)| format!("{s}:{r}"));
-            let new_code = status.map(|(s, r)| format!("{s}:{r}"));
-            if old_code == new_code {
-                tx.commit().await?;
-                return Ok(());
-            }
-            match status {
-                None => {
-                    sqlx::query("DELETE FROM lesson_log_entries WHERE lesson_id = $1 AND person_id = $2")
+                let old_code = old.as_ref().map(|(s, r)| format!("{s}:{r}"));
+                let new_code = status.map(|(s, r)| format!("{s}:{r}"));
+                if old_code == new_code {
+                    return Ok(());
+                }
+                match status {
+                    None => {
+                        sqlx::query("DELETE FROM lesson_log_entries WHERE lesson_id = $1 AND person_id = $2")
                         .bind(lesson_id).bind(person_id).execute(&mut *tx).await?;
-                }
-                Some((s, r)) if old.is_some() => {
-                    sqlx::query("UPDATE lesson_log_entries SET status = $1, reason = $2 WHERE lesson_id = $3 AND person_id = $4")
+                    }
+                    Some((s, r)) if old.is_some() => {
+                        sqlx::query("UPDATE lesson_log_entries SET status = $1, reason = $2 WHERE lesson_id = $3 AND person_id = $4")
                         .bind(s).bind(r).bind(lesson_id).bind(person_id).execute(&mut *tx).await?;
-                }
-                Some((s, r)) => {
-                    sqlx::query(
+                    }
+                    Some((s, r)) => {
+                        sqlx::query(
                         "INSERT INTO lesson_log_entries (school_id, lesson_id, person_id, status, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
                     )
                     .bind(school_id).bind(lesson_id).bind(person_id).bind(s).bind(r).bind(audit.at)
                     .execute(&mut *tx).await?;
+                    }
                 }
+                insert_history!(
+                    &mut *tx,
+                    &History {
+                        school_id,
+                        kind: "absence",
+                        target_id: lesson_id,
+                        lesson_id: Some(lesson_id),
+                        person_id: Some(person_id),
+                        old: old_code.as_deref(),
+                        new: new_code.as_deref(),
+                        reason: reason_text,
+                        key: None,
+                    },
+                    audit
+                )?;
+                insert_audit!(&mut *tx, audit, "lesson", lesson_id)?;
+                notify!(
+                    &mut *tx,
+                    school_id,
+                    person_id,
+                    "absence",
+                    Some(lesson_id),
+                    None,
+                    old_code.as_deref(),
+                    new_code.as_deref(),
+                    audit.at
+                )?;
+                Ok(())
             }
-            insert_history!(&mut *tx, &History {
-                school_id, kind: "absence", target_id: lesson_id, lesson_id: Some(lesson_id), person_id: Some(person_id),
-                old: old_code.as_deref(), new: new_code.as_deref(), reason: reason_text, key: None,
-            }, audit)?;
-            insert_audit!(&mut *tx, audit, "lesson", lesson_id)?;
-            notify!(&mut *tx, school_id, person_id, "absence", Some(lesson_id), None, old_code.as_deref(), new_code.as_deref(), audit.at)?;
-            tx.commit().await?;
-            Ok(())
-        })
+        )
     }
 
     /// Sets a lesson's topic and homework, with history and audit.

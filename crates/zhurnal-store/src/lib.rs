@@ -14,6 +14,7 @@ mod bulk;
 mod connect;
 mod diary;
 mod exchange;
+mod group;
 mod journal;
 mod load;
 pub mod memo;
@@ -91,6 +92,8 @@ pub(crate) enum Db {
     Sqlite {
         read: SqlitePool,
         write: SqlitePool,
+        /// The writes that commit together (see [`group`]); on the `write` pool.
+        group: std::sync::Arc<group::Group>,
     },
     Postgres(PgPool),
 }
@@ -146,6 +149,38 @@ macro_rules! on_write {
     }};
 }
 
+/// Runs `$body`, a write through `$tx` (a `&mut` connection already inside a transaction),
+/// and commits it: on SQLite together with the other writes waiting at that moment (see
+/// [`group`]), on PostgreSQL in a transaction of its own. An `Err` undoes the body's changes.
+/// What `$body` uses must be owned (on SQLite it runs on another task); `$t` is its `Ok` type.
+/// Marks for the kept answers what `$dep` names, as `on_write!` does.
+macro_rules! grouped_write {
+    ($store:expr, $dep:expr, $t:ty, |$tx:ident| $body:expr) => {{
+        let _bump = $store.memo.on_drop($dep);
+        match &$store.db {
+            $crate::Db::Sqlite { group, .. } => {
+                group
+                    .submit(move |$tx: &mut sqlx::SqliteConnection| {
+                        Box::pin(async move {
+                            let out: $crate::Result<$t> = { $body };
+                            out
+                        })
+                    })
+                    .await
+            }
+            $crate::Db::Postgres(pool) => {
+                let mut transaction = pool.begin().await?;
+                let $tx: &mut sqlx::PgConnection = &mut *transaction;
+                let out: $crate::Result<$t> = async move { $body }.await;
+                if out.is_ok() {
+                    transaction.commit().await?;
+                }
+                out
+            }
+        }
+    }};
+}
+
 /// Rows per INSERT statement: well under SQLite's limit of bound variables.
 pub(crate) const CHUNK: usize = 400;
 
@@ -160,6 +195,7 @@ macro_rules! insert_rows {
     };
 }
 
+pub(crate) use grouped_write;
 pub(crate) use insert_rows;
 pub(crate) use on_read;
 pub(crate) use on_write;
@@ -206,7 +242,7 @@ impl Store {
     /// Closes the pools, waiting for running queries (graceful shutdown).
     pub async fn close(&self) {
         match &self.db {
-            Db::Sqlite { read, write } => {
+            Db::Sqlite { read, write, .. } => {
                 read.close().await;
                 write.close().await;
             }

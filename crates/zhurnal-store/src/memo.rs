@@ -38,6 +38,9 @@ pub enum Dep {
     Person(i64, i64),
     /// (Of an answer only) a school's data and every person's records in it: a journal.
     SchoolPeople(i64),
+    /// (Of a write) a session's validity or its account's sign-in facts: a logout, a new
+    /// password, a revoked app; (of an answer) a session as the request's context reads it.
+    Sessions,
     /// Nothing any cached answer holds.
     Nothing,
 }
@@ -62,6 +65,7 @@ struct Entry {
 #[derive(Default)]
 pub struct Memo {
     all: AtomicU64,
+    sessions: AtomicU64,
     schools: Mutex<HashMap<i64, u64>>,
     persons: Mutex<HashMap<(i64, i64), u64>>,
     /// Per school: how many of its people's records changed.
@@ -89,6 +93,7 @@ impl Memo {
                     .lock()
                     .map_or(u64::MAX, |m| m.get(&s).copied().unwrap_or(0)),
             ),
+            Dep::Sessions => (self.sessions.load(Ordering::Acquire), 0),
             Dep::All | Dep::Nothing => (0, 0),
         };
         Stamp {
@@ -116,6 +121,9 @@ impl Memo {
             Dep::Nothing => {}
             Dep::All => {
                 self.all.fetch_add(1, Ordering::AcqRel);
+            }
+            Dep::Sessions => {
+                self.sessions.fetch_add(1, Ordering::AcqRel);
             }
             Dep::School(s) => {
                 if let Ok(mut m) = self.schools.lock() {
@@ -150,11 +158,27 @@ impl Memo {
         T: Send + Sync + 'static,
         F: std::future::Future<Output = crate::Result<T>>,
     {
+        self.get_within(key, dep, TTL, load).await
+    }
+
+    /// As [`Memo::get`], keeping the answer at most `ttl` (shorter than [`TTL`] for what a
+    /// change from elsewhere must reach sooner).
+    pub async fn get_within<T, F>(
+        &self,
+        key: Key,
+        dep: Dep,
+        ttl: Duration,
+        load: F,
+    ) -> crate::Result<Arc<T>>
+    where
+        T: Send + Sync + 'static,
+        F: std::future::Future<Output = crate::Result<T>>,
+    {
         let stamp = self.stamp(dep);
         if let Ok(entries) = self.entries.lock()
             && let Some(e) = entries.get(&key)
             && e.stamp == stamp
-            && e.at.elapsed() < TTL
+            && e.at.elapsed() < ttl.min(TTL)
             && let Ok(v) = e.value.clone().downcast::<T>()
         {
             return Ok(v);
@@ -174,6 +198,15 @@ impl Memo {
             );
         }
         Ok(value)
+    }
+}
+
+impl Memo {
+    /// Drops one kept answer (its source changed in a way no generation tracks).
+    pub fn forget(&self, key: &Key) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(key);
+        }
     }
 }
 
@@ -234,6 +267,30 @@ mod tests {
         assert_eq!(read(&memo, dep, 5).await, 5);
         memo.bump(Dep::All);
         assert_eq!(read(&memo, dep, 6).await, 6);
+        // A logout empties no one's week.
+        memo.bump(Dep::Sessions);
+        assert_eq!(read(&memo, dep, 7).await, 6);
+    }
+
+    #[tokio::test]
+    async fn a_session_is_kept_until_one_ends_or_anything_changes() {
+        let memo = Arc::new(Memo::default());
+        let dep = Dep::Sessions;
+        assert_eq!(read(&memo, dep, 1).await, 1);
+        memo.bump(Dep::Person(1, 7));
+        memo.bump(Dep::School(1));
+        assert_eq!(read(&memo, dep, 2).await, 1, "a mark leaves sessions alone");
+        memo.bump(Dep::Sessions);
+        assert_eq!(read(&memo, dep, 3).await, 3, "a logout drops them");
+        memo.bump(Dep::All);
+        assert_eq!(read(&memo, dep, 4).await, 4, "so does anything else");
+        memo.forget(&("t", [1, 0, 0, 0]));
+        assert_eq!(read(&memo, dep, 5).await, 5, "and forgetting it");
+        let short = memo
+            .get_within(("t", [1, 0, 0, 0]), dep, Duration::ZERO, async { Ok(6u32) })
+            .await
+            .unwrap();
+        assert_eq!(*short, 6, "a zero lifetime keeps nothing");
     }
 
     #[tokio::test]

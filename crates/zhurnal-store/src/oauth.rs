@@ -128,7 +128,7 @@ impl Store {
 
     /// Withdraws an app of a school: every grant and token of it stops at once.
     pub async fn revoke_client(&self, school_id: i64, id: i64, audit: &AuditEntry) -> Result<()> {
-        on_write!(self, crate::memo::Dep::Nothing, pool => {
+        on_write!(self, crate::memo::Dep::Sessions, pool => {
             let mut tx = pool.begin().await?;
             let done = sqlx::query("UPDATE oauth_clients SET revoked_at = $1 WHERE id = $2 AND school_id = $3 AND revoked_at IS NULL")
                 .bind(audit.at).bind(id).bind(school_id).execute(&mut *tx).await?;
@@ -152,7 +152,7 @@ impl Store {
         code: Option<(&str, &str, &str, i64)>,
         audit: &AuditEntry,
     ) -> Result<i64> {
-        on_write!(self, crate::memo::Dep::Nothing, pool => {
+        on_write!(self, crate::memo::Dep::Sessions, pool => {
             let mut tx = pool.begin().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO oauth_grants (client_id, user_id, scopes, children, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -235,7 +235,7 @@ impl Store {
         user_id: Option<i64>,
         audit: &AuditEntry,
     ) -> Result<()> {
-        on_write!(self, crate::memo::Dep::Nothing, pool => {
+        on_write!(self, crate::memo::Dep::Sessions, pool => {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(
                 "UPDATE oauth_grants SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL \

@@ -287,11 +287,14 @@ pub async fn build(
     // Writing last_seen on every request would turn every read into a write; a minute's
     // precision is plenty for a 30-minute idle timeout.
     if now - row.last_seen_at > 60_000 {
-        state.store.touch_session(row.session_id, now).await?;
+        state
+            .store
+            .touch_session(row.session_id, &hash, now)
+            .await?;
     }
     // Who the person is, their roles and children change rarely and only through writes
-    // that empty the kept answers (the session itself is read every time, so a logout or a
-    // block stops it at once).
+    // that empty the kept answers (as does the session: a logout or a block through this
+    // server stops it at once).
     let store = &state.store;
     let pid = row.person_id;
     let all = Dep::All;
