@@ -202,7 +202,10 @@ async fn open_sqlite(path: &std::path::Path) -> Result<Store> {
         .busy_timeout(BUSY_TIMEOUT)
         .log_statements(tracing::log::LevelFilter::Trace);
     // The writer is created first so that the WAL switch happens on one connection.
+    // An embedded file has no connection to lose: no ping before each use (a round trip to
+    // the connection's thread on every query otherwise).
     let write = SqlitePoolOptions::new()
+        .test_before_acquire(false)
         .max_connections(1)
         .min_connections(1)
         .connect_with(options.clone())
@@ -211,6 +214,7 @@ async fn open_sqlite(path: &std::path::Path) -> Result<Store> {
         .map_or(4, |n| n.get() * 2)
         .max(4) as u32;
     let read = SqlitePoolOptions::new()
+        .test_before_acquire(false)
         .max_connections(readers)
         .connect_with(options.read_only(true))
         .await?;

@@ -672,17 +672,33 @@ impl Store {
         person_id: i64,
         date: &str,
     ) -> Result<bool> {
-        let n: i64 = on_read!(self, pool => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM edu_group_members WHERE school_id = $1 AND edu_group_id = $2 AND person_id = $3 \
-             AND since <= $4 AND (until IS NULL OR until > $4)",
+        // Asked at every mark typed: the group's memberships are kept in memory (a roster
+        // change is a write that drops them).
+        let spans = self
+            .memo(
+                ("group_spans", [school_id, group_id, 0, 0]),
+                crate::memo::Dep::All,
+                self.group_spans(school_id, group_id),
+            )
+            .await?;
+        Ok(spans.iter().any(|(p, since, until)| {
+            *p == person_id && since.as_str() <= date && until.as_deref().is_none_or(|u| u > date)
+        }))
+    }
+
+    /// Every membership of a group, past ones too: (person, since, until).
+    async fn group_spans(
+        &self,
+        school_id: i64,
+        group_id: i64,
+    ) -> Result<Vec<(i64, String, Option<String>)>> {
+        on_read!(self, pool => Ok(sqlx::query_as(
+            "SELECT person_id, since, until FROM edu_group_members WHERE school_id = $1 AND edu_group_id = $2",
         )
         .bind(school_id)
         .bind(group_id)
-        .bind(person_id)
-        .bind(date)
-        .fetch_one(pool)
-        .await?);
-        Ok(n > 0)
+        .fetch_all(pool)
+        .await?))
     }
 }
 

@@ -108,15 +108,16 @@ pub struct Store {
 impl Store {
     /// A hot read's answer kept in memory until a write through this store changes what it
     /// depends on (see [`memo`]); for the pages every family opens at once.
-    pub async fn memo<T, F>(
+    /// The error is the loader's own (a page's loader may fail in its own terms).
+    pub async fn memo<T, E, F>(
         &self,
         key: memo::Key,
         dep: memo::Dep,
         load: F,
-    ) -> Result<std::sync::Arc<T>>
+    ) -> std::result::Result<std::sync::Arc<T>, E>
     where
         T: Send + Sync + 'static,
-        F: std::future::Future<Output = Result<T>>,
+        F: std::future::Future<Output = std::result::Result<T, E>>,
     {
         self.memo.get(key, dep, load).await
     }

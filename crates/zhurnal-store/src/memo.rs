@@ -153,26 +153,26 @@ impl Memo {
 
     /// The kept answer for `key` if nothing it depends on changed since it was read; else
     /// reads it with `load` and keeps it.
-    pub async fn get<T, F>(&self, key: Key, dep: Dep, load: F) -> crate::Result<Arc<T>>
+    pub async fn get<T, E, F>(&self, key: Key, dep: Dep, load: F) -> Result<Arc<T>, E>
     where
         T: Send + Sync + 'static,
-        F: std::future::Future<Output = crate::Result<T>>,
+        F: std::future::Future<Output = Result<T, E>>,
     {
         self.get_within(key, dep, TTL, load).await
     }
 
     /// As [`Memo::get`], keeping the answer at most `ttl` (shorter than [`TTL`] for what a
     /// change from elsewhere must reach sooner).
-    pub async fn get_within<T, F>(
+    pub async fn get_within<T, E, F>(
         &self,
         key: Key,
         dep: Dep,
         ttl: Duration,
         load: F,
-    ) -> crate::Result<Arc<T>>
+    ) -> Result<Arc<T>, E>
     where
         T: Send + Sync + 'static,
-        F: std::future::Future<Output = crate::Result<T>>,
+        F: std::future::Future<Output = Result<T, E>>,
     {
         let stamp = self.stamp(dep);
         if let Ok(entries) = self.entries.lock()
@@ -243,7 +243,9 @@ mod tests {
 
     async fn read(memo: &Memo, dep: Dep, value: u32) -> u32 {
         *memo
-            .get(("t", [1, 0, 0, 0]), dep, async { Ok(value) })
+            .get(("t", [1, 0, 0, 0]), dep, async {
+                Ok::<_, crate::StoreError>(value)
+            })
             .await
             .unwrap()
     }
@@ -287,7 +289,9 @@ mod tests {
         memo.forget(&("t", [1, 0, 0, 0]));
         assert_eq!(read(&memo, dep, 5).await, 5, "and forgetting it");
         let short = memo
-            .get_within(("t", [1, 0, 0, 0]), dep, Duration::ZERO, async { Ok(6u32) })
+            .get_within(("t", [1, 0, 0, 0]), dep, Duration::ZERO, async {
+                Ok::<_, crate::StoreError>(6u32)
+            })
             .await
             .unwrap();
         assert_eq!(*short, 6, "a zero lifetime keeps nothing");
@@ -312,7 +316,7 @@ mod tests {
         let got = memo
             .get(("t", [1, 0, 0, 0]), dep, async {
                 memo.bump(Dep::School(1));
-                Ok(1u32)
+                Ok::<_, crate::StoreError>(1u32)
             })
             .await
             .unwrap();
@@ -328,9 +332,11 @@ mod tests {
     async fn memory_stays_bounded() {
         let memo = Memo::default();
         for i in 0..(MAX_ENTRIES as i64 + 10) {
-            memo.get(("t", [i, 0, 0, 0]), Dep::All, async { Ok(i) })
-                .await
-                .unwrap();
+            memo.get(("t", [i, 0, 0, 0]), Dep::All, async {
+                Ok::<_, crate::StoreError>(i)
+            })
+            .await
+            .unwrap();
         }
         assert!(memo.entries.lock().unwrap().len() <= MAX_ENTRIES);
     }

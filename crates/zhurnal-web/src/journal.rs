@@ -66,7 +66,17 @@ pub async fn may_change(
     field: &str,
 ) -> Result<Allowed, AppError> {
     let actor = ctx.actor()?;
-    let Some(lesson) = state.store.lesson_facts(school.id, lesson_id).await? else {
+    // Every keystroke in the grid asks: the lesson's facts and the school's rules are kept
+    // in memory until a write changes the school.
+    let store = &state.store;
+    let facts = store
+        .memo(
+            ("lesson_facts", [school.id, lesson_id, 0, 0]),
+            Dep::School(school.id),
+            store.lesson_facts(school.id, lesson_id),
+        )
+        .await?;
+    let Some(lesson) = facts.as_ref().clone() else {
         return Err(deny_object(state, ctx, "lesson", &lesson_id.to_string()).await);
     };
     let asker = Asker {
@@ -76,7 +86,7 @@ pub async fn may_change(
             .reach(Action::ApproveJournalCorrections)
             .covers(school),
     };
-    let settings = state.store.grading_settings(school.id).await?;
+    let settings = settings_of(state, school.id).await?.as_ref().clone();
     let date = lesson
         .date
         .parse()
@@ -135,13 +145,41 @@ pub async fn may_change_or_why(
 /// The work a journal cell writes to when none is named: the school's first work type
 /// («Ответ на уроке»).
 pub async fn default_work_type(state: &AppState, school: &SchoolRow) -> Result<i64, AppError> {
-    state
-        .store
-        .work_types(school.id)
+    work_types_of(state, school.id)
         .await?
         .first()
         .map(|w| w.id)
         .ok_or(AppError::NotFound)
+}
+
+/// A school's grading settings, kept in memory until a write changes them.
+pub async fn settings_of(
+    state: &AppState,
+    school_id: i64,
+) -> Result<std::sync::Arc<GradingSettings>, AppError> {
+    let store = &state.store;
+    Ok(store
+        .memo(
+            ("grading_settings", [school_id, 0, 0, 0]),
+            Dep::All,
+            store.grading_settings(school_id),
+        )
+        .await?)
+}
+
+/// A school's work types (the first is the default of a journal cell), kept in memory.
+pub async fn work_types_of(
+    state: &AppState,
+    school_id: i64,
+) -> Result<std::sync::Arc<Vec<zhurnal_store::WorkTypeRow>>, AppError> {
+    let store = &state.store;
+    Ok(store
+        .memo(
+            ("work_types", [school_id, 0, 0, 0]),
+            Dep::All,
+            store.work_types(school_id),
+        )
+        .await?)
 }
 
 /// Reads a typed mark by the school's scale; the message names what is wrong.
@@ -171,22 +209,12 @@ pub async fn period_closed(
         .await?
         .get(&group_id)
         .map_or(5, |g| g.1);
-    let scheme = state
-        .store
-        .period_schemes(school.id, year)
+    Ok(periods_of_grade(state, school.id, year, parallel)
         .await?
-        .into_iter()
-        .find(|(p, _)| *p == i32::from(parallel))
-        .map_or(
-            zhurnal_core::calendar::default_scheme(parallel).to_owned(),
-            |(_, s)| s,
-        );
-    Ok(state.store.periods(school.id, year).await?.iter().any(|p| {
-        p.scheme == scheme
-            && p.start_date.as_str() <= date
-            && date <= p.end_date.as_str()
-            && p.closed_at.is_some()
-    }))
+        .iter()
+        .any(|p| {
+            p.start_date.as_str() <= date && date <= p.end_date.as_str() && p.closed_at.is_some()
+        }))
 }
 
 /// The reporting periods of a grade in a study year, by the school's scheme for the grade

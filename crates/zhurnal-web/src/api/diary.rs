@@ -94,7 +94,9 @@ pub async fn get_week(
         student_id: pupil.person_id,
         student: page.heading.clone(),
         days: page
+            .week
             .days
+            .clone()
             .into_iter()
             .map(|d| DayOut {
                 date: d.iso,

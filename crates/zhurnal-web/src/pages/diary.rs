@@ -19,6 +19,7 @@ use zhurnal_core::clock::{study_year_of, today_in};
 use zhurnal_core::grading::{Counted, MarkValue, propose};
 use zhurnal_store::{DiaryMark, GradingSettings};
 
+#[derive(Clone)]
 pub struct MarkBadge {
     pub value: String,
     /// «Контрольная работа, вес 3».
@@ -29,6 +30,7 @@ pub struct MarkBadge {
     pub comment: String,
 }
 
+#[derive(Clone)]
 pub struct DiaryLesson {
     pub number: i32,
     pub time: String,
@@ -45,6 +47,7 @@ pub struct DiaryLesson {
     pub absence: String,
 }
 
+#[derive(Clone)]
 pub struct DiaryDay {
     pub title: String,
     pub iso: String,
@@ -64,7 +67,9 @@ pub struct WeekPage {
     pub prev: String,
     pub next: String,
     pub this_week: String,
-    pub days: Vec<DiaryDay>,
+    /// The days of the week with their rendering, kept in memory and shared by the student
+    /// and their parents.
+    pub week: std::sync::Arc<WeekView>,
     pub marks_link: String,
     /// Set when the week is someone's home page: their roles, as the home page marks them.
     pub home_roles: Option<String>,
@@ -170,80 +175,7 @@ pub async fn week_page(
         None => today,
     };
     let monday = monday_of(date);
-    let saturday = add_days(monday, 5);
-    let week = week_data(state, pupil, monday, saturday).await?;
-    let (lessons, marks, absences, files) =
-        (&week.lessons, &week.marks, &week.absences, &week.files);
-    let calendar = state
-        .refs
-        .calendar(&state.store, school.id, study_year_of(monday))
-        .await?;
-    let schedules = state.refs.bells(&state.store, school.id).await?;
-    let shift = state
-        .refs
-        .shifts(&state.store, school.id)
-        .await?
-        .get(&pupil.class_id)
-        .copied()
-        .unwrap_or(1);
-    let mut days = Vec::new();
-    for i in 0..6 {
-        let d = add_days(monday, i);
-        let iso = d.to_string();
-        let header = day_header(&t, d, today, (*calendar).as_ref(), pupil.grade);
-        let weekday = d.weekday().to_monday_one_offset();
-        let bells = bells_for(&schedules, shift, weekday);
-        let day_lessons: Vec<DiaryLesson> = lessons
-            .iter()
-            .filter(|l| l.date == iso)
-            .map(|l| DiaryLesson {
-                number: l.number,
-                time: bells
-                    .iter()
-                    .find(|b| i32::from(b.number) == l.number)
-                    .map(span)
-                    .unwrap_or_default(),
-                subject: l.subject_name.clone(),
-                teacher: l.teacher_short_name(),
-                room: l.room.clone(),
-                cancelled: l.status == "cancelled",
-                topic: l.topic.clone(),
-                homework: l.homework.clone(),
-                due: l
-                    .homework_due
-                    .as_deref()
-                    .and_then(|d| d.parse::<Date>().ok())
-                    .map(|d| t.weekday_date(d))
-                    .unwrap_or_default(),
-                files: files
-                    .iter()
-                    .filter(|f| f.lesson_id == l.id)
-                    .map(|f| (f.id, f.name.clone()))
-                    .collect(),
-                marks: marks
-                    .iter()
-                    .filter(|m| m.lesson_id == l.id)
-                    .map(|m| badge(&t, m))
-                    .collect(),
-                absence: absences
-                    .iter()
-                    .find(|a| a.lesson_id == l.id)
-                    .map(|a| absence_text(&t, &a.status, &a.reason))
-                    .unwrap_or_default(),
-            })
-            .collect();
-        // Saturday only when the class has lessons on it.
-        if i == 5 && day_lessons.is_empty() {
-            continue;
-        }
-        days.push(DiaryDay {
-            title: header.title,
-            iso: header.iso,
-            today: header.today,
-            off: header.off,
-            lessons: day_lessons,
-        });
-    }
+    let week = week_view(state, ctx, pupil, monday, today).await?;
     let link = |d: Date| format!("/diary?child={}&date={d}", pupil.person_id);
     let heading = pupil.heading(t.s("diary.title"));
     Ok(WeekPage {
@@ -255,11 +187,140 @@ pub async fn week_page(
         prev: link(add_days(monday, -7)),
         next: link(add_days(monday, 7)),
         this_week: link(today),
-        days,
+        week,
         marks_link: format!("/diary/marks?child={}", pupil.person_id),
         home_roles: None,
         here: "/diary",
     })
+}
+
+/// A week of a student's diary as every reader of it sees it: the days, and their HTML.
+pub struct WeekView {
+    pub days: Vec<DiaryDay>,
+    pub html: String,
+}
+
+#[derive(Template)]
+#[template(path = "diary_week.html")]
+struct WeekDays<'a> {
+    t: crate::i18n::Tr,
+    child: i64,
+    days: &'a [DiaryDay],
+}
+
+/// The week from `monday` of `pupil`, kept in memory until a write changes the student's
+/// records or the school's: the student and both parents share it, so most diary pages of a
+/// morning are one lookup and one copy instead of building and escaping every lesson.
+async fn week_view(
+    state: &AppState,
+    ctx: &Ctx,
+    pupil: &Pupil,
+    monday: Date,
+    today: Date,
+) -> Result<std::sync::Arc<WeekView>, AppError> {
+    use zhurnal_store::memo::{Dep, day_key};
+    let t = ctx.t();
+    let lang = match t.lang {
+        crate::i18n::Lang::Ru => 0,
+        crate::i18n::Lang::En => 1,
+    };
+    let key = (
+        "diary_view",
+        [
+            pupil.person_id,
+            pupil.class_id,
+            day_key(&monday.to_string()),
+            day_key(&today.to_string()) * 10 + lang,
+        ],
+    );
+    let school = &pupil.school;
+    let load = async {
+        let saturday = add_days(monday, 5);
+        let week = week_data(state, pupil, monday, saturday).await?;
+        let (lessons, marks, absences, files) =
+            (&week.lessons, &week.marks, &week.absences, &week.files);
+        let calendar = state
+            .refs
+            .calendar(&state.store, school.id, study_year_of(monday))
+            .await?;
+        let schedules = state.refs.bells(&state.store, school.id).await?;
+        let shift = state
+            .refs
+            .shifts(&state.store, school.id)
+            .await?
+            .get(&pupil.class_id)
+            .copied()
+            .unwrap_or(1);
+        let mut days = Vec::new();
+        for i in 0..6 {
+            let d = add_days(monday, i);
+            let iso = d.to_string();
+            let header = day_header(&t, d, today, (*calendar).as_ref(), pupil.grade);
+            let weekday = d.weekday().to_monday_one_offset();
+            let bells = bells_for(&schedules, shift, weekday);
+            let day_lessons: Vec<DiaryLesson> = lessons
+                .iter()
+                .filter(|l| l.date == iso)
+                .map(|l| DiaryLesson {
+                    number: l.number,
+                    time: bells
+                        .iter()
+                        .find(|b| i32::from(b.number) == l.number)
+                        .map(span)
+                        .unwrap_or_default(),
+                    subject: l.subject_name.clone(),
+                    teacher: l.teacher_short_name(),
+                    room: l.room.clone(),
+                    cancelled: l.status == "cancelled",
+                    topic: l.topic.clone(),
+                    homework: l.homework.clone(),
+                    due: l
+                        .homework_due
+                        .as_deref()
+                        .and_then(|d| d.parse::<Date>().ok())
+                        .map(|d| t.weekday_date(d))
+                        .unwrap_or_default(),
+                    files: files
+                        .iter()
+                        .filter(|f| f.lesson_id == l.id)
+                        .map(|f| (f.id, f.name.clone()))
+                        .collect(),
+                    marks: marks
+                        .iter()
+                        .filter(|m| m.lesson_id == l.id)
+                        .map(|m| badge(&t, m))
+                        .collect(),
+                    absence: absences
+                        .iter()
+                        .find(|a| a.lesson_id == l.id)
+                        .map(|a| absence_text(&t, &a.status, &a.reason))
+                        .unwrap_or_default(),
+                })
+                .collect();
+            // Saturday only when the class has lessons on it.
+            if i == 5 && day_lessons.is_empty() {
+                continue;
+            }
+            days.push(DiaryDay {
+                title: header.title,
+                iso: header.iso,
+                today: header.today,
+                off: header.off,
+                lessons: day_lessons,
+            });
+        }
+        let html = WeekDays {
+            t,
+            child: pupil.person_id,
+            days: &days,
+        }
+        .render()?;
+        Ok::<_, AppError>(WeekView { days, html })
+    };
+    state
+        .store
+        .memo(key, Dep::Person(school.id, pupil.person_id), load)
+        .await
 }
 
 pub async fn diary_get(
@@ -861,7 +922,7 @@ pub async fn week_data(
             .filter(|l| groups.contains(&l.group_id))
             .collect();
         let ids: Vec<i64> = lessons.iter().map(|l| l.id).collect();
-        Ok(WeekData {
+        Ok::<_, zhurnal_store::StoreError>(WeekData {
             marks: store.diary_marks(school, person, &from, &to).await?,
             absences: store.diary_absences(school, person, &from, &to).await?,
             files: store.files_of_lessons(school, &ids).await?,

@@ -331,20 +331,8 @@ async fn build(
         )
         .await?;
     let actor = ctx.actor()?;
-    let settings = store
-        .memo(
-            ("grading_settings", [sid, 0, 0, 0]),
-            Dep::All,
-            store.grading_settings(sid),
-        )
-        .await?;
-    let types = store
-        .memo(
-            ("work_types", [sid, 0, 0, 0]),
-            Dep::All,
-            store.work_types(sid),
-        )
-        .await?;
+    let settings = crate::journal::settings_of(state, sid).await?;
+    let types = crate::journal::work_types_of(state, sid).await?;
     let weights = weights_of(&types);
     let abbreviations: &HashMap<i64, String> = &types
         .iter()
