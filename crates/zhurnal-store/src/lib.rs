@@ -121,6 +121,22 @@ impl Store {
     {
         self.memo.get(key, dep, load).await
     }
+
+    /// As [`Store::memo`] for a large answer whose size `bytes` tells (a rendered page): the
+    /// kept answers' memory is bounded by their sizes.
+    pub async fn memo_sized<T, E, F>(
+        &self,
+        key: memo::Key,
+        dep: memo::Dep,
+        load: F,
+        bytes: fn(&T) -> usize,
+    ) -> std::result::Result<std::sync::Arc<T>, E>
+    where
+        T: Send + Sync + 'static,
+        F: std::future::Future<Output = std::result::Result<T, E>>,
+    {
+        self.memo.get_sized(key, dep, load, bytes).await
+    }
 }
 
 /// Runs `$body` with `$pool` bound to the backend's read pool.

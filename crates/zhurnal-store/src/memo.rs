@@ -23,9 +23,14 @@ use std::time::{Duration, Instant};
 /// How long an answer may be kept without a write through this store dropping it.
 pub const TTL: Duration = Duration::from_secs(30);
 
-/// At most this many answers are kept; past it, the oldest half goes (a morning's worth of
-/// families' weeks is far below it; memory stays bounded whatever the traffic).
+/// At most this many answers are kept, and at most this many bytes of the answers that
+/// say their size (a rendered week); past either, the oldest half goes, so memory stays
+/// bounded whatever the traffic.
 const MAX_ENTRIES: usize = 16_384;
+const MAX_BYTES: usize = 96 << 20;
+
+/// What an answer that does not say its size is counted as.
+const NOMINAL_BYTES: usize = 512;
 
 /// What a write may have changed, or what an answer depends on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,7 +64,44 @@ pub type Key = (&'static str, [i64; 4]);
 struct Entry {
     stamp: Stamp,
     at: Instant,
+    bytes: usize,
     value: Arc<dyn Any + Send + Sync>,
+}
+
+/// The kept answers and their counted size.
+#[derive(Default)]
+struct Kept {
+    map: HashMap<Key, Entry>,
+    bytes: usize,
+}
+
+impl Kept {
+    fn remove(&mut self, key: &Key) {
+        if let Some(e) = self.map.remove(key) {
+            self.bytes -= e.bytes;
+        }
+    }
+
+    fn insert(&mut self, key: Key, entry: Entry) {
+        self.remove(&key);
+        if self.map.len() >= MAX_ENTRIES || self.bytes + entry.bytes > MAX_BYTES {
+            self.shed_oldest_half();
+        }
+        self.bytes += entry.bytes;
+        self.map.insert(key, entry);
+    }
+
+    fn shed_oldest_half(&mut self) {
+        let mut ages: Vec<Instant> = self.map.values().map(|e| e.at).collect();
+        if ages.is_empty() {
+            return;
+        }
+        let mid = ages.len() / 2;
+        let (_, cut, _) = ages.select_nth_unstable(mid);
+        let cut = *cut;
+        self.map.retain(|_, e| e.at > cut);
+        self.bytes = self.map.values().map(|e| e.bytes).sum();
+    }
 }
 
 #[derive(Default)]
@@ -70,7 +112,7 @@ pub struct Memo {
     persons: Mutex<HashMap<(i64, i64), u64>>,
     /// Per school: how many of its people's records changed.
     people_of: Mutex<HashMap<i64, u64>>,
-    entries: Mutex<HashMap<Key, Entry>>,
+    entries: Mutex<Kept>,
 }
 
 impl std::fmt::Debug for Memo {
@@ -174,9 +216,40 @@ impl Memo {
         T: Send + Sync + 'static,
         F: std::future::Future<Output = Result<T, E>>,
     {
+        self.fetch(key, dep, ttl, load, |_| NOMINAL_BYTES).await
+    }
+
+    /// As [`Memo::get`] for a large answer: `bytes` tells its size, which counts against the
+    /// memory the kept answers may hold.
+    pub async fn get_sized<T, E, F>(
+        &self,
+        key: Key,
+        dep: Dep,
+        load: F,
+        bytes: fn(&T) -> usize,
+    ) -> Result<Arc<T>, E>
+    where
+        T: Send + Sync + 'static,
+        F: std::future::Future<Output = Result<T, E>>,
+    {
+        self.fetch(key, dep, TTL, load, bytes).await
+    }
+
+    async fn fetch<T, E, F>(
+        &self,
+        key: Key,
+        dep: Dep,
+        ttl: Duration,
+        load: F,
+        bytes: fn(&T) -> usize,
+    ) -> Result<Arc<T>, E>
+    where
+        T: Send + Sync + 'static,
+        F: std::future::Future<Output = Result<T, E>>,
+    {
         let stamp = self.stamp(dep);
         if let Ok(entries) = self.entries.lock()
-            && let Some(e) = entries.get(&key)
+            && let Some(e) = entries.map.get(&key)
             && e.stamp == stamp
             && e.at.elapsed() < ttl.min(TTL)
             && let Ok(v) = e.value.clone().downcast::<T>()
@@ -184,15 +257,14 @@ impl Memo {
             return Ok(v);
         }
         let value = Arc::new(load.await?);
+        let size = bytes(&value);
         if let Ok(mut entries) = self.entries.lock() {
-            if entries.len() >= MAX_ENTRIES {
-                shed_oldest_half(&mut entries);
-            }
             entries.insert(
                 key,
                 Entry {
                     stamp,
                     at: Instant::now(),
+                    bytes: size,
                     value: value.clone(),
                 },
             );
@@ -208,14 +280,6 @@ impl Memo {
             entries.remove(key);
         }
     }
-}
-
-fn shed_oldest_half(entries: &mut HashMap<Key, Entry>) {
-    let mut ages: Vec<Instant> = entries.values().map(|e| e.at).collect();
-    let mid = ages.len() / 2;
-    let (_, cut, _) = ages.select_nth_unstable(mid);
-    let cut = *cut;
-    entries.retain(|_, e| e.at > cut);
 }
 
 /// Bumps a generation when dropped (see [`Memo::on_drop`]).
@@ -338,7 +402,34 @@ mod tests {
             .await
             .unwrap();
         }
-        assert!(memo.entries.lock().unwrap().len() <= MAX_ENTRIES);
+        assert!(memo.entries.lock().unwrap().map.len() <= MAX_ENTRIES);
+    }
+
+    #[tokio::test]
+    async fn large_answers_are_bounded_by_their_size() {
+        let memo = Memo::default();
+        const PAGE: usize = MAX_BYTES / 10;
+        for i in 0..25 {
+            memo.get_sized(
+                ("week", [i, 0, 0, 0]),
+                Dep::All,
+                async { Ok::<_, crate::StoreError>(vec![0u8; 16]) },
+                |_| PAGE,
+            )
+            .await
+            .unwrap();
+        }
+        let kept = memo.entries.lock().unwrap();
+        assert!(kept.bytes <= MAX_BYTES, "{} bytes kept", kept.bytes);
+        assert_eq!(kept.bytes, kept.map.len() * PAGE);
+        assert!(
+            kept.map.contains_key(&("week", [24, 0, 0, 0])),
+            "the newest stays"
+        );
+        assert!(
+            !kept.map.contains_key(&("week", [0, 0, 0, 0])),
+            "the oldest went"
+        );
     }
 
     #[test]

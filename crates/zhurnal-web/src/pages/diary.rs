@@ -200,6 +200,13 @@ pub struct WeekView {
     pub html: String,
 }
 
+impl WeekView {
+    /// About what it holds: the HTML, and as much again in the days' strings.
+    fn bytes(&self) -> usize {
+        2 * self.html.len()
+    }
+}
+
 #[derive(Template)]
 #[template(path = "diary_week.html")]
 struct WeekDays<'a> {
@@ -319,7 +326,12 @@ async fn week_view(
     };
     state
         .store
-        .memo(key, Dep::Person(school.id, pupil.person_id), load)
+        .memo_sized(
+            key,
+            Dep::Person(school.id, pupil.person_id),
+            load,
+            WeekView::bytes,
+        )
         .await
 }
 

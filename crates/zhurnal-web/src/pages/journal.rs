@@ -21,7 +21,7 @@ use zhurnal_core::grading::{Counted, MarkValue, propose};
 use zhurnal_core::journal::Change;
 use zhurnal_core::{Action, Scope, permission};
 use zhurnal_store::memo::Dep;
-use zhurnal_store::{Journal, MarkWrite, SchoolRow};
+use zhurnal_store::{Journal, JournalAbsence, JournalMark, JournalWork, MarkWrite, SchoolRow};
 
 pub struct Column {
     pub lesson_id: i64,
@@ -202,28 +202,121 @@ pub(crate) async fn visible_label(
         .unwrap_or_default())
 }
 
-/// A cell's text: the mark on the lesson's first work of the default type («Ответ на
-/// уроке»), or «н» / «оп» for an absence.
-fn cell_text(j: &Journal, lesson: i64, person: i64, default_type: i64) -> String {
-    let first_work = j
-        .works
-        .iter()
-        .find(|w| w.lesson_id == lesson && w.work_type_id == default_type && w.kind == "lesson")
-        .map(|w| w.id);
-    let mark = j
-        .marks
-        .iter()
-        .find(|m| Some(m.work_id) == first_work && m.person_id == person)
-        .map(|m| m.value.clone());
-    let absence = j
-        .absences
-        .iter()
-        .find(|a| a.lesson_id == lesson && a.person_id == person)
-        .map(|a| if a.status == "late" { "оп" } else { "н" });
-    match (mark, absence) {
-        (Some(m), _) => m,
-        (None, Some(a)) => a.to_owned(),
-        (None, None) => String::new(),
+/// A journal's marks and absences by lesson and student: a grid of 30 students × 40
+/// lessons is built by lookups instead of scanning every mark of the period for each cell.
+pub(crate) struct Cells<'a> {
+    /// Each lesson's first work of the default type («Ответ на уроке»), whose mark the
+    /// cell shows.
+    first_work: HashMap<i64, i64>,
+    /// Each lesson's other works, in order.
+    other_works: HashMap<i64, Vec<&'a JournalWork>>,
+    /// The marks on each (work, student), in order.
+    marks: HashMap<(i64, i64), Vec<&'a JournalMark>>,
+    /// Each student's marks, in order.
+    marks_of: HashMap<i64, Vec<&'a JournalMark>>,
+    work_type: HashMap<i64, i64>,
+    /// The first absence of each (lesson, student).
+    absences: HashMap<(i64, i64), &'a JournalAbsence>,
+}
+
+impl<'a> Cells<'a> {
+    pub(crate) fn new(j: &'a Journal, default_type: i64) -> Cells<'a> {
+        let mut cells = Cells {
+            first_work: HashMap::new(),
+            other_works: HashMap::new(),
+            marks: HashMap::new(),
+            marks_of: HashMap::new(),
+            work_type: HashMap::new(),
+            absences: HashMap::new(),
+        };
+        for w in &j.works {
+            cells.work_type.insert(w.id, w.work_type_id);
+            if w.work_type_id == default_type && w.kind == "lesson" {
+                cells.first_work.entry(w.lesson_id).or_insert(w.id);
+            } else {
+                cells.other_works.entry(w.lesson_id).or_default().push(w);
+            }
+        }
+        for m in &j.marks {
+            cells
+                .marks
+                .entry((m.work_id, m.person_id))
+                .or_default()
+                .push(m);
+            cells.marks_of.entry(m.person_id).or_default().push(m);
+        }
+        for a in &j.absences {
+            cells
+                .absences
+                .entry((a.lesson_id, a.person_id))
+                .or_insert(a);
+        }
+        cells
+    }
+
+    /// A cell's text: the mark on the lesson's first work of the default type, or «н» /
+    /// «оп» for an absence.
+    pub(crate) fn text(&self, lesson: i64, person: i64) -> String {
+        let mark = self
+            .first_work
+            .get(&lesson)
+            .and_then(|w| self.marks.get(&(*w, person)))
+            .and_then(|m| m.first());
+        match mark {
+            Some(m) => m.value.clone(),
+            None => match self.absences.get(&(lesson, person)) {
+                Some(a) if a.status == "late" => "оп".to_owned(),
+                Some(_) => "н".to_owned(),
+                None => String::new(),
+            },
+        }
+    }
+
+    /// The student's marks on the lesson's other works («КР 5, ДЗ 4»), shown beside the cell.
+    fn others(&self, lesson: i64, person: i64, abbreviations: &HashMap<i64, String>) -> String {
+        let Some(works) = self.other_works.get(&lesson) else {
+            return String::new();
+        };
+        let mut out = String::new();
+        for w in works {
+            for m in self.marks.get(&(w.id, person)).into_iter().flatten() {
+                if !out.is_empty() {
+                    out.push_str(", ");
+                }
+                out.push_str(
+                    abbreviations
+                        .get(&w.work_type_id)
+                        .map_or("", String::as_str),
+                );
+                out.push(' ');
+                out.push_str(&m.value);
+            }
+        }
+        out
+    }
+
+    /// What Zhurnal proposes for a student from the period's marks, weighted by work type.
+    pub(crate) fn proposal(
+        &self,
+        person: i64,
+        rules: &zhurnal_core::grading::Rules,
+        weights: &HashMap<i64, u8>,
+    ) -> zhurnal_core::grading::Proposal {
+        let counted: Vec<Counted> = self
+            .marks_of
+            .get(&person)
+            .into_iter()
+            .flatten()
+            .filter_map(|m| {
+                let value = MarkValue::parse(&m.value, rules.scale).ok()?;
+                let work_type = self.work_type.get(&m.work_id)?;
+                Some(Counted {
+                    value,
+                    weight: weights.get(work_type).copied().unwrap_or(1),
+                })
+            })
+            .collect();
+        propose(&counted, rules)
     }
 }
 
@@ -339,6 +432,7 @@ async fn build(
         .map(|w| (w.id, w.abbreviation.clone()))
         .collect::<HashMap<_, _>>();
     let default_type = types.first().map_or(0, |w| w.id);
+    let cells = Cells::new(&j, default_type);
     let edits = actor.reach(Action::EditJournal).covers(school);
     let period_marks = store
         .memo(
@@ -389,50 +483,27 @@ async fn build(
         });
     }
     for (i, s) in students.iter().enumerate() {
-        let cells = page
+        let short = s.short_name();
+        let row_cells = page
             .columns
             .iter()
             .map(|c| {
                 let name = format!("c-{}-{}", c.lesson_id, s.id);
                 let (value, error) = match errors.get(&name) {
                     Some((typed, message)) => (typed.clone(), Some(message.clone())),
-                    None => (cell_text(&j, c.lesson_id, s.id, default_type), None),
+                    None => (cells.text(c.lesson_id, s.id), None),
                 };
-                // Marks on the lesson's other works, shown beside the cell.
-                let other: Vec<String> = j
-                    .works
-                    .iter()
-                    .filter(|w| {
-                        w.lesson_id == c.lesson_id
-                            && !(w.work_type_id == default_type && w.kind == "lesson")
-                    })
-                    .flat_map(|w| {
-                        j.marks
-                            .iter()
-                            .filter(move |m| m.work_id == w.id && m.person_id == s.id)
-                            .map(move |m| {
-                                format!(
-                                    "{} {}",
-                                    abbreviations
-                                        .get(&w.work_type_id)
-                                        .cloned()
-                                        .unwrap_or_default(),
-                                    m.value
-                                )
-                            })
-                    })
-                    .collect();
                 GridCell {
-                    label: format!("{}, {}", s.short_name(), c.title),
+                    label: format!("{short}, {}", c.title),
                     name,
                     value,
                     editable: c.editable,
                     error,
-                    other: other.join(", "),
+                    other: cells.others(c.lesson_id, s.id, abbreviations),
                 }
             })
             .collect();
-        let proposal = proposal_for(&j, s.id, &settings.rules, &weights);
+        let proposal = cells.proposal(s.id, &settings.rules, &weights);
         let period_field = format!("p-{}", s.id);
         let (period_value, period_error) = match errors.get(&period_field) {
             Some((typed, message)) => (typed.clone(), Some(message.clone())),
@@ -447,7 +518,7 @@ async fn build(
         page.rows.push(StudentRow {
             number: i + 1,
             name: s.full_name(),
-            cells,
+            cells: row_cells,
             average: proposal
                 .average
                 .as_ref()
@@ -581,20 +652,7 @@ pub(crate) fn proposal_for(
     rules: &zhurnal_core::grading::Rules,
     weights: &HashMap<i64, u8>,
 ) -> zhurnal_core::grading::Proposal {
-    let counted: Vec<Counted> = j
-        .marks
-        .iter()
-        .filter(|m| m.person_id == person)
-        .filter_map(|m| {
-            let value = MarkValue::parse(&m.value, rules.scale).ok()?;
-            let work = j.works.iter().find(|w| w.id == m.work_id)?;
-            Some(Counted {
-                value,
-                weight: weights.get(&work.work_type_id).copied().unwrap_or(1),
-            })
-        })
-        .collect();
-    propose(&counted, rules)
+    Cells::new(j, 0).proposal(person, rules, weights)
 }
 
 /// Period marks typed in the journal's last column (`p-{student}`, with the shown value in
@@ -822,7 +880,7 @@ async fn save_cell(
             &allowed.lesson.date,
         )
         .await?;
-    let current = cell_text(&j, lesson, person, default_type);
+    let current = Cells::new(&j, default_type).text(lesson, person);
     if current == typed {
         return Ok(Ok(current));
     }
