@@ -7,10 +7,11 @@
 //! rolls back alone and the others go on; the batch commits once; and every writer is answered
 //! only after that commit, so an acknowledged mark is on disk as before.
 //!
-//! There is no writer task: the first caller to find the writer free leads — takes everything
-//! queued so far and commits it — while the others wait for either their answer or their turn
-//! to lead. The batch itself runs as a task of its own, so a caller that goes away (a closed
-//! connection drops its handler) does not cut the others' batch short.
+//! There is no writer task: each write queues itself and starts a short task that waits for the
+//! writer and commits everything queued by then (often nothing: an earlier one took it). The
+//! commit runs in that task, not in the request's, so a request that goes away (a closed
+//! connection drops its handler) neither strands its write in the queue nor cuts the others'
+//! batch short.
 
 use crate::{Result, StoreError};
 use sqlx::{Connection, SqliteConnection, SqlitePool};
@@ -40,7 +41,7 @@ const MAX_BATCH: usize = 256;
 pub(crate) struct Group {
     pool: SqlitePool,
     /// Batches committed so far (each one fsync).
-    commits: Arc<AtomicU64>,
+    commits: AtomicU64,
     queue: Mutex<Vec<Pending>>,
     leader: tokio::sync::Mutex<()>,
 }
@@ -55,7 +56,7 @@ impl Group {
     pub(crate) fn new(pool: SqlitePool) -> Group {
         Group {
             pool,
-            commits: Arc::default(),
+            commits: AtomicU64::new(0),
             queue: Mutex::new(Vec::new()),
             leader: tokio::sync::Mutex::new(()),
         }
@@ -64,12 +65,12 @@ impl Group {
     /// Runs `job` on the writer inside a transaction shared with whatever else is queued, and
     /// returns its result once that transaction has committed. An `Err` from the job undoes
     /// only what the job did; a failed commit fails every job of the batch.
-    pub(crate) async fn submit<T, F>(&self, job: F) -> Result<T>
+    pub(crate) async fn submit<T, F>(self: &Arc<Self>, job: F) -> Result<T>
     where
         T: Send + 'static,
         F: for<'c> FnOnce(&'c mut SqliteConnection) -> BoxFut<'c, Result<T>> + Send + 'static,
     {
-        let (reply, mut answer) = oneshot::channel();
+        let (reply, answer) = oneshot::channel();
         let job: Job = boxed(move |conn| {
             Box::pin(async move { job(conn).await.map(|t| Box::new(t) as Output) })
         });
@@ -77,24 +78,9 @@ impl Group {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(Pending { job, reply });
-        let out = loop {
-            tokio::select! {
-                biased;
-                out = &mut answer => break out,
-                _turn = self.leader.lock() => {
-                    let batch = {
-                        let mut queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
-                        let n = queue.len().min(MAX_BATCH);
-                        queue.drain(..n).collect::<Vec<_>>()
-                    };
-                    if !batch.is_empty() {
-                        // A panic inside the batch drops its replies, which the waiting
-                        // callers see as an error below; the leader goes on.
-                        let _ = tokio::spawn(commit(self.pool.clone(), self.commits.clone(), batch)).await;
-                    }
-                }
-            }
-        };
+        let group = Arc::clone(self);
+        tokio::spawn(async move { group.lead().await });
+        let out = answer.await;
         let out = out.map_err(|_| {
             StoreError::Database(sqlx::Error::Protocol(
                 "the write was lost before its commit".into(),
@@ -103,6 +89,19 @@ impl Group {
         Ok(*out
             .downcast::<T>()
             .expect("a job answers with its own type"))
+    }
+
+    /// Waits for the writer, then commits whatever is queued (up to [`MAX_BATCH`]).
+    async fn lead(&self) {
+        let _turn = self.leader.lock().await;
+        let batch = {
+            let mut queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+            let n = queue.len().min(MAX_BATCH);
+            queue.drain(..n).collect::<Vec<_>>()
+        };
+        if !batch.is_empty() {
+            commit(&self.pool, &self.commits, batch).await;
+        }
     }
 }
 
@@ -115,7 +114,9 @@ where
     Box::new(f)
 }
 
-async fn commit(pool: SqlitePool, commits: Arc<AtomicU64>, batch: Vec<Pending>) {
+/// Runs a batch in one transaction, a savepoint each, and answers every job after the commit.
+/// A panic inside a job drops the replies still held, which their callers see as an error.
+async fn commit(pool: &SqlitePool, commits: &AtomicU64, batch: Vec<Pending>) {
     let mut done: Vec<(oneshot::Sender<Result<Output>>, Result<Output>)> =
         Vec::with_capacity(batch.len());
     let outcome: std::result::Result<(), sqlx::Error> = async {
@@ -246,7 +247,7 @@ mod tests {
     #[tokio::test]
     async fn a_lone_write_is_answered_after_its_commit() {
         let (pool, path) = writer().await;
-        let group = Group::new(pool.clone());
+        let group = Arc::new(Group::new(pool.clone()));
         let got = group
             .submit(|c| {
                 Box::pin(async move {
