@@ -7,11 +7,10 @@
 //! rolls back alone and the others go on; the batch commits once; and every writer is answered
 //! only after that commit, so an acknowledged mark is on disk as before.
 //!
-//! There is no writer task: each write queues itself and starts a short task that waits for the
-//! writer and commits everything queued by then (often nothing: an earlier one took it). The
-//! commit runs in that task, not in the request's, so a request that goes away (a closed
-//! connection drops its handler) neither strands its write in the queue nor cuts the others'
-//! batch short.
+//! There is no writer task standing by: the write that finds the queue idle starts one, which
+//! commits batch after batch until the queue is empty and then ends. The commits run in that
+//! task, not in a request's, so a request that goes away (a closed connection drops its
+//! handler) neither strands its write in the queue nor cuts the others' batch short.
 
 use crate::{Result, StoreError};
 use sqlx::{Connection, SqliteConnection, SqlitePool};
@@ -42,8 +41,14 @@ pub(crate) struct Group {
     pool: SqlitePool,
     /// Batches committed so far (each one fsync).
     commits: AtomicU64,
-    queue: Mutex<Vec<Pending>>,
-    leader: tokio::sync::Mutex<()>,
+    queue: Mutex<Queue>,
+}
+
+#[derive(Default)]
+struct Queue {
+    waiting: Vec<Pending>,
+    /// A task is committing the queue (and will look at it again before it ends).
+    draining: bool,
 }
 
 impl std::fmt::Debug for Group {
@@ -57,8 +62,7 @@ impl Group {
         Group {
             pool,
             commits: AtomicU64::new(0),
-            queue: Mutex::new(Vec::new()),
-            leader: tokio::sync::Mutex::new(()),
+            queue: Mutex::default(),
         }
     }
 
@@ -74,12 +78,15 @@ impl Group {
         let job: Job = boxed(move |conn| {
             Box::pin(async move { job(conn).await.map(|t| Box::new(t) as Output) })
         });
-        self.queue
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(Pending { job, reply });
-        let group = Arc::clone(self);
-        tokio::spawn(async move { group.lead().await });
+        let start = {
+            let mut queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+            queue.waiting.push(Pending { job, reply });
+            !std::mem::replace(&mut queue.draining, true)
+        };
+        if start {
+            let group = Arc::clone(self);
+            tokio::spawn(async move { group.drain().await });
+        }
         let out = answer.await;
         let out = out.map_err(|_| {
             StoreError::Database(sqlx::Error::Protocol(
@@ -91,16 +98,39 @@ impl Group {
             .expect("a job answers with its own type"))
     }
 
-    /// Waits for the writer, then commits whatever is queued (up to [`MAX_BATCH`]).
-    async fn lead(&self) {
-        let _turn = self.leader.lock().await;
-        let batch = {
-            let mut queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
-            let n = queue.len().min(MAX_BATCH);
-            queue.drain(..n).collect::<Vec<_>>()
-        };
-        if !batch.is_empty() {
-            commit(&self.pool, &self.commits, batch).await;
+    /// Commits what is queued, [`MAX_BATCH`] at a time, until nothing is; what arrives during
+    /// a commit goes into the next. A panic inside a job ends this task mid-way: the guard
+    /// below then hands what is still queued to a new one.
+    async fn drain(self: Arc<Self>) {
+        struct HandOn(Arc<Group>);
+        impl Drop for HandOn {
+            fn drop(&mut self) {
+                if !std::thread::panicking() {
+                    return;
+                }
+                let more = {
+                    let mut queue = self.0.queue.lock().unwrap_or_else(|p| p.into_inner());
+                    queue.draining = !queue.waiting.is_empty();
+                    queue.draining
+                };
+                if more {
+                    let group = Arc::clone(&self.0);
+                    tokio::spawn(async move { group.drain().await });
+                }
+            }
+        }
+        let guard = HandOn(self);
+        loop {
+            let batch = {
+                let mut queue = guard.0.queue.lock().unwrap_or_else(|p| p.into_inner());
+                if queue.waiting.is_empty() {
+                    queue.draining = false;
+                    return;
+                }
+                let n = queue.waiting.len().min(MAX_BATCH);
+                queue.waiting.drain(..n).collect::<Vec<_>>()
+            };
+            commit(&guard.0.pool, &guard.0.commits, batch).await;
         }
     }
 }
@@ -238,6 +268,37 @@ mod tests {
             (1..100).contains(&commits),
             "{commits} commits for 200 writes"
         );
+        pool.close().await;
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_panicking_write_fails_its_batch_and_the_writer_goes_on() {
+        let (pool, path) = writer().await;
+        let group = Arc::new(Group::new(pool.clone()));
+        let got = group
+            .submit(|_c| -> BoxFut<'_, Result<()>> { Box::pin(async move { panic!("a bug") }) })
+            .await;
+        assert!(matches!(got, Err(StoreError::Database(_))), "{got:?}");
+        let next = group
+            .submit(|c| {
+                Box::pin(async move {
+                    sqlx::query("INSERT INTO t (n) VALUES (7)")
+                        .execute(&mut *c)
+                        .await?;
+                    Ok(7)
+                })
+            })
+            .await
+            .unwrap();
+        assert_eq!(next, 7);
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM t")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
         pool.close().await;
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
