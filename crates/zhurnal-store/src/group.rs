@@ -211,6 +211,12 @@ mod tests {
         (pool, path)
     }
 
+    fn remove(path: &std::path::Path) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+    }
+
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn concurrent_writes_share_commits_and_fail_alone() {
         let (pool, path) = writer().await;
@@ -269,9 +275,7 @@ mod tests {
             "{commits} commits for 200 writes"
         );
         pool.close().await;
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
+        remove(&path);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -300,9 +304,7 @@ mod tests {
             .unwrap();
         assert_eq!(n, 1);
         pool.close().await;
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
+        remove(&path);
     }
 
     #[tokio::test]
@@ -334,8 +336,6 @@ mod tests {
         assert_eq!(group.commits.load(Ordering::Relaxed), 1);
         other.close().await;
         pool.close().await;
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
+        remove(&path);
     }
 }

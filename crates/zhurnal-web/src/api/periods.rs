@@ -7,7 +7,7 @@
 use super::{ApiJson, ErrorBody, school_of};
 use crate::ctx::Ctx;
 use crate::journal::may_view;
-use crate::pages::journal::{proposal_for, set_period_marks, weights_of};
+use crate::pages::journal::{Cells, set_period_marks, weights_of};
 use crate::{AppError, AppState};
 use axum::Json;
 use axum::extract::{Query, State};
@@ -125,6 +125,7 @@ pub async fn get_period_marks(
         .period_marks(school.id, period.id, q.subject_id)
         .await?;
     let students = state.store.group_members(school.id, q.group_id).await?;
+    let cells = Cells::new(&j, 0);
     Ok(Json(PeriodMarksOut {
         period_id: period.id,
         period: period.name.clone(),
@@ -132,7 +133,7 @@ pub async fn get_period_marks(
         students: students
             .iter()
             .map(|p| {
-                let proposal = proposal_for(&j, p.id, &settings.rules, &weights);
+                let proposal = cells.proposal(p.id, &settings.rules, &weights);
                 PeriodMarkOut {
                     person_id: p.id,
                     student: p.full_name(),

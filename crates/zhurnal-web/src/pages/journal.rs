@@ -645,16 +645,6 @@ async fn remove_mark(
     Ok(())
 }
 
-/// What Zhurnal proposes for a student from the period's marks, weighted by work type.
-pub(crate) fn proposal_for(
-    j: &Journal,
-    person: i64,
-    rules: &zhurnal_core::grading::Rules,
-    weights: &HashMap<i64, u8>,
-) -> zhurnal_core::grading::Proposal {
-    Cells::new(j, 0).proposal(person, rules, weights)
-}
-
 /// Period marks typed in the journal's last column (`p-{student}`, with the shown value in
 /// `q-{student}`), or all proposals accepted at once (`op=accept`: every student still
 /// without a period mark gets the proposed one, «н/а» excepted — that one is the teacher's
@@ -781,12 +771,14 @@ pub(crate) async fn set_period_marks(
             Err(key) => refused.push((person, typed, ctx.t().s(key).to_owned())),
         }
     }
+    // The period's marks indexed once for every proposal below.
+    let cells = Cells::new(&j, 0);
     if accept {
         for &person in &members {
             if existing.contains(&person) || writes.iter().any(|w| w.0 == person) {
                 continue;
             }
-            let proposal = proposal_for(&j, person, &settings.rules, &weights);
+            let proposal = cells.proposal(person, &settings.rules, &weights);
             if let Some(mark) = proposal.mark.filter(|m| *m != MarkValue::NotAssessed) {
                 writes.push((person, Some(mark.code())));
             }
@@ -794,7 +786,7 @@ pub(crate) async fn set_period_marks(
     }
     let mut saved = 0;
     for (person, value) in writes {
-        let proposal = proposal_for(&j, person, &settings.rules, &weights);
+        let proposal = cells.proposal(person, &settings.rules, &weights);
         let proposed = proposal.mark.map(|m| m.code());
         let audit = zhurnal_store::AuditEntry {
             school_id: Some(school.id),
