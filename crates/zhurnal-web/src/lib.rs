@@ -71,9 +71,21 @@ impl WebConfig {
     }
 }
 
-/// What every handler can reach.
+/// What every handler can reach, behind one reference count: axum clones the state several
+/// times per request, and a clone of the parts one by one was a dozen atomic operations.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<AppParts>);
+
+impl std::ops::Deref for AppState {
+    type Target = AppParts;
+
+    fn deref(&self) -> &AppParts {
+        &self.0
+    }
+}
+
+/// The parts of [`AppState`].
+pub struct AppParts {
     pub store: Store,
     pub clock: Arc<dyn Clock>,
     pub cfg: Arc<WebConfig>,
@@ -87,13 +99,13 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Store, clock: Arc<dyn Clock>, cfg: WebConfig) -> Result<AppState, String> {
         let dummy = security::hash_password_blocking(&security::random_token())?;
-        Ok(AppState {
+        Ok(AppState(Arc::new(AppParts {
             store,
             clock,
             cfg: Arc::new(cfg),
             dummy_hash: Arc::new(dummy),
             refs: Arc::new(refs::Refs::default()),
-        })
+        })))
     }
 
     pub fn session_cookie_name(&self) -> &'static str {

@@ -66,8 +66,10 @@ pub struct JournalPage {
     pub heading: String,
     pub selected: String,
     pub period: String,
-    pub columns: Vec<Column>,
-    pub rows: Vec<StudentRow>,
+    /// The period has lessons: the table is worth showing.
+    pub has_lessons: bool,
+    /// The rendered table (see [`JournalTable`]).
+    pub table: std::sync::Arc<String>,
     pub any_editable: bool,
     /// The script's messages, as JSON, in the person's language.
     pub words: String,
@@ -78,6 +80,20 @@ pub struct JournalPage {
     pub saved: Option<usize>,
     pub errors: usize,
     pub empty: bool,
+}
+
+/// The journal's table alone: the bulk of the page, kept rendered (see `build`).
+#[derive(Template)]
+#[template(path = "journal_table.html")]
+pub struct JournalTable<'a> {
+    pub t: crate::i18n::Tr,
+    pub school_id: i64,
+    pub heading: &'a str,
+    pub words: &'a str,
+    pub any_editable: bool,
+    pub period_editable: bool,
+    pub columns: &'a [Column],
+    pub rows: &'a [StudentRow],
 }
 
 #[derive(Deserialize, Default)]
@@ -350,8 +366,8 @@ async fn build(
         heading: t.s("journal.title").to_owned(),
         selected: String::new(),
         period: String::new(),
-        columns: Vec::new(),
-        rows: Vec::new(),
+        has_lessons: false,
+        table: std::sync::Arc::default(),
         any_editable: false,
         words: serde_json::json!({
             "saving": t.s("journal.js_saving"),
@@ -405,8 +421,8 @@ async fn build(
         return Ok(page);
     };
     page.period = current.id.to_string();
-    // The period's journal and what it is read with are kept in memory until a write
-    // changes them (any mark or absence of the school's people, any lesson of the school).
+    // The period's journal is kept in memory until a write changes it (any mark or absence
+    // of the school's people, any lesson of the school).
     let store = &state.store;
     let sid = school.id;
     let j = store
@@ -416,14 +432,117 @@ async fn build(
             store.journal(sid, group, subject, &current.start_date, &current.end_date),
         )
         .await?;
+    let actor = ctx.actor()?;
+    let settings = crate::journal::settings_of(state, sid).await?;
+    let edits = actor.reach(Action::EditJournal).covers(school);
+    page.period_closed = current.closed_at.is_some();
+    page.period_editable = edits
+        && !page.period_closed
+        && today_s >= current.start_date
+        && crate::journal::teaches(state, sid, actor.person_id, group, subject).await?;
+    // Which lessons' cells this viewer may type into: the only part of the table that
+    // differs between the people who open the same journal on the same day.
+    let window = settings.edit_window_days;
+    let open: Vec<bool> = j
+        .lessons
+        .iter()
+        .map(|l| {
+            let date: jiff::civil::Date = l.date.parse().unwrap_or(today);
+            zhurnal_core::journal::decide(
+                zhurnal_core::journal::Asker {
+                    gives_lesson: edits && l.teacher_id == Some(actor.person_id),
+                    approves: false,
+                },
+                Change::Result,
+                date,
+                zhurnal_core::journal::Lock {
+                    cancelled: l.status == "cancelled",
+                    period_closed: page.period_closed,
+                },
+                today,
+                window,
+                "",
+            ) == zhurnal_core::journal::Verdict::Allowed
+        })
+        .collect();
+    page.any_editable = open.contains(&true);
+    page.has_lessons = !j.lessons.is_empty();
+    let view = TableView {
+        school_id: sid,
+        group,
+        subject,
+        period: current,
+        heading: &page.heading,
+        words: &page.words,
+        open: &open,
+        period_editable: page.period_editable,
+    };
+    // A page that shows refused cells is built for this answer alone; otherwise the table is
+    // rendered once per journal, period, day, language and set of editable columns, and
+    // shared by everyone who opens it until a write changes what it shows.
+    page.table = if errors.is_empty() {
+        let lang = match t.lang {
+            crate::i18n::Lang::Ru => 0u8,
+            crate::i18n::Lang::En => 1,
+        };
+        let variant = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (
+                today_s.as_str(),
+                lang,
+                &open,
+                page.period_editable,
+                &page.heading,
+            )
+                .hash(&mut h);
+            h.finish() as i64
+        };
+        store
+            .memo_sized(
+                ("journal_view", [group, subject, current.id, variant]),
+                Dep::SchoolPeople(sid),
+                table(state, t, &j, &view, errors),
+                |html: &String| html.len(),
+            )
+            .await?
+    } else {
+        std::sync::Arc::new(table(state, t, &j, &view, errors).await?)
+    };
+    Ok(page)
+}
+
+/// What the journal's table is drawn from besides the journal itself.
+struct TableView<'a> {
+    school_id: i64,
+    group: i64,
+    subject: i64,
+    period: &'a zhurnal_store::PeriodRow,
+    heading: &'a str,
+    words: &'a str,
+    /// Per lesson: the viewer may type into its cells.
+    open: &'a [bool],
+    period_editable: bool,
+}
+
+/// The journal's table, rendered: a column per lesson, a row per student with their cells,
+/// average, proposal and period mark; `errors` are refused cells shown with what was typed.
+async fn table(
+    state: &AppState,
+    t: crate::i18n::Tr,
+    j: &Journal,
+    v: &TableView<'_>,
+    errors: &HashMap<String, (String, String)>,
+) -> Result<String, AppError> {
+    let store = &state.store;
+    let sid = v.school_id;
     let students = store
         .memo(
-            ("group_members", [sid, group, 0, 0]),
+            ("group_members", [sid, v.group, 0, 0]),
             Dep::All,
-            store.group_members(sid, group),
+            store.group_members(sid, v.group),
         )
         .await?;
-    let actor = ctx.actor()?;
     let settings = crate::journal::settings_of(state, sid).await?;
     let types = crate::journal::work_types_of(state, sid).await?;
     let weights = weights_of(&types);
@@ -432,40 +551,22 @@ async fn build(
         .map(|w| (w.id, w.abbreviation.clone()))
         .collect::<HashMap<_, _>>();
     let default_type = types.first().map_or(0, |w| w.id);
-    let cells = Cells::new(&j, default_type);
-    let edits = actor.reach(Action::EditJournal).covers(school);
+    let cells = Cells::new(j, default_type);
     let period_marks = store
         .memo(
-            ("period_marks", [sid, current.id, subject, 0]),
+            ("period_marks", [sid, v.period.id, v.subject, 0]),
             Dep::All,
-            store.period_marks(sid, current.id, subject),
+            store.period_marks(sid, v.period.id, v.subject),
         )
         .await?;
-    page.period_closed = current.closed_at.is_some();
-    page.period_editable = edits
-        && !page.period_closed
-        && today_s >= current.start_date
-        && crate::journal::teaches(state, sid, actor.person_id, group, subject).await?;
-    let window = settings.edit_window_days;
-    for l in &j.lessons {
-        let date: jiff::civil::Date = l.date.parse().unwrap_or(today);
-        let open = zhurnal_core::journal::decide(
-            zhurnal_core::journal::Asker {
-                gives_lesson: edits && l.teacher_id == Some(actor.person_id),
-                approves: false,
-            },
-            Change::Result,
-            date,
-            zhurnal_core::journal::Lock {
-                cancelled: l.status == "cancelled",
-                period_closed: current.closed_at.is_some(),
-            },
-            today,
-            window,
-            "",
-        ) == zhurnal_core::journal::Verdict::Allowed;
-        page.any_editable |= open;
-        page.columns.push(Column {
+    let marks_of: HashMap<i64, &str> = period_marks
+        .iter()
+        .map(|m| (m.person_id, m.value.as_str()))
+        .collect();
+    let mut columns = Vec::with_capacity(j.lessons.len());
+    for (l, open) in j.lessons.iter().zip(v.open) {
+        let date: jiff::civil::Date = l.date.parse().unwrap_or_default();
+        columns.push(Column {
             lesson_id: l.id,
             day: date.strftime("%d.%m").to_string(),
             title: format!(
@@ -479,13 +580,13 @@ async fn build(
                 }
             ),
             cancelled: l.status == "cancelled",
-            editable: open,
+            editable: *open,
         });
     }
+    let mut rows = Vec::with_capacity(students.len());
     for (i, s) in students.iter().enumerate() {
         let short = s.short_name();
-        let row_cells = page
-            .columns
+        let row_cells = columns
             .iter()
             .map(|c| {
                 let name = format!("c-{}-{}", c.lesson_id, s.id);
@@ -508,14 +609,13 @@ async fn build(
         let (period_value, period_error) = match errors.get(&period_field) {
             Some((typed, message)) => (typed.clone(), Some(message.clone())),
             None => (
-                period_marks
-                    .iter()
-                    .find(|m| m.person_id == s.id)
-                    .map_or(String::new(), |m| m.value.clone()),
+                marks_of
+                    .get(&s.id)
+                    .map_or(String::new(), |m| (*m).to_owned()),
                 None,
             ),
         };
-        page.rows.push(StudentRow {
+        rows.push(StudentRow {
             number: i + 1,
             name: s.full_name(),
             cells: row_cells,
@@ -534,7 +634,17 @@ async fn build(
             period_error,
         });
     }
-    Ok(page)
+    Ok(JournalTable {
+        t,
+        school_id: sid,
+        heading: v.heading,
+        words: v.words,
+        any_editable: v.open.contains(&true),
+        period_editable: v.period_editable,
+        columns: &columns,
+        rows: &rows,
+    }
+    .render()?)
 }
 
 pub async fn journal_get(

@@ -392,6 +392,13 @@ async fn the_journal_page_saves_changed_cells(app: &TestApp) {
     let html = app.page(&class_teacher, &path).await;
     assert!(html.contains("4.50") && !html.contains(&format!("name=\"{}\"", cell(algebra.id, a))));
     assert!(!html.contains(&format!("name=\"p-{a}\"")));
+    // The teacher opens it again with nothing written between: the table is kept per set
+    // of cells the viewer may change, so theirs are still open and the class teacher's not.
+    let html = app.page(&teacher, &path).await;
+    assert!(html.contains(&format!("name=\"{}\"", cell(algebra.id, a))));
+    assert!(html.contains(&format!("name=\"p-{a}\"")));
+    let html = app.page(&class_teacher, &path).await;
+    assert!(!html.contains(&format!("name=\"{}\"", cell(algebra.id, a))));
 }
 on_both!(page, the_journal_page_saves_changed_cells);
 
