@@ -222,6 +222,7 @@ async fn open_sqlite(path: &std::path::Path) -> Result<Store> {
     Ok(Store {
         db: Db::Sqlite { read, write, group },
         memo: Default::default(),
+        touches: Default::default(),
     })
 }
 
@@ -237,6 +238,7 @@ async fn open_postgres(url: &str) -> Result<Store> {
     Ok(Store {
         db: Db::Postgres(pool),
         memo: Default::default(),
+        touches: Default::default(),
     })
 }
 

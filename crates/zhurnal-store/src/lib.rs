@@ -103,6 +103,7 @@ pub(crate) enum Db {
 pub struct Store {
     pub(crate) db: Db,
     pub(crate) memo: std::sync::Arc<memo::Memo>,
+    pub(crate) touches: std::sync::Arc<auth::Touches>,
 }
 
 impl Store {

@@ -286,7 +286,7 @@ pub async fn build(
     }
     // Writing last_seen on every request would turn every read into a write; a minute's
     // precision is plenty for a 30-minute idle timeout.
-    if now - row.last_seen_at > 60_000 {
+    if now - row.last_seen_at > zhurnal_store::SESSION_TOUCH_MS {
         state
             .store
             .touch_session(row.session_id, &hash, now)
