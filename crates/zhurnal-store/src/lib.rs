@@ -138,6 +138,26 @@ impl Store {
     {
         self.memo.get_sized(key, dep, load, bytes).await
     }
+
+    /// As [`Store::memo_sized`], answering an answer that only outlived its lifetime while
+    /// it is read again in the background ([`memo::Memo::get_refreshing`]).
+    pub async fn memo_refreshing<T, E, F, Fut>(
+        &self,
+        key: memo::Key,
+        dep: memo::Dep,
+        load: F,
+        bytes: fn(&T) -> usize,
+    ) -> std::result::Result<std::sync::Arc<T>, E>
+    where
+        T: Send + Sync + 'static,
+        E: 'static,
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = std::result::Result<T, E>> + Send + 'static,
+    {
+        self.memo
+            .get_refreshing(key, dep, memo::TTL, load, bytes)
+            .await
+    }
 }
 
 /// Runs `$body` with `$pool` bound to the backend's read pool.

@@ -124,6 +124,8 @@ pub struct Memo {
     entries: Mutex<Kept>,
     /// The state of the generator of lifetimes' shaves.
     shaves: AtomicU64,
+    /// The answers being read again in the background (see [`Memo::get_refreshing`]).
+    refreshing: Mutex<std::collections::HashSet<Key>>,
 }
 
 impl std::fmt::Debug for Memo {
@@ -268,6 +270,17 @@ impl Memo {
             return Ok(v);
         }
         let value = Arc::new(load.await?);
+        self.keep(key, stamp, value.clone(), bytes);
+        Ok(value)
+    }
+
+    fn keep<T: Send + Sync + 'static>(
+        &self,
+        key: Key,
+        stamp: Stamp,
+        value: Arc<T>,
+        bytes: fn(&T) -> usize,
+    ) {
         let size = bytes(&value);
         if let Ok(mut entries) = self.entries.lock() {
             entries.insert(
@@ -277,11 +290,94 @@ impl Memo {
                     at: Instant::now(),
                     shave: self.next_shave(),
                     bytes: size,
-                    value: value.clone(),
+                    value,
                 },
             );
         }
+    }
+
+    /// As [`Memo::get_sized`] for the answers of a page every family opens: one that has
+    /// only outlived its lifetime — nothing it depends on changed through this server — is
+    /// still answered, up to twice its lifetime, while a background task reads it again
+    /// (at most [`MAX_REFRESHING`] at once). So no request waits for the reading that only
+    /// catches changes made elsewhere, and a morning's kept pages do not all fall due at
+    /// the start of the busiest minute. Outside a Tokio runtime it reads in place.
+    pub async fn get_refreshing<T, E, F, Fut>(
+        self: &Arc<Self>,
+        key: Key,
+        dep: Dep,
+        ttl: Duration,
+        load: F,
+        bytes: fn(&T) -> usize,
+    ) -> Result<Arc<T>, E>
+    where
+        T: Send + Sync + 'static,
+        E: 'static,
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<T, E>> + Send + 'static,
+    {
+        let stamp = self.stamp(dep);
+        let mut stale = None;
+        if let Ok(entries) = self.entries.lock()
+            && let Some(e) = entries.map.get(&key)
+            && e.stamp == stamp
+            && let Ok(v) = e.value.clone().downcast::<T>()
+        {
+            let life = lifetime(ttl, e.shave);
+            let age = e.at.elapsed();
+            if age < life {
+                return Ok(v);
+            }
+            if age < 2 * life {
+                stale = Some(v);
+            }
+        }
+        if let Some(v) = stale
+            && let Ok(runtime) = tokio::runtime::Handle::try_current()
+        {
+            // One reading per answer; while it runs, or while others fill the allowance,
+            // the stale answer serves.
+            if self.claim_refresh(key) {
+                let memo = self.clone();
+                runtime.spawn(async move {
+                    // Released however the reading ends; a failed one is tried again by
+                    // the next request that finds the answer stale.
+                    let _release = ReleaseRefresh(memo.clone(), key);
+                    if let Ok(value) = load().await {
+                        memo.keep(key, stamp, Arc::new(value), bytes);
+                    }
+                });
+            }
+            return Ok(v);
+        }
+        let value = Arc::new(load().await?);
+        self.keep(key, stamp, value.clone(), bytes);
         Ok(value)
+    }
+
+    /// Whether this caller is to read `key` again in the background.
+    fn claim_refresh(&self, key: Key) -> bool {
+        let Ok(mut refreshing) = self.refreshing.lock() else {
+            return false;
+        };
+        if refreshing.len() >= MAX_REFRESHING || refreshing.contains(&key) {
+            return false;
+        }
+        refreshing.insert(key)
+    }
+}
+
+/// At most this many answers are read again in the background at once: the rest are
+/// answered stale a little longer rather than crowd the database's readers.
+const MAX_REFRESHING: usize = 2;
+
+struct ReleaseRefresh(Arc<Memo>, Key);
+
+impl Drop for ReleaseRefresh {
+    fn drop(&mut self) {
+        if let Ok(mut refreshing) = self.0.refreshing.lock() {
+            refreshing.remove(&self.1);
+        }
     }
 }
 
@@ -460,6 +556,59 @@ mod tests {
             !kept.map.contains_key(&("week", [0, 0, 0, 0])),
             "the oldest went"
         );
+    }
+
+    #[tokio::test]
+    async fn a_stale_answer_serves_while_one_task_reads_it_again() {
+        use std::sync::atomic::AtomicU32;
+        let memo = Arc::new(Memo::default());
+        let ttl = Duration::from_millis(200);
+        let key = ("week", [1, 2, 3, 4]);
+        let loads = Arc::new(AtomicU32::new(0));
+        let get = |value: u32, slow: u64| {
+            let loads = loads.clone();
+            let memo = memo.clone();
+            async move {
+                *memo
+                    .get_refreshing(
+                        key,
+                        Dep::Person(1, 2),
+                        ttl,
+                        move || async move {
+                            tokio::time::sleep(Duration::from_millis(slow)).await;
+                            loads.fetch_add(1, Ordering::SeqCst);
+                            Ok::<u32, ()>(value)
+                        },
+                        |_| 1,
+                    )
+                    .await
+                    .unwrap()
+            }
+        };
+        // Lives exactly `ttl` from here on, whatever its random shave.
+        let unshave = || {
+            if let Some(e) = memo.entries.lock().unwrap().map.get_mut(&key) {
+                e.shave = 0;
+            }
+        };
+        assert_eq!(get(1, 0).await, 1);
+        unshave();
+        assert_eq!(get(2, 0).await, 1, "kept while fresh");
+        tokio::time::sleep(ttl + Duration::from_millis(20)).await;
+        // Past its lifetime: ten requests get the stale answer, one task reads it again.
+        for _ in 0..10 {
+            assert_eq!(get(3, 50).await, 1);
+        }
+        tokio::time::sleep(Duration::from_millis(120)).await;
+        assert_eq!(loads.load(Ordering::SeqCst), 2, "one reading, not ten");
+        assert_eq!(get(4, 0).await, 3, "the answer read again");
+        // A change through this store is never answered stale.
+        memo.bump(Dep::Person(1, 2));
+        assert_eq!(get(5, 0).await, 5);
+        // Past twice its lifetime the answer is read in place.
+        unshave();
+        tokio::time::sleep(2 * ttl + Duration::from_millis(20)).await;
+        assert_eq!(get(6, 0).await, 6);
     }
 
     #[test]

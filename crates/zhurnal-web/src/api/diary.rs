@@ -12,6 +12,8 @@ use crate::pages::diary::{marks_view, week_page};
 use crate::{AppError, AppState};
 use axum::Json;
 use axum::extract::{Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -87,51 +89,68 @@ pub async fn get_week(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<WeekQuery>,
-) -> Result<Json<WeekOut>, AppError> {
+) -> Result<Response, AppError> {
     let (pupil, all) = pick(&state, &ctx, q.child.as_deref(), None).await?;
     let page = week_page(&state, &ctx, &pupil, &all, q.date.as_deref()).await?;
-    Ok(Json(WeekOut {
-        student_id: pupil.person_id,
-        student: page.heading.clone(),
-        days: page
-            .week
-            .days
-            .clone()
-            .into_iter()
-            .map(|d| DayOut {
-                date: d.iso,
-                title: d.title,
-                today: d.today,
-                off: d.off,
-                lessons: d
-                    .lessons
-                    .into_iter()
-                    .map(|l| LessonOut {
-                        number: l.number,
-                        time: l.time,
-                        subject: l.subject,
-                        teacher: l.teacher,
-                        room: l.room,
-                        cancelled: l.cancelled,
-                        topic: l.topic,
-                        homework: l.homework,
-                        homework_due: l.due,
-                        marks: l
-                            .marks
-                            .into_iter()
-                            .map(|m| MarkOut {
-                                value: m.value,
-                                work_type: m.abbreviation,
-                                weight: m.weight,
-                                comment: m.comment,
-                            })
-                            .collect(),
-                        absence: l.absence,
-                    })
-                    .collect(),
-            })
-            .collect(),
-    }))
+    // The days are the same for the student and both parents until a write changes them,
+    // so their JSON is written once with the kept week and only the envelope per request.
+    let days = match page.week.json.get() {
+        Some(days) => days,
+        None => {
+            let days = serde_json::to_string(&days_out(&page.week.days))
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            page.week.json.get_or_init(|| days)
+        }
+    };
+    let body = week_body(pupil.person_id, &page.heading, days)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// A [`WeekOut`] written around its days' JSON, already written.
+fn week_body(student_id: i64, student: &str, days: &str) -> Result<String, serde_json::Error> {
+    Ok(format!(
+        "{{\"student_id\":{student_id},\"student\":{},\"days\":{days}}}",
+        serde_json::to_string(student)?
+    ))
+}
+
+/// The days of a kept week in the API's shape ([`WeekOut::days`]).
+fn days_out(days: &[crate::pages::diary::DiaryDay]) -> Vec<DayOut> {
+    days.iter()
+        .map(|d| DayOut {
+            date: d.iso.clone(),
+            title: d.title.clone(),
+            today: d.today,
+            off: d.off.clone(),
+            lessons: d
+                .lessons
+                .iter()
+                .map(|l| LessonOut {
+                    number: l.number,
+                    time: l.time.clone(),
+                    subject: l.subject.clone(),
+                    teacher: l.teacher.clone(),
+                    room: l.room.clone(),
+                    cancelled: l.cancelled,
+                    topic: l.topic.clone(),
+                    homework: l.homework.clone(),
+                    homework_due: l.due.clone(),
+                    marks: l
+                        .marks
+                        .iter()
+                        .map(|m| MarkOut {
+                            value: m.value.clone(),
+                            work_type: m.abbreviation.clone(),
+                            weight: m.weight,
+                            comment: m.comment.clone(),
+                        })
+                        .collect(),
+                    absence: l.absence.clone(),
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -414,4 +433,48 @@ pub async fn get_file(
         return Err(crate::routes::deny_object(&state, &ctx, "lesson_file", &raw).await);
     };
     crate::pages::diary::homework_file(&state, &ctx, &pupil, id).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_written_week_is_a_week_out() {
+        let days = vec![DayOut {
+            date: "2026-11-30".into(),
+            title: "Понедельник, 30 ноября".into(),
+            today: true,
+            off: String::new(),
+            lessons: vec![LessonOut {
+                number: 1,
+                time: "08:30–09:15".into(),
+                subject: "Алгебра".into(),
+                teacher: "Иванова А. П.".into(),
+                room: "12".into(),
+                cancelled: false,
+                topic: "Графики \"функций\"".into(),
+                homework: "№ 301\n№ 302".into(),
+                homework_due: String::new(),
+                marks: vec![MarkOut {
+                    value: "5".into(),
+                    work_type: "КР".into(),
+                    weight: 2,
+                    comment: "<b>".into(),
+                }],
+                absence: String::new(),
+            }],
+        }];
+        let written =
+            week_body(7, "Петров \"Петя\"", &serde_json::to_string(&days).unwrap()).unwrap();
+        let whole = WeekOut {
+            student_id: 7,
+            student: "Петров \"Петя\"".into(),
+            days,
+        };
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&written).unwrap(),
+            serde_json::to_value(&whole).unwrap()
+        );
+    }
 }

@@ -198,12 +198,16 @@ pub async fn week_page(
 pub struct WeekView {
     pub days: Vec<DiaryDay>,
     pub html: String,
+    /// The days as the JSON week (`/api/v1/diary/week`) writes them, made by its first
+    /// reader.
+    pub json: std::sync::OnceLock<String>,
 }
 
 impl WeekView {
-    /// About what it holds: the HTML, and as much again in the days' strings.
+    /// About what it holds: the HTML, as much again in the days' strings, and the JSON
+    /// (under half the HTML) once an app asked for it.
     fn bytes(&self) -> usize {
-        2 * self.html.len()
+        2 * self.html.len() + self.html.len() / 2
     }
 }
 
@@ -240,8 +244,12 @@ async fn week_view(
             day_key(&today.to_string()) * 10 + lang,
         ],
     );
-    let school = &pupil.school;
-    let load = async {
+    let (school_id, person) = (pupil.school.id, pupil.person_id);
+    let (owned_state, owned_pupil) = (state.clone(), pupil.clone());
+    // Owned, so that a week only past its lifetime is read again in the background.
+    let load = move || async move {
+        let (state, pupil) = (&owned_state, &owned_pupil);
+        let school = &pupil.school;
         let saturday = add_days(monday, 5);
         let week = week_data(state, pupil, monday, saturday).await?;
         let (lessons, marks, absences, files) =
@@ -322,16 +330,15 @@ async fn week_view(
             days: &days,
         }
         .render()?;
-        Ok::<_, AppError>(WeekView { days, html })
+        Ok::<_, AppError>(WeekView {
+            days,
+            html,
+            json: std::sync::OnceLock::new(),
+        })
     };
     state
         .store
-        .memo_sized(
-            key,
-            Dep::Person(school.id, pupil.person_id),
-            load,
-            WeekView::bytes,
-        )
+        .memo_refreshing(key, Dep::Person(school_id, person), load, WeekView::bytes)
         .await
 }
 
