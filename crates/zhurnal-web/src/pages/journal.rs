@@ -485,6 +485,9 @@ async fn build(
             crate::i18n::Lang::Ru => 0u8,
             crate::i18n::Lang::En => 1,
         };
+        // The journal, period and viewer's variant are the key; the variant is a 64-bit hash,
+        // whose collision could at worst show cells as open that saving would refuse
+        // (every cell is checked again on save).
         let variant = {
             use std::hash::{Hash, Hasher};
             let mut h = std::collections::hash_map::DefaultHasher::new();
