@@ -261,17 +261,33 @@ impl Memo {
         F: std::future::Future<Output = Result<T, E>>,
     {
         let stamp = self.stamp(dep);
-        if let Ok(entries) = self.entries.lock()
-            && let Some(e) = entries.map.get(&key)
-            && e.stamp == stamp
-            && e.at.elapsed() < lifetime(ttl, e.shave)
-            && let Ok(v) = e.value.clone().downcast::<T>()
-        {
+        if let Some((v, Age::Fresh)) = self.lookup::<T>(key, stamp, ttl) {
             return Ok(v);
         }
         let value = Arc::new(load.await?);
         self.keep(key, stamp, value.clone(), bytes);
         Ok(value)
+    }
+
+    /// The kept answer for `key` read under `stamp`, with how old it is for `ttl`.
+    fn lookup<T: Send + Sync + 'static>(
+        &self,
+        key: Key,
+        stamp: Stamp,
+        ttl: Duration,
+    ) -> Option<(Arc<T>, Age)> {
+        let entries = self.entries.lock().ok()?;
+        let e = entries.map.get(&key).filter(|e| e.stamp == stamp)?;
+        let v = e.value.clone().downcast::<T>().ok()?;
+        let (life, age) = (lifetime(ttl, e.shave), e.at.elapsed());
+        let age = if age < life {
+            Age::Fresh
+        } else if age < 2 * life {
+            Age::Stale
+        } else {
+            Age::Old
+        };
+        Some((v, age))
     }
 
     fn keep<T: Send + Sync + 'static>(
@@ -317,21 +333,11 @@ impl Memo {
         Fut: std::future::Future<Output = Result<T, E>> + Send + 'static,
     {
         let stamp = self.stamp(dep);
-        let mut stale = None;
-        if let Ok(entries) = self.entries.lock()
-            && let Some(e) = entries.map.get(&key)
-            && e.stamp == stamp
-            && let Ok(v) = e.value.clone().downcast::<T>()
-        {
-            let life = lifetime(ttl, e.shave);
-            let age = e.at.elapsed();
-            if age < life {
-                return Ok(v);
-            }
-            if age < 2 * life {
-                stale = Some(v);
-            }
-        }
+        let stale = match self.lookup::<T>(key, stamp, ttl) {
+            Some((v, Age::Fresh)) => return Ok(v),
+            Some((v, Age::Stale)) => Some(v),
+            Some((_, Age::Old)) | None => None,
+        };
         if let Some(v) = stale
             && let Ok(runtime) = tokio::runtime::Handle::try_current()
         {
@@ -379,6 +385,14 @@ impl Drop for ReleaseRefresh {
             refreshing.remove(&self.1);
         }
     }
+}
+
+/// A kept answer against its lifetime: within it, past it by less than as much again (may
+/// serve while it is read again, [`Memo::get_refreshing`]), or older.
+enum Age {
+    Fresh,
+    Stale,
+    Old,
 }
 
 /// How long an answer asked to live `ttl` (at most [`TTL`]) lives when shaved by `shave`.

@@ -474,6 +474,7 @@ async fn build(
         period: current,
         heading: &page.heading,
         words: &page.words,
+        settings: &settings,
         open: &open,
         period_editable: page.period_editable,
     };
@@ -523,6 +524,8 @@ struct TableView<'a> {
     period: &'a zhurnal_store::PeriodRow,
     heading: &'a str,
     words: &'a str,
+    /// The school's grading rules, which the averages and proposals follow.
+    settings: &'a zhurnal_store::GradingSettings,
     /// Per lesson: the viewer may type into its cells.
     open: &'a [bool],
     period_editable: bool,
@@ -546,7 +549,6 @@ async fn table(
             store.group_members(sid, v.group),
         )
         .await?;
-    let settings = crate::journal::settings_of(state, sid).await?;
     let types = crate::journal::work_types_of(state, sid).await?;
     let weights = weights_of(&types);
     let abbreviations: &HashMap<i64, String> = &types
@@ -607,7 +609,7 @@ async fn table(
                 }
             })
             .collect();
-        let proposal = cells.proposal(s.id, &settings.rules, &weights);
+        let proposal = cells.proposal(s.id, &v.settings.rules, &weights);
         let period_field = format!("p-{}", s.id);
         let (period_value, period_error) = match errors.get(&period_field) {
             Some((typed, message)) => (typed.clone(), Some(message.clone())),
