@@ -20,17 +20,69 @@ pub enum SheetError {
     Unreadable,
     #[error("the Excel workbook is damaged: {0}")]
     Damaged(String),
+    /// More than a school's table ever holds: refused before it costs memory or time.
+    #[error("the table has more {what:?} than {limit}")]
+    TooLarge { what: TooMuch, limit: usize },
 }
 
-/// Reads a CSV text or an XLSX workbook, told apart by content (XLSX is a ZIP archive).
+/// What a table had too much of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TooMuch {
+    Rows,
+    Columns,
+    Cells,
+    /// Text, after decompression: the bytes of one part of a workbook.
+    Bytes,
+}
+
+/// The most a reader of outside tables accepts. A topic plan is a few hundred rows of a few
+/// columns, a school's roster a few thousand; a file far beyond that is an attack or a
+/// mistake, and is refused while it is read — never after it has been built in memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub rows: usize,
+    pub columns: usize,
+    /// Cells of the sheet, and strings of a workbook's shared-strings part.
+    pub cells: usize,
+    /// Decompressed bytes of any one part of a workbook.
+    pub bytes: usize,
+}
+
+impl Limits {
+    /// For every import from a teacher's or a clerk's spreadsheet.
+    pub const IMPORT: Limits = Limits {
+        rows: 20_000,
+        columns: 64,
+        cells: 200_000,
+        bytes: 8 << 20,
+    };
+
+    fn too(what: TooMuch, limit: usize) -> SheetError {
+        SheetError::TooLarge { what, limit }
+    }
+}
+
+/// Excel's own grid ends at column XFD: a reference beyond it is not a cell of any sheet.
+const EXCEL_COLUMNS: usize = 16_384;
+
+/// Reads a CSV text or an XLSX workbook, told apart by content (XLSX is a ZIP archive),
+/// within [`Limits::IMPORT`].
 pub fn read(bytes: &[u8]) -> Result<Vec<Row>, SheetError> {
+    read_within(bytes, Limits::IMPORT)
+}
+
+/// [`read`] within other limits.
+pub fn read_within(bytes: &[u8], limits: Limits) -> Result<Vec<Row>, SheetError> {
     let rows = if bytes.starts_with(b"PK\x03\x04") {
-        xlsx_rows(bytes)?
+        xlsx_rows_within(bytes, limits)?
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         // The old binary .xls: say so rather than show mojibake.
         return Err(SheetError::Unreadable);
     } else {
-        csv_rows(&decode_text(bytes))
+        if bytes.len() > limits.bytes {
+            return Err(Limits::too(TooMuch::Bytes, limits.bytes));
+        }
+        csv_rows_within(&decode_text(bytes), limits)?
     };
     if rows.is_empty() {
         return Err(SheetError::Empty);
@@ -66,6 +118,11 @@ fn cp1251(b: u8) -> char {
 
 /// Splits one line by `sep`, honouring double quotes (`"a; b"`, `""` for a quote).
 pub fn split(line: &str, sep: char) -> Vec<String> {
+    split_within(line, sep, usize::MAX).unwrap_or_default()
+}
+
+/// [`split`], giving up (`None`) as soon as the line has more than `columns` cells.
+fn split_within(line: &str, sep: char, columns: usize) -> Option<Vec<String>> {
     let mut out = Vec::new();
     let mut field = String::new();
     let mut quoted = false;
@@ -77,12 +134,18 @@ pub fn split(line: &str, sep: char) -> Vec<String> {
                 chars.next();
             }
             '"' => quoted = !quoted,
-            c if c == sep && !quoted => out.push(std::mem::take(&mut field)),
+            c if c == sep && !quoted => {
+                out.push(std::mem::take(&mut field));
+                // The field after this separator makes one more.
+                if out.len() >= columns {
+                    return None;
+                }
+            }
             c => field.push(c),
         }
     }
     out.push(field);
-    out.into_iter().map(|f| f.trim().to_owned()).collect()
+    Some(out.into_iter().map(|f| f.trim().to_owned()).collect())
 }
 
 /// The separator of a CSV file, taken from its first line.
@@ -98,6 +161,17 @@ pub fn separator(first: &str) -> char {
 
 /// The non-empty lines of a CSV text, split into cells.
 pub fn csv_rows(text: &str) -> Vec<Row> {
+    let unlimited = Limits {
+        rows: usize::MAX,
+        columns: usize::MAX,
+        cells: usize::MAX,
+        bytes: usize::MAX,
+    };
+    csv_rows_within(text, unlimited).unwrap_or_default()
+}
+
+/// [`csv_rows`] within limits.
+pub fn csv_rows_within(text: &str, limits: Limits) -> Result<Vec<Row>, SheetError> {
     let text = text.trim_start_matches('\u{feff}');
     let mut lines = text
         .lines()
@@ -105,20 +179,30 @@ pub fn csv_rows(text: &str) -> Vec<Row> {
         .filter(|(_, l)| !l.trim().is_empty())
         .peekable();
     let Some((_, first)) = lines.peek().copied() else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
     let sep = separator(first);
-    lines
-        .map(|(i, l)| Row {
+    let (mut rows, mut cells) = (Vec::new(), 0usize);
+    for (i, l) in lines {
+        let split = split_within(l, sep, limits.columns)
+            .ok_or(Limits::too(TooMuch::Columns, limits.columns))?;
+        if split.iter().all(String::is_empty) {
+            continue;
+        }
+        cells += split.len();
+        if cells > limits.cells {
+            return Err(Limits::too(TooMuch::Cells, limits.cells));
+        }
+        if rows.len() == limits.rows {
+            return Err(Limits::too(TooMuch::Rows, limits.rows));
+        }
+        rows.push(Row {
             line: i + 1,
-            cells: split(l, sep),
-        })
-        .filter(|r| r.cells.iter().any(|c| !c.is_empty()))
-        .collect()
+            cells: split,
+        });
+    }
+    Ok(rows)
 }
-
-/// Larger entries are refused: a planning table is kilobytes, a ZIP bomb is gigabytes.
-const MAX_ENTRY: usize = 32 << 20;
 
 /// The entries of a ZIP archive by name: (compression method, compressed bytes, size).
 type Entries<'a> = HashMap<String, (u16, &'a [u8], usize)>;
@@ -181,17 +265,26 @@ fn zip_entries(bytes: &[u8]) -> Result<Entries<'_>, SheetError> {
     Ok(out)
 }
 
-fn unzip(entries: &Entries<'_>, name: &str) -> Result<Option<String>, SheetError> {
+fn unzip(entries: &Entries<'_>, name: &str, limit: usize) -> Result<Option<String>, SheetError> {
     let Some(&(method, data, size)) = entries.get(name) else {
         return Ok(None);
     };
-    if size > MAX_ENTRY {
-        return Err(SheetError::Damaged(format!("{name} is too large")));
+    // The declared size is checked first and the inflation bounded too: the header may lie.
+    if size > limit {
+        return Err(Limits::too(TooMuch::Bytes, limit));
     }
     let raw = match method {
         0 => data.to_vec(),
-        8 => miniz_oxide::inflate::decompress_to_vec_with_limit(data, MAX_ENTRY)
-            .map_err(|_| SheetError::Damaged(format!("{name} does not inflate")))?,
+        8 => {
+            miniz_oxide::inflate::decompress_to_vec_with_limit(data, limit).map_err(|e| match e
+                .status
+            {
+                miniz_oxide::inflate::TINFLStatus::HasMoreOutput => {
+                    Limits::too(TooMuch::Bytes, limit)
+                }
+                _ => SheetError::Damaged(format!("{name} does not inflate")),
+            })?
+        }
         m => {
             return Err(SheetError::Damaged(format!(
                 "{name}: compression method {m}"
@@ -203,18 +296,22 @@ fn unzip(entries: &Entries<'_>, name: &str) -> Result<Option<String>, SheetError
         .map_err(|_| SheetError::Damaged(format!("{name} is not UTF-8")))
 }
 
-/// An XML event stream reduced to what a sheet needs: element starts (with attributes),
-/// ends, and text with entities resolved.
+/// An XML event reduced to what a sheet needs: element starts (with attributes), ends,
+/// and text with entities resolved.
 enum Xml {
     Open(String, Vec<(String, String)>, bool),
     Close(String),
     Text(String),
 }
 
-fn xml_events(xml: &str) -> Result<Vec<Xml>, SheetError> {
+/// Hands each event of an XML text to `each` as it is read, so a part of a workbook costs
+/// memory for what is kept of it, not for its events.
+fn each_xml(
+    xml: &str,
+    mut each: impl FnMut(Xml) -> Result<(), SheetError>,
+) -> Result<(), SheetError> {
     use quick_xml::events::Event;
     let mut reader = quick_xml::Reader::from_str(xml);
-    let mut out = Vec::new();
     let damaged = |e: &dyn std::fmt::Display| SheetError::Damaged(e.to_string());
     let attrs = |e: &quick_xml::events::BytesStart| {
         e.attributes()
@@ -232,26 +329,37 @@ fn xml_events(xml: &str) -> Result<Vec<Xml>, SheetError> {
     };
     let name = |n: quick_xml::name::LocalName| n.as_ref().to_owned();
     loop {
-        match reader.read_event().map_err(|e| damaged(&e))? {
-            Event::Start(e) => out.push(Xml::Open(name(e.local_name()), attrs(&e), false)),
-            Event::Empty(e) => out.push(Xml::Open(name(e.local_name()), attrs(&e), true)),
-            Event::End(e) => out.push(Xml::Close(name(e.local_name()))),
-            Event::Text(t) => out.push(Xml::Text(t.xml10_content().into_owned())),
-            Event::CData(t) => out.push(Xml::Text(t.xml10_content().into_owned())),
+        let event = match reader.read_event().map_err(|e| damaged(&e))? {
+            Event::Start(e) => Xml::Open(name(e.local_name()), attrs(&e), false),
+            Event::Empty(e) => Xml::Open(name(e.local_name()), attrs(&e), true),
+            Event::End(e) => Xml::Close(name(e.local_name())),
+            Event::Text(t) => Xml::Text(t.xml10_content().into_owned()),
+            Event::CData(t) => Xml::Text(t.xml10_content().into_owned()),
             Event::GeneralRef(r) => {
-                let text = match r.resolve_char_ref().map_err(|e| damaged(&e))? {
+                Xml::Text(match r.resolve_char_ref().map_err(|e| damaged(&e))? {
                     Some(c) => c.to_string(),
                     None => quick_xml::escape::resolve_predefined_entity(&r)
                         .unwrap_or_default()
                         .to_owned(),
-                };
-                out.push(Xml::Text(text));
+                })
             }
-            Event::Eof => break,
-            _ => {}
-        }
+            Event::Eof => return Ok(()),
+            _ => continue,
+        };
+        each(event)?;
     }
-    Ok(out)
+}
+
+/// The first event for which `pick` answers something.
+fn find_xml<T>(xml: &str, mut pick: impl FnMut(Xml) -> Option<T>) -> Result<Option<T>, SheetError> {
+    let mut found = None;
+    each_xml(xml, |e| {
+        if found.is_none() {
+            found = pick(e);
+        }
+        Ok(())
+    })?;
+    Ok(found)
 }
 
 fn attr<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
@@ -261,44 +369,46 @@ fn attr<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// The column index of a cell reference: `A1` → 0, `AB7` → 27.
-fn column_of(reference: &str) -> Option<usize> {
-    let letters: String = reference
-        .chars()
-        .take_while(char::is_ascii_alphabetic)
-        .collect();
-    if letters.is_empty() {
-        return None;
+/// Where a cell reference's column lies: `A1` → 0, `AB7` → 27; `None` without letters;
+/// beyond Excel's last column (XFD) an error, whatever the letters add up to.
+fn column_of(reference: &str) -> Result<Option<usize>, SheetError> {
+    let mut column = 0usize;
+    let mut letters = 0;
+    for b in reference.bytes().take_while(u8::is_ascii_alphabetic) {
+        letters += 1;
+        column = column * 26 + usize::from(b.to_ascii_uppercase() - b'A' + 1);
+        if column > EXCEL_COLUMNS {
+            return Err(SheetError::Damaged(format!(
+                "the cell reference {} lies beyond the sheet",
+                reference.chars().take(24).collect::<String>()
+            )));
+        }
     }
-    Some(
-        letters.bytes().fold(0usize, |n, b| {
-            n * 26 + usize::from(b.to_ascii_uppercase() - b'A' + 1)
-        }) - 1,
-    )
+    Ok((letters > 0).then(|| column - 1))
 }
 
 /// The path of the workbook's first sheet, from the workbook and its relations.
-fn first_sheet(entries: &Entries<'_>) -> Result<String, SheetError> {
+fn first_sheet(entries: &Entries<'_>, limit: usize) -> Result<String, SheetError> {
     let fallback = "xl/worksheets/sheet1.xml".to_owned();
     let (Some(book), Some(rels)) = (
-        unzip(entries, "xl/workbook.xml")?,
-        unzip(entries, "xl/_rels/workbook.xml.rels")?,
+        unzip(entries, "xl/workbook.xml", limit)?,
+        unzip(entries, "xl/_rels/workbook.xml.rels", limit)?,
     ) else {
         return Ok(fallback);
     };
-    let rid = xml_events(&book)?.into_iter().find_map(|e| match e {
+    let rid = find_xml(&book, |e| match e {
         Xml::Open(n, a, _) if n == "sheet" => attr(&a, "id").map(str::to_owned),
         _ => None,
-    });
+    })?;
     let Some(rid) = rid else {
         return Ok(fallback);
     };
-    let target = xml_events(&rels)?.into_iter().find_map(|e| match e {
+    let target = find_xml(&rels, |e| match e {
         Xml::Open(n, a, _) if n == "Relationship" && attr(&a, "Id") == Some(&rid) => {
             attr(&a, "Target").map(str::to_owned)
         }
         _ => None,
-    });
+    })?;
     Ok(match target {
         Some(t) if t.starts_with('/') => t.trim_start_matches('/').to_owned(),
         Some(t) => format!("xl/{t}"),
@@ -306,113 +416,174 @@ fn first_sheet(entries: &Entries<'_>) -> Result<String, SheetError> {
     })
 }
 
-/// The non-empty rows of the first sheet of an XLSX workbook, cells as displayed text
-/// (numbers as written in the file, shared and inline strings resolved).
-pub fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Row>, SheetError> {
-    let entries = zip_entries(bytes)?;
+/// The workbook's shared strings, at most `limits.cells` of them.
+fn shared_strings(entries: &Entries<'_>, limits: Limits) -> Result<Vec<String>, SheetError> {
     let mut shared = Vec::new();
-    if let Some(xml) = unzip(&entries, "xl/sharedStrings.xml")? {
-        let mut current: Option<String> = None;
-        let mut in_text = false;
-        for e in xml_events(&xml)? {
-            match e {
-                Xml::Open(n, _, empty) if n == "si" => {
-                    if empty {
-                        shared.push(String::new());
-                    } else {
-                        current = Some(String::new());
-                    }
-                }
-                Xml::Close(n) if n == "si" => shared.push(current.take().unwrap_or_default()),
-                // Phonetic runs (<rPh>) carry readings, not the text.
-                Xml::Open(n, _, false) if n == "t" => in_text = true,
-                Xml::Close(n) if n == "t" => in_text = false,
-                Xml::Open(n, _, false) if n == "rPh" => current = current.map(|c| c + "\u{0}"),
-                Xml::Close(n) if n == "rPh" => {
-                    current =
-                        current.map(|c| c.split('\u{0}').next().unwrap_or_default().to_owned());
-                }
-                Xml::Text(t) if in_text => {
-                    if let Some(c) = current.as_mut() {
-                        c.push_str(&t);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    let sheet_path = first_sheet(&entries)?;
-    let xml = unzip(&entries, &sheet_path)?
-        .ok_or_else(|| SheetError::Damaged("no worksheet".to_owned()))?;
-    let mut rows = Vec::new();
-    let mut row: Option<Row> = None;
-    // The cell being read: its column, type, and text gathered from <v> or <is><t>.
-    let mut cell: Option<(usize, String, String)> = None;
-    let mut in_value = false;
-    for e in xml_events(&xml)? {
+    let Some(xml) = unzip(entries, "xl/sharedStrings.xml", limits.bytes)? else {
+        return Ok(shared);
+    };
+    let mut current: Option<String> = None;
+    let (mut in_text, mut phonetic) = (false, false);
+    each_xml(&xml, |e| {
         match e {
-            Xml::Open(n, a, empty) if n == "row" => {
-                let line = attr(&a, "r")
-                    .and_then(|r| r.parse().ok())
-                    .unwrap_or(rows.len() + 1);
-                let r = Row {
-                    line,
-                    cells: Vec::new(),
-                };
-                if !empty {
-                    row = Some(r);
+            Xml::Open(n, _, empty) if n == "si" => {
+                if shared.len() == limits.cells {
+                    return Err(Limits::too(TooMuch::Cells, limits.cells));
+                }
+                if empty {
+                    shared.push(String::new());
+                } else {
+                    current = Some(String::new());
                 }
             }
-            Xml::Close(n) if n == "row" => {
-                if let Some(r) = row.take()
-                    && r.cells.iter().any(|c| !c.is_empty())
-                {
-                    rows.push(r);
-                }
-            }
-            Xml::Open(n, a, empty) if n == "c" => {
-                let col = attr(&a, "r")
-                    .and_then(column_of)
-                    .unwrap_or_else(|| row.as_ref().map_or(0, |r| r.cells.len()));
-                let kind = attr(&a, "t").unwrap_or("n").to_owned();
-                if !empty {
-                    cell = Some((col, kind, String::new()));
-                }
-            }
-            Xml::Open(n, _, false) if n == "v" || n == "t" => in_value = true,
-            Xml::Close(n) if n == "v" || n == "t" => in_value = false,
-            Xml::Text(t) if in_value => {
-                if let Some(c) = cell.as_mut() {
-                    c.2.push_str(&t);
-                }
-            }
-            Xml::Close(n) if n == "c" => {
-                if let (Some((col, kind, text)), Some(r)) = (cell.take(), row.as_mut()) {
-                    let value = match kind.as_str() {
-                        "s" => text
-                            .trim()
-                            .parse::<usize>()
-                            .ok()
-                            .and_then(|i| shared.get(i).cloned())
-                            .unwrap_or_default(),
-                        "b" => if text.trim() == "1" {
-                            "ИСТИНА"
-                        } else {
-                            "ЛОЖЬ"
-                        }
-                        .to_owned(),
-                        _ => text,
-                    };
-                    if r.cells.len() <= col {
-                        r.cells.resize(col + 1, String::new());
-                    }
-                    r.cells[col] = value.trim().to_owned();
+            Xml::Close(n) if n == "si" => shared.push(current.take().unwrap_or_default()),
+            // Phonetic runs (<rPh>) carry readings, not the text.
+            Xml::Open(n, _, false) if n == "rPh" => phonetic = true,
+            Xml::Close(n) if n == "rPh" => phonetic = false,
+            Xml::Open(n, _, false) if n == "t" => in_text = true,
+            Xml::Close(n) if n == "t" => in_text = false,
+            Xml::Text(t) if in_text && !phonetic => {
+                if let Some(c) = current.as_mut() {
+                    c.push_str(&t);
                 }
             }
             _ => {}
         }
+        Ok(())
+    })?;
+    Ok(shared)
+}
+
+/// The non-empty rows of the first sheet of an XLSX workbook, cells as displayed text
+/// (numbers as written in the file, shared and inline strings resolved), within
+/// [`Limits::IMPORT`].
+pub fn xlsx_rows(bytes: &[u8]) -> Result<Vec<Row>, SheetError> {
+    xlsx_rows_within(bytes, Limits::IMPORT)
+}
+
+/// The cell being read: its column, type, and text gathered from `<v>` or `<is><t>`.
+struct Cell {
+    column: usize,
+    kind: String,
+    text: String,
+}
+
+/// A sheet's rows as its XML is read, every limit checked as a row or cell arrives.
+struct SheetReader<'a> {
+    limits: Limits,
+    shared: &'a [String],
+    rows: Vec<Row>,
+    row: Option<Row>,
+    cell: Option<Cell>,
+    in_value: bool,
+    cells: usize,
+}
+
+impl SheetReader<'_> {
+    fn take(&mut self, e: Xml) -> Result<(), SheetError> {
+        match e {
+            Xml::Open(n, a, empty) if n == "row" => {
+                let line = attr(&a, "r")
+                    .and_then(|r| r.parse().ok())
+                    .unwrap_or(self.rows.len() + 1);
+                self.row = (!empty).then(|| Row {
+                    line,
+                    cells: Vec::new(),
+                });
+            }
+            Xml::Close(n) if n == "row" => self.end_row()?,
+            Xml::Open(n, a, empty) if n == "c" => {
+                let column = match attr(&a, "r") {
+                    Some(r) => column_of(r)?,
+                    None => None,
+                }
+                .unwrap_or_else(|| self.row.as_ref().map_or(0, |r| r.cells.len()));
+                if column >= self.limits.columns {
+                    return Err(Limits::too(TooMuch::Columns, self.limits.columns));
+                }
+                let kind = attr(&a, "t").unwrap_or("n").to_owned();
+                self.cell = (!empty).then(|| Cell {
+                    column,
+                    kind,
+                    text: String::new(),
+                });
+            }
+            Xml::Open(n, _, false) if n == "v" || n == "t" => self.in_value = true,
+            Xml::Close(n) if n == "v" || n == "t" => self.in_value = false,
+            Xml::Text(t) if self.in_value => {
+                if let Some(c) = self.cell.as_mut() {
+                    c.text.push_str(&t);
+                }
+            }
+            Xml::Close(n) if n == "c" => self.end_cell()?,
+            _ => {}
+        }
+        Ok(())
     }
-    Ok(rows)
+
+    fn end_row(&mut self) -> Result<(), SheetError> {
+        if let Some(r) = self.row.take()
+            && r.cells.iter().any(|c| !c.is_empty())
+        {
+            if self.rows.len() == self.limits.rows {
+                return Err(Limits::too(TooMuch::Rows, self.limits.rows));
+            }
+            self.rows.push(r);
+        }
+        Ok(())
+    }
+
+    fn end_cell(&mut self) -> Result<(), SheetError> {
+        let (Some(cell), Some(row)) = (self.cell.take(), self.row.as_mut()) else {
+            return Ok(());
+        };
+        self.cells += 1;
+        if self.cells > self.limits.cells {
+            return Err(Limits::too(TooMuch::Cells, self.limits.cells));
+        }
+        let value = match cell.kind.as_str() {
+            "s" => cell
+                .text
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| self.shared.get(i).cloned())
+                .unwrap_or_default(),
+            "b" => if cell.text.trim() == "1" {
+                "ИСТИНА"
+            } else {
+                "ЛОЖЬ"
+            }
+            .to_owned(),
+            _ => cell.text,
+        };
+        // The column is below `limits.columns`, so the row grows at most that far.
+        if row.cells.len() <= cell.column {
+            row.cells.resize(cell.column + 1, String::new());
+        }
+        row.cells[cell.column] = value.trim().to_owned();
+        Ok(())
+    }
+}
+
+/// [`xlsx_rows`] within other limits.
+pub fn xlsx_rows_within(bytes: &[u8], limits: Limits) -> Result<Vec<Row>, SheetError> {
+    let entries = zip_entries(bytes)?;
+    let shared = shared_strings(&entries, limits)?;
+    let sheet_path = first_sheet(&entries, limits.bytes)?;
+    let xml = unzip(&entries, &sheet_path, limits.bytes)?
+        .ok_or_else(|| SheetError::Damaged("no worksheet".to_owned()))?;
+    let mut reader = SheetReader {
+        limits,
+        shared: &shared,
+        rows: Vec::new(),
+        row: None,
+        cell: None,
+        in_value: false,
+        cells: 0,
+    };
+    each_xml(&xml, |e| reader.take(e))?;
+    Ok(reader.rows)
 }
 
 #[cfg(test)]
@@ -595,9 +766,113 @@ pub(crate) mod tests {
 
     #[test]
     fn column_letters() {
-        assert_eq!(column_of("A1"), Some(0));
-        assert_eq!(column_of("Z9"), Some(25));
-        assert_eq!(column_of("AB7"), Some(27));
-        assert_eq!(column_of("7"), None);
+        assert_eq!(column_of("A1"), Ok(Some(0)));
+        assert_eq!(column_of("Z9"), Ok(Some(25)));
+        assert_eq!(column_of("AB7"), Ok(Some(27)));
+        assert_eq!(column_of("XFD1"), Ok(Some(16_383)));
+        assert_eq!(column_of("7"), Ok(None));
+        assert!(column_of("XFE1").is_err());
+        assert!(column_of("ZZZZZZZ1").is_err());
+        assert!(column_of("AAAAAAAAAAAAAAAAAAAA1").is_err());
+    }
+
+    fn one_cell_sheet(reference: &str) -> Vec<u8> {
+        let sheet = format!(
+            r#"<worksheet><sheetData><row r="1"><c r="{reference}" t="inlineStr"><is><t>x</t></is></c></row></sheetData></worksheet>"#
+        );
+        zip(&[("xl/worksheets/sheet1.xml", &sheet)], true)
+    }
+
+    /// The outside test's finding: a 500-byte workbook whose cell lies at `ZZZZZZZ1` made
+    /// the reader allocate 200 GB and abort the server; a longer one overflowed.
+    #[test]
+    fn references_far_beyond_the_sheet_are_refused_not_allocated() {
+        for reference in ["ZZZZZZZ1", "AAAAAAAAAAAAAAAAAAAA1", "XFE1"] {
+            let book = one_cell_sheet(reference);
+            assert!(book.len() < 600);
+            assert!(
+                matches!(read(&book), Err(SheetError::Damaged(_))),
+                "{reference}"
+            );
+        }
+        // Inside Excel's grid but wider than any import: refused by the limit.
+        assert_eq!(
+            read(&one_cell_sheet("XFD1")),
+            Err(SheetError::TooLarge {
+                what: TooMuch::Columns,
+                limit: Limits::IMPORT.columns
+            })
+        );
+        assert_eq!(read(&one_cell_sheet("BL1")).unwrap()[0].cells.len(), 64);
+    }
+
+    /// The outside test's finding: 48 KB of ZIP held 31 MB of empty shared strings, and the
+    /// server's memory grew by 800 MB reading them.
+    #[test]
+    fn millions_of_empty_shared_strings_are_refused_while_read() {
+        let strings = format!("<sst>{}</sst>", "<si/>".repeat(3_000_000));
+        let book = zip(
+            &[
+                ("xl/sharedStrings.xml", &strings),
+                ("xl/worksheets/sheet1.xml", "<worksheet/>"),
+            ],
+            true,
+        );
+        assert!(book.len() < 100_000, "{}", book.len());
+        // 15 MB of text: over the bytes limit before a string is read.
+        assert_eq!(
+            read(&book),
+            Err(SheetError::TooLarge {
+                what: TooMuch::Bytes,
+                limit: Limits::IMPORT.bytes
+            })
+        );
+        // Within the bytes, over the count of strings.
+        let small = Limits {
+            bytes: 64 << 20,
+            ..Limits::IMPORT
+        };
+        assert_eq!(
+            read_within(&book, small),
+            Err(SheetError::TooLarge {
+                what: TooMuch::Cells,
+                limit: Limits::IMPORT.cells
+            })
+        );
+    }
+
+    #[test]
+    fn rows_and_cells_are_counted_as_they_arrive() {
+        let tight = Limits {
+            rows: 2,
+            columns: 3,
+            cells: 5,
+            bytes: 1 << 20,
+        };
+        let too = |what, limit| Err(SheetError::TooLarge { what, limit });
+        assert_eq!(read_within(b"a\n1\n3", tight), too(TooMuch::Rows, 2));
+        assert_eq!(read_within(b"a;b;c;d", tight), too(TooMuch::Columns, 3));
+        assert_eq!(read_within(b"a;b;c\n1;2;3", tight), too(TooMuch::Cells, 5));
+        assert_eq!(read_within(b"a;b;c\n\n1;2", tight).unwrap().len(), 2);
+        assert_eq!(
+            read_within(&xlsx(&[&["a"], &["1"], &["3"]]), tight),
+            too(TooMuch::Rows, 2)
+        );
+        assert_eq!(
+            read_within(&xlsx(&[&["a", "b", "c"], &["1", "2", "3"]]), tight),
+            too(TooMuch::Cells, 5)
+        );
+        let long = vec![b';'; 5_000_000];
+        assert_eq!(
+            read_within(
+                &long,
+                Limits {
+                    bytes: 8 << 20,
+                    ..tight
+                }
+            ),
+            too(TooMuch::Columns, 3)
+        );
+        assert_eq!(read(&long), too(TooMuch::Columns, Limits::IMPORT.columns));
     }
 }

@@ -1170,6 +1170,22 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "The file is neither a CSV table nor an Excel workbook (XLSX). Save an old .xls as .xlsx or CSV.",
         ),
         "plan.damaged" => ("Книга Excel повреждена", "The Excel workbook is damaged"),
+        "sheet.too_many_rows" => (
+            "В таблице слишком много строк; наибольшее число —",
+            "The table has too many rows; the most allowed is",
+        ),
+        "sheet.too_many_columns" => (
+            "В таблице слишком много столбцов; наибольшее число —",
+            "The table has too many columns; the most allowed is",
+        ),
+        "sheet.too_many_cells" => (
+            "В таблице слишком много ячеек; наибольшее число —",
+            "The table has too many cells; the most allowed is",
+        ),
+        "sheet.too_much_text" => (
+            "В таблице слишком много текста; наибольший объём, МБ, —",
+            "The table holds too much text; the most allowed, MB, is",
+        ),
         "plan.blank_topic" => ("не указана тема", "the topic is empty"),
         "plan.bad_hours" => (
             "число часов должно быть от 1 до 10, а не",

@@ -3,6 +3,7 @@
 //! and render.
 
 mod api;
+mod blocking;
 pub mod ctx;
 pub mod diary;
 pub mod dnevnik;

@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use zhurnal_core::Action;
 use zhurnal_core::plan::{PlanError, parse};
-use zhurnal_core::sheet::{SheetError, read};
+use zhurnal_core::sheet::{SheetError, TooMuch, read};
 use zhurnal_store::SchoolRow;
 
 pub struct PlanLine {
@@ -60,6 +60,19 @@ pub fn sheet_message(t: &Tr, e: &SheetError) -> String {
         SheetError::Empty => t.s("plan.empty").to_owned(),
         SheetError::Unreadable => t.s("plan.unreadable").to_owned(),
         SheetError::Damaged(why) => format!("{} ({why})", t.s("plan.damaged")),
+        SheetError::TooLarge { what, limit } => {
+            let key = match what {
+                TooMuch::Rows => "sheet.too_many_rows",
+                TooMuch::Columns => "sheet.too_many_columns",
+                TooMuch::Cells => "sheet.too_many_cells",
+                TooMuch::Bytes => "sheet.too_much_text",
+            };
+            let limit = match what {
+                TooMuch::Bytes => limit >> 20,
+                _ => *limit,
+            };
+            format!("{} {limit}", t.s(key))
+        }
     }
 }
 
@@ -217,14 +230,15 @@ pub async fn plan_post(
     let mut page = editable(&state, &ctx, &school, group, subject).await?;
     let t = ctx.t();
     let file = file.filter(|(name, _)| !name.is_empty());
-    let plan = match &file {
+    let name = file.as_ref().map(|(n, _)| crate::files::safe_name(n));
+    let plan = match file {
         None if field("apply").is_empty() => {
             page.errors.push(t.s("files.none").to_owned());
             return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
         None => None,
         Some((_, data)) => {
-            let rows = match read(data) {
+            let rows = match crate::blocking::parse(move || read(&data)).await? {
                 Ok(rows) => rows,
                 Err(e) => {
                     page.errors.push(sheet_message(&t, &e));
@@ -240,7 +254,6 @@ pub async fn plan_post(
             }
         }
     };
-    let name = file.as_ref().map(|(n, _)| crate::files::safe_name(n));
     let filled = save_plan(
         &state,
         &ctx,

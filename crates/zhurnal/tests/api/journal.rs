@@ -2,6 +2,7 @@
 //! teacher who gives the lesson, within the edit window, with history that cannot be edited.
 
 use crate::helpers::TestApp;
+use crate::helpers::multipart;
 use crate::on_both;
 use jiff::civil::Date;
 use reqwest::{Method, StatusCode};
@@ -866,28 +867,6 @@ async fn a_closed_period_locks_its_marks(app: &TestApp) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 on_both!(closed_period, a_closed_period_locks_its_marks);
-
-/// A multipart body as a browser sends it: the fields, then the file.
-fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
-    let boundary = "----zhurnal-test-boundary";
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .as_bytes(),
-        );
-    }
-    body.extend_from_slice(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n",
-            file.0
-        )
-        .as_bytes(),
-    );
-    body.extend_from_slice(file.1);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
 
 async fn homework_files_are_checked_and_kept(app: &TestApp) {
     let teacher = app.signed_in("teacher").await;

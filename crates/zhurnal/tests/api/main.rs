@@ -9,6 +9,7 @@ mod bodies;
 mod cli;
 mod diary;
 mod dnevnik;
+mod findings;
 mod fuzz;
 mod grid;
 mod journal;
