@@ -80,6 +80,18 @@ impl Actor {
             .any(|g| permission::scope_of(g.role, action).is_some())
     }
 
+    /// The person themself, never an app acting for them: their password, sessions, apps,
+    /// calendar feeds and how they hear about notices are theirs alone, whatever scopes an
+    /// app was given (an app that could set the notices' address would keep reading them
+    /// after it was withdrawn).
+    pub fn in_person(&self) -> Result<(), crate::AppError> {
+        if self.app_may(None) {
+            Ok(())
+        } else {
+            Err(crate::AppError::Forbidden)
+        }
+    }
+
     /// Whether the request may use a scope: always when the person is signed in
     /// themself; through an app, when the person gave it that scope (`None`: a thing no app
     /// may do).

@@ -15,15 +15,6 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// The person themself, never an app acting for them.
-fn in_person(ctx: &Ctx) -> Result<(), AppError> {
-    if ctx.actor()?.app_may(None) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordIn {
@@ -54,7 +45,7 @@ pub async fn post_password(
     ctx: Ctx,
     ApiJson(body): ApiJson<PasswordIn>,
 ) -> Result<StatusCode, AppError> {
-    in_person(&ctx)?;
+    ctx.actor()?.in_person()?;
     let repeat = body.new.clone();
     match change_own_password(&state, &ctx, body.current, body.new, &repeat).await? {
         PasswordOutcome::Changed => Ok(StatusCode::NO_CONTENT),
@@ -101,7 +92,7 @@ pub async fn get_grants(
     State(state): State<AppState>,
     ctx: Ctx,
 ) -> Result<Json<Vec<GrantOut>>, AppError> {
-    in_person(&ctx)?;
+    ctx.actor()?.in_person()?;
     Ok(Json(
         grant_items(&state, &ctx)
             .await?
@@ -138,7 +129,7 @@ pub async fn delete_grant(
     ctx: Ctx,
     Path(raw): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    in_person(&ctx)?;
+    ctx.actor()?.in_person()?;
     withdraw_grant(&state, &ctx, &raw).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -177,7 +168,7 @@ pub async fn get_feeds(
     ctx: Ctx,
     Query(q): Query<FeedQuery>,
 ) -> Result<Json<Vec<FeedOut>>, AppError> {
-    in_person(&ctx)?;
+    ctx.actor()?.in_person()?;
     let (pupil, _) = pick(&state, &ctx, q.child.as_deref(), None).await?;
     let feeds = state
         .store
@@ -231,7 +222,7 @@ pub async fn post_feed(
     headers: HeaderMap,
     ApiJson(body): ApiJson<FeedIn>,
 ) -> Result<(StatusCode, Json<FeedMade>), AppError> {
-    in_person(&ctx)?;
+    ctx.actor()?.in_person()?;
     let (pupil, _) = pick(&state, &ctx, body.child.as_deref(), None).await?;
     let (id, url) = create_feed(&state, &ctx, &pupil, host_of(&headers)).await?;
     Ok((StatusCode::CREATED, Json(FeedMade { id, url })))
@@ -257,7 +248,7 @@ pub async fn delete_feed(
     Path(raw): Path<String>,
     Query(q): Query<FeedQuery>,
 ) -> Result<StatusCode, AppError> {
-    in_person(&ctx)?;
+    ctx.actor()?.in_person()?;
     let (pupil, _) = pick(&state, &ctx, q.child.as_deref(), None).await?;
     revoke_feed(&state, &ctx, &pupil, &raw).await?;
     Ok(StatusCode::NO_CONTENT)

@@ -57,7 +57,7 @@ pub struct NoticesOut {
     responses(
         (status = 200, description = "The notices, newest first", body = NoticesOut),
         (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 403, description = "Not a diary user", body = ErrorBody),
+        (status = 403, description = "Not a diary user, or an app's token: notices are the person's own", body = ErrorBody),
     )
 )]
 pub async fn get_notices(
@@ -65,6 +65,7 @@ pub async fn get_notices(
     ctx: Ctx,
 ) -> Result<Json<NoticesOut>, AppError> {
     let actor = ctx.actor()?;
+    actor.in_person()?;
     let t = ctx.t();
     let settings = state.store.notification_settings(actor.person_id).await?;
     let zone = match actor.home_school() {
@@ -110,11 +111,12 @@ pub async fn get_notices(
     responses(
         (status = 204, description = "All read"),
         (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 403, description = "Not a diary user", body = ErrorBody),
+        (status = 403, description = "Not a diary user, or an app's token: notices are the person's own", body = ErrorBody),
     )
 )]
 pub async fn post_read(State(state): State<AppState>, ctx: Ctx) -> Result<StatusCode, AppError> {
     let actor = ctx.actor()?;
+    actor.in_person()?;
     state
         .store
         .mark_notices_read(actor.person_id, state.clock.now_ms())
@@ -133,7 +135,7 @@ pub async fn post_read(State(state): State<AppState>, ctx: Ctx) -> Result<Status
         (status = 204, description = "Saved"),
         (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 403, description = "Not a diary user", body = ErrorBody),
+        (status = 403, description = "Not a diary user, or an app's token: notices are the person's own", body = ErrorBody),
         (status = 422, description = "A bad address or way to hear (`fields.email`, `fields.mode`)", body = ErrorBody),
     )
 )]
@@ -142,6 +144,7 @@ pub async fn put_settings(
     ctx: Ctx,
     ApiJson(body): ApiJson<NoticeSettings>,
 ) -> Result<StatusCode, AppError> {
+    ctx.actor()?.in_person()?;
     let email = body.email.trim();
     let problems = settings_problems(&ctx.t(), email, &body.mode);
     if !problems.is_empty() {

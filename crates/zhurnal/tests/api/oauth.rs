@@ -286,12 +286,19 @@ async fn an_app_reads_only_what_the_parent_allowed(app: &TestApp) {
         (reqwest::Method::GET, "/api/v1/diary/calendar-feeds"),
         (reqwest::Method::POST, "/api/v1/diary/calendar-feeds"),
         (reqwest::Method::GET, "/api/v1/apps"),
+        // The outside test's finding 3: an app set the notices' address and kept getting
+        // the other child's marks after it was withdrawn.
+        (reqwest::Method::GET, "/api/v1/notifications"),
+        (reqwest::Method::POST, "/api/v1/notifications/read"),
+        (reqwest::Method::PUT, "/api/v1/notifications/settings"),
     ] {
         let res = http
             .request(method, app.at(path))
             .bearer_auth(&access)
             .json(&if path.ends_with("password") {
                 serde_json::json!({ "current": "demo", "new": "длинный-пароль-2026" })
+            } else if path.ends_with("settings") {
+                serde_json::json!({ "email": "app@example.org", "mode": "immediate", "own": false })
             } else {
                 serde_json::json!({})
             })
@@ -306,6 +313,9 @@ async fn an_app_reads_only_what_the_parent_allowed(app: &TestApp) {
             res.text().await.unwrap()
         );
     }
+    let parent_id = app.person("parent").await;
+    let settings = app.store.notification_settings(parent_id).await.unwrap();
+    assert_ne!(settings.email, "app@example.org");
 
     // A refresh token works once.
     let (status, renewed) = exchange(
