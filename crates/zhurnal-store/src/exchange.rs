@@ -172,6 +172,33 @@ impl Store {
         on_read!(self, pool => Ok(sqlx::query_as::<_, GroupInfo>(&sql).bind(person_id).bind(study_year).fetch_all(pool).await?))
     }
 
+    /// The subjects a person teaches in some groups of a school: by the teaching load, or
+    /// because they gave a lesson of it there (a substitute) — as `teaches` decides.
+    pub async fn subjects_taught_in(
+        &self,
+        school_id: i64,
+        person_id: i64,
+        groups: &[i64],
+    ) -> Result<Vec<i64>> {
+        if groups.is_empty() {
+            return Ok(Vec::new());
+        }
+        on_read!(self, pool => {
+            let mut qb = sqlx::QueryBuilder::new(
+                "SELECT subject_id FROM teaching_assignments WHERE school_id = ",
+            );
+            qb.push_bind(school_id).push(" AND teacher_id = ").push_bind(person_id);
+            qb.push(" AND edu_group_id");
+            push_in(&mut qb, groups);
+            qb.push(" UNION SELECT subject_id FROM lessons WHERE school_id = ");
+            qb.push_bind(school_id).push(" AND teacher_id = ").push_bind(person_id);
+            qb.push(" AND edu_group_id");
+            push_in(&mut qb, groups);
+            qb.push(" ORDER BY subject_id");
+            Ok(qb.build_query_scalar::<i64>().fetch_all(pool).await?)
+        })
+    }
+
     pub async fn person_info(&self, id: i64) -> Result<Option<PersonInfo>> {
         let sql = format!(
             "SELECT {PERSON_COLS} FROM persons p LEFT JOIN users u ON u.person_id = p.id WHERE p.id = $1"

@@ -21,6 +21,25 @@ pub struct Student {
     pub school: SchoolRow,
     /// The student's class and subgroups now, the class first.
     pub groups: Vec<GroupInfo>,
+    /// Whose marks, final marks and attendance the caller reads: a subject teacher only
+    /// their subjects' (as the journal shows them), family and administration all.
+    pub subjects: Subjects,
+}
+
+/// The subjects of a group's journals the caller reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Subjects {
+    All,
+    Only(Vec<i64>),
+}
+
+impl Subjects {
+    pub fn has(&self, subject: i64) -> bool {
+        match self {
+            Subjects::All => true,
+            Subjects::Only(ids) => ids.contains(&subject),
+        }
+    }
 }
 
 impl Student {
@@ -76,17 +95,19 @@ pub async fn family(state: &AppState, ctx: &Ctx) -> Result<Vec<Pupil>, AppError>
         .collect())
 }
 
-/// Whether the caller's journal scope covers a group of a school: the school or its
-/// municipality, the class they lead (and its subgroups), a group they teach.
+/// Which subjects of a group's journals the caller's journal scope covers, if any: all of
+/// them for the school or its municipality and the class they lead (and its subgroups);
+/// for a subject teacher of the group (or of its class), the subjects they teach there —
+/// the same as the journal's pages and `/api/v1` decide.
 async fn staff_sees(
     state: &AppState,
     ctx: &Ctx,
     school: &SchoolRow,
     group: &GroupInfo,
-) -> Result<bool, AppError> {
+) -> Result<Option<Subjects>, AppError> {
     let actor = ctx.actor()?;
     if !actor.app_may(Some(AppScope::Journal)) {
-        return Ok(false);
+        return Ok(None);
     }
     let class_id = if group.kind == "class" {
         Some(group.id)
@@ -107,19 +128,25 @@ async fn staff_sees(
             }
         };
         if sees {
-            return Ok(true);
+            return Ok(Some(Subjects::All));
         }
     }
     if !teacher_here {
-        return Ok(false);
+        return Ok(None);
     }
-    let taught = state
+    let taught: Vec<i64> = state
         .store
         .groups_of_teacher(actor.person_id, group.study_year)
-        .await?;
-    Ok(taught
+        .await?
         .iter()
-        .any(|t| t.id == group.id || Some(t.id) == group.parent_id))
+        .filter(|t| t.id == group.id || Some(t.id) == group.parent_id)
+        .map(|t| t.id)
+        .collect();
+    let subjects = state
+        .store
+        .subjects_taught_in(school.id, actor.person_id, &taught)
+        .await?;
+    Ok((!subjects.is_empty()).then_some(Subjects::Only(subjects)))
 }
 
 /// A student the caller may read, by the id in a path.
@@ -138,18 +165,20 @@ pub async fn student(state: &AppState, ctx: &Ctx, raw: &str) -> Result<Student, 
             person_id: id,
             school: pupil.school,
             groups,
+            subjects: Subjects::All,
         });
     }
     let utc_today = today_in(state.clock.now(), "UTC").to_string();
     let groups = state.store.groups_of_person(id, &utc_today).await?;
     if let Some(class) = groups.iter().find(|g| g.kind == "class")
         && let Some(school) = state.refs.school(&state.store, class.school_id).await?
-        && staff_sees(state, ctx, &school, class).await?
+        && let Some(subjects) = staff_sees(state, ctx, &school, class).await?
     {
         return Ok(Student {
             person_id: id,
             school,
             groups,
+            subjects,
         });
     }
     Err(deny_object(state, ctx, "person", raw).await)
@@ -161,7 +190,20 @@ pub async fn group(
     ctx: &Ctx,
     raw: &str,
 ) -> Result<(GroupInfo, SchoolRow, View), AppError> {
-    match group_quiet(state, ctx, raw).await {
+    match group_quiet(state, ctx, raw, None).await {
+        Err(AppError::NotFound) => Err(deny_object(state, ctx, "edu_group", raw).await),
+        other => other,
+    }
+}
+
+/// A group's journal in one subject the caller may read, with its school and view.
+pub async fn journal(
+    state: &AppState,
+    ctx: &Ctx,
+    raw: &str,
+    subject: i64,
+) -> Result<(GroupInfo, SchoolRow, View), AppError> {
+    match group_quiet(state, ctx, raw, Some(subject)).await {
         Err(AppError::NotFound) => Err(deny_object(state, ctx, "edu_group", raw).await),
         other => other,
     }
@@ -180,7 +222,8 @@ pub async fn lesson(
     if let Some(lesson) = found {
         let group_raw = lesson.edu_group_id.to_string();
         // The group's own denial is audited under the lesson's id instead.
-        if let Ok((_, school, view)) = group_quiet(state, ctx, &group_raw).await {
+        let subject = Some(lesson.subject_id);
+        if let Ok((_, school, view)) = group_quiet(state, ctx, &group_raw, subject).await {
             return Ok((lesson, school, view));
         }
     }
@@ -188,10 +231,12 @@ pub async fn lesson(
 }
 
 /// [`group`] without auditing a denial (the caller audits what it was asked for).
+/// A group, and with `subject` its journal in that subject, without auditing a refusal.
 async fn group_quiet(
     state: &AppState,
     ctx: &Ctx,
     raw: &str,
+    subject: Option<i64>,
 ) -> Result<(GroupInfo, SchoolRow, View), AppError> {
     let id = id_of(raw)?;
     let group = state
@@ -204,7 +249,9 @@ async fn group_quiet(
         .school(&state.store, group.school_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if staff_sees(state, ctx, &school, &group).await? {
+    if let Some(subjects) = staff_sees(state, ctx, &school, &group).await?
+        && subject.is_none_or(|s| subjects.has(s))
+    {
         return Ok((group, school, View::Whole));
     }
     let mut mine = Vec::new();

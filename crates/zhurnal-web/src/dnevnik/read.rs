@@ -872,7 +872,11 @@ async fn marks_between(
             subject,
         )
         .await?;
-    Ok(Json(marks_out(&marks, &s.school.time_zone)))
+    let seen: Vec<MarkInfo> = marks
+        .into_iter()
+        .filter(|m| s.subjects.has(m.subject_id))
+        .collect();
+    Ok(Json(marks_out(&seen, &s.school.time_zone)))
 }
 
 /// `GET persons/{person}/subjects/{subject}/marks/{from}/{to}`.
@@ -921,8 +925,8 @@ pub async fn group_subject_marks(
     ctx: Ctx,
     Path((group, subject, from, to)): Path<(String, String, String, String)>,
 ) -> Answer {
-    let (g, school, view) = reach::group(&state, &ctx, &group).await?;
     let subject = super::id_of(&subject)?;
+    let (g, school, view) = reach::journal(&state, &ctx, &group, subject).await?;
     let (a, b) = range("from", &from, "to", &to)?;
     let lessons = state
         .store
@@ -951,6 +955,7 @@ pub async fn mark_one(State(state): State<AppState>, ctx: Ctx, Path(raw): Path<S
     };
     if let Some(m) = found
         && let Ok(s) = reach::student(&state, &ctx, &m.person_id.to_string()).await
+        && s.subjects.has(m.subject_id)
     {
         return Ok(Json(mark_json(&m, &s.school.time_zone)));
     }
@@ -1011,6 +1016,7 @@ async fn average_of(
     let settings = state.store.grading_settings(s.school.id).await?;
     let counted: Vec<Counted> = marks
         .iter()
+        .filter(|m| s.subjects.has(m.subject_id))
         .filter_map(|m| {
             let value = MarkValue::parse(&m.value, settings.rules.scale).ok()?;
             Some(Counted {
@@ -1049,10 +1055,11 @@ async fn finals(
     class: &GroupInfo,
 ) -> Result<(Vec<FinalInfo>, Vec<zhurnal_store::PeriodRow>), AppError> {
     let times = Times::of(state, s.school.id).await?;
-    let finals = state
+    let mut finals = state
         .store
         .finals_of_person(s.school.id, s.person_id, class.study_year)
         .await?;
+    finals.retain(|f| s.subjects.has(f.subject_id));
     let periods = crate::journal::periods_of_grade(
         state,
         s.school.id,
@@ -1292,14 +1299,19 @@ pub async fn person_schedule(
         .store
         .homework_of_groups(school, &s.group_ids(), &from, &to)
         .await?;
-    let marks = state
+    let mut marks = state
         .store
         .marks_of_person(school, s.person_id, &from, &to, None)
         .await?;
-    let log = state
+    marks.retain(|m| s.subjects.has(m.subject_id));
+    let mut log = state
         .store
         .log_of_person(school, s.person_id, &from, &to)
         .await?;
+    log.retain(|e| {
+        let subject = lessons.iter().find(|l| l.id == e.lesson_id);
+        subject.is_some_and(|l| s.subjects.has(l.subject_id))
+    });
     let types = state.store.work_types(school).await?;
     let times = Times::of(&state, school).await?;
     let subject_ids: BTreeSet<i64> = lessons.iter().map(|l| l.subject_id).collect();
@@ -1367,10 +1379,21 @@ pub async fn person_log(
 ) -> Answer {
     let s = reach::student(&state, &ctx, &person).await?;
     let (a, b) = query_range(&state, &s.school, &q)?;
-    let log = state
+    let (from, to) = (a.to_string(), b.to_string());
+    let mut log = state
         .store
-        .log_of_person(s.school.id, s.person_id, &a.to_string(), &b.to_string())
+        .log_of_person(s.school.id, s.person_id, &from, &to)
         .await?;
+    if s.subjects != reach::Subjects::All {
+        let lessons = state
+            .store
+            .lessons_of_groups(s.school.id, &s.group_ids(), &from, &to, None)
+            .await?;
+        log.retain(|e| {
+            let lesson = lessons.iter().find(|l| l.id == e.lesson_id);
+            lesson.is_some_and(|l| s.subjects.has(l.subject_id))
+        });
+    }
     Ok(Json(json!({
         "logEntries": log.iter().map(|e| log_json(e, &s.school.time_zone)).collect::<Vec<_>>(),
     })))

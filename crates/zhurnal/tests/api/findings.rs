@@ -53,3 +53,110 @@ async fn a_workbook_that_inflates_is_refused(app: &TestApp) {
     );
 }
 on_both!(hostile_strings, a_workbook_that_inflates_is_refused);
+
+/// An answer of the compatible surface to a token, and its status.
+async fn v2(app: &TestApp, token: &str, path: &str) -> (StatusCode, serde_json::Value) {
+    let res = app
+        .client()
+        .get(app.at(path))
+        .header("Access-Token", token)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    (status, res.json().await.unwrap_or_default())
+}
+
+/// Finding 4: the compatible surface let a teacher read every subject's marks in a group
+/// they teach one subject in; the journal's pages and `/api/v1` answer 404 there.
+async fn a_teacher_reads_only_their_subjects_on_the_compatible_surface(app: &TestApp) {
+    let token = app.token("teacher").await;
+    let teacher = app.person("teacher").await;
+    let class = app.class_id("7Б").await;
+    let taught = app
+        .store
+        .subjects_taught_in(1, teacher, &[class])
+        .await
+        .unwrap();
+    let lessons = app
+        .store
+        .class_lessons(
+            1,
+            class,
+            jiff::civil::Date::constant(2026, 9, 1),
+            jiff::civil::Date::constant(2026, 11, 27),
+        )
+        .await
+        .unwrap();
+    let of_class = |mine: bool| {
+        lessons
+            .iter()
+            .filter(|l| l.group_id == class && taught.contains(&l.subject_id) == mine)
+            .map(|l| (l.id, l.subject_id))
+            .collect::<Vec<_>>()
+    };
+    let (own, other) = (of_class(true), of_class(false));
+    assert!(!own.is_empty() && !other.is_empty());
+    let marks = |ids: Vec<i64>| async move { app.store.marks_of_lessons(1, &ids).await.unwrap() };
+    let own_marks = marks(own.iter().map(|l| l.0).collect()).await;
+    let other_marks = marks(other.iter().map(|l| l.0).collect()).await;
+    assert!(!own_marks.is_empty() && !other_marks.is_empty());
+    let range = "2026-09-01/2026-11-28";
+    for ((lesson, subject), mark, expected) in [
+        (own[0], own_marks[0].id, StatusCode::OK),
+        (other[0], other_marks[0].id, StatusCode::NOT_FOUND),
+    ] {
+        for path in [
+            format!("/v2/edu-groups/{class}/subjects/{subject}/marks/{range}"),
+            format!("/v2/marks/{mark}"),
+            format!("/v2/lessons/{lesson}"),
+            format!("/v2/lessons/{lesson}/marks"),
+            format!("/v2/lessons/{lesson}/log-entries"),
+        ] {
+            let (status, _) = v2(app, &token, &path).await;
+            assert_eq!(status, expected, "{path}");
+        }
+    }
+    // A pupil's marks, final marks and average: only the teacher's subjects.
+    let pupil = own_marks[0].person_id;
+    let mut seen = 0;
+    for path in [
+        format!("/v2/persons/{pupil}/schools/1/marks/{range}"),
+        format!("/v2/persons/{pupil}/edu-groups/{class}/marks/{range}"),
+        format!("/v2/persons/{pupil}/edu-groups/{class}/final-marks"),
+    ] {
+        let (status, body) = v2(app, &token, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let marks = body
+            .as_array()
+            .cloned()
+            .or_else(|| body["marks"].as_array().cloned())
+            .unwrap_or_default();
+        for m in &marks {
+            let subject = m["subject"]
+                .as_i64()
+                .or_else(|| m["subject_str"].as_str()?.parse().ok());
+            if let Some(subject) = subject {
+                assert!(taught.contains(&subject), "{path}: subject {subject}");
+                seen += 1;
+            }
+        }
+    }
+    assert!(
+        seen > 0,
+        "the pupil's marks in the teacher's subjects are there"
+    );
+    let other_subject = other[0].1;
+    let (_, marks) = v2(
+        app,
+        &token,
+        &format!("/v2/persons/{pupil}/subjects/{other_subject}/marks/{range}"),
+    )
+    .await;
+    assert_eq!(marks, serde_json::json!([]));
+}
+on_both!(
+    compatible_subjects,
+    a_teacher_reads_only_their_subjects_on_the_compatible_surface,
+    spawn_filled
+);
