@@ -82,6 +82,10 @@ pub fn read_within(bytes: &[u8], limits: Limits) -> Result<Vec<Row>, SheetError>
         if bytes.len() > limits.bytes {
             return Err(Limits::too(TooMuch::Bytes, limits.bytes));
         }
+        // No text of a table holds NUL: a binary file, or UTF-16 that was not asked for.
+        if bytes.contains(&0) {
+            return Err(SheetError::Unreadable);
+        }
         csv_rows_within(&decode_text(bytes), limits)?
     };
     if rows.is_empty() {
@@ -557,6 +561,11 @@ impl SheetReader<'_> {
             .to_owned(),
             _ => cell.text,
         };
+        if value.contains('\0') {
+            return Err(SheetError::Damaged(
+                "a cell holds a NUL character".to_owned(),
+            ));
+        }
         // The column is below `limits.columns`, so the row grows at most that far.
         if row.cells.len() <= cell.column {
             row.cells.resize(cell.column + 1, String::new());
@@ -762,6 +771,14 @@ pub(crate) mod tests {
         let mut book = xlsx(&[&["a"]]);
         book.truncate(book.len() / 2);
         assert!(read(&book).is_err());
+    }
+
+    #[test]
+    fn nul_characters_are_refused() {
+        assert_eq!(read(b"a;b\n1;\0"), Err(SheetError::Unreadable));
+        let sheet = r#"<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a&#0;b</t></is></c></row></sheetData></worksheet>"#;
+        let book = zip(&[("xl/worksheets/sheet1.xml", sheet)], false);
+        assert!(matches!(read(&book), Err(SheetError::Damaged(_))));
     }
 
     #[test]

@@ -60,6 +60,10 @@ pub enum StoreError {
     /// A uniqueness or reference rule of the schema refused the write; names the rule.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A value the database cannot hold as given (PostgreSQL refuses a NUL character in
+    /// text, which SQLite would store): the input's fault, never the server's.
+    #[error("invalid value: {0}")]
+    Invalid(String),
     /// The database is not set up the way Zhurnal requires (refuse to start).
     #[error("database configuration: {0}")]
     Config(String),
@@ -77,6 +81,13 @@ impl From<sqlx::Error> for StoreError {
                 if db.is_unique_violation() || db.is_foreign_key_violation() =>
             {
                 StoreError::Conflict(db.constraint().unwrap_or("constraint").to_owned())
+            }
+            // 22021: a byte sequence the encoding cannot hold (NUL); 22P05: a character it
+            // cannot translate; 22001: longer than the column allows.
+            sqlx::Error::Database(db)
+                if matches!(db.code().as_deref(), Some("22021" | "22P05" | "22001")) =>
+            {
+                StoreError::Invalid(db.message().to_owned())
             }
             _ => StoreError::Database(e),
         }

@@ -28,6 +28,10 @@ pub enum AppError {
     /// Input that parsed but breaks a rule: (field, message in the user's language).
     #[error("validation failed")]
     Validation(Vec<(String, String)>),
+    /// A rule of the data refused the change (a duplicate, a row another change already
+    /// took); names the rule.
+    #[error("conflict: {0}")]
+    Conflict(String),
     /// Data the person would otherwise see that the school may not give them electronically
     /// now (the parents refused it, §3.6; the student left the school, §5.2), with why.
     #[error("withheld: {0}")]
@@ -40,6 +44,8 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict(rule) => AppError::Conflict(rule),
+            StoreError::Invalid(why) => AppError::BadRequest(why),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -58,6 +64,7 @@ impl AppError {
             AppError::Forbidden | AppError::Csrf | AppError::Withheld(_) => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Locked { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -72,6 +79,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Csrf => "csrf_failed",
             AppError::BadRequest(_) => "bad_request",
+            AppError::Conflict(_) => "conflict",
             AppError::Validation(_) => "validation",
             AppError::Locked { .. } => "too_many_attempts",
             AppError::Withheld(_) => "no_electronic_access",
@@ -87,6 +95,7 @@ impl AppError {
             AppError::NotFound => "error.not_found",
             AppError::Csrf => "error.csrf",
             AppError::BadRequest(_) | AppError::Validation(_) => "error.bad_request",
+            AppError::Conflict(_) => "error.conflict",
             AppError::Locked { .. } => "login.locked",
             AppError::Withheld(_) => "error.withheld",
             AppError::Internal(_) => "error.internal",
@@ -167,7 +176,7 @@ pub async fn render(req: Request<Body>, next: Next) -> Response {
         } else {
             format!("?next={}", encode_path(&path))
         };
-        Redirect::to(&format!("/login{next}")).into_response()
+        redirect(&format!("/login{next}")).into_response()
     } else {
         match ctx {
             Some(ctx) => ErrorPage::response(&ctx, &err, &reference),
@@ -178,6 +187,22 @@ pub async fn render(req: Request<Body>, next: Next) -> Response {
         out.headers_mut().insert(header::RETRY_AFTER, v);
     }
     out
+}
+
+/// A 303 to `to`, a path on this site built from the request's input: any byte a header
+/// cannot carry (a control character, a space, non-ASCII) is percent-encoded, so a value
+/// like `class=%0A` sends the browser back with it intact instead of failing the answer
+/// after the change it reports was saved.
+pub fn redirect(to: &str) -> Redirect {
+    let mut out = String::with_capacity(to.len());
+    for b in to.bytes() {
+        if b.is_ascii_graphic() {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    Redirect::to(&out)
 }
 
 /// Percent-encodes a path for use inside a query parameter.

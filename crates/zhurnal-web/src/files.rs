@@ -108,6 +108,12 @@ pub async fn read_upload(
                 .text()
                 .await
                 .map_err(|e| AppError::BadRequest(e.body_text()))?;
+            if value.contains('\0') {
+                return Err(AppError::BadRequest(format!(
+                    "the field «{}» holds a NUL character",
+                    name.chars().take(40).collect::<String>()
+                )));
+            }
             fields.insert(name, value);
         }
     }

@@ -2020,6 +2020,10 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "Запрос не может быть обработан.",
             "The request cannot be processed.",
         ),
+        "error.conflict" => (
+            "Такая запись уже есть, или её только что изменили. Обновите страницу и проверьте.",
+            "Such a record already exists, or it was just changed. Reload the page and check.",
+        ),
         "error.unavailable" => (
             "Сервис временно недоступен. Попробуйте через минуту.",
             "The service is temporarily unavailable. Try again in a minute.",

@@ -10,6 +10,7 @@ pub mod dnevnik;
 mod error;
 pub mod files;
 pub mod i18n;
+mod input;
 pub mod journal;
 mod login;
 pub mod mail;
@@ -476,6 +477,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(from_fn_with_state(state.clone(), routes::guard))
         .fallback(pages::not_found)
         .layer(from_fn_with_state(state.clone(), refs::forget_after_writes))
+        .layer(from_fn(input::refuse_nul))
         .layer(from_fn(error::render))
         .layer(from_fn_with_state(state.clone(), routes::context))
         .layer(from_fn(security::headers))

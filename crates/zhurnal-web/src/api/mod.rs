@@ -56,7 +56,7 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine-readable code: `unauthorized`, `forbidden`, `not_found`, `bad_request`,
-    /// `validation`, `too_many_attempts`, `csrf_failed`, `internal`.
+    /// `validation`, `conflict`, `too_many_attempts`, `csrf_failed`, `no_electronic_access`, `internal`.
     pub code: String,
     /// A human-readable message in the user's language.
     pub message: String,

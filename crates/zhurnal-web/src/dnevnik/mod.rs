@@ -125,6 +125,7 @@ pub fn error_response(err: &AppError, description: &str, matched: bool) -> Respo
         AppError::BadRequest(_) | AppError::Validation(_) => {
             (StatusCode::BAD_REQUEST, "parameterInvalid")
         }
+        AppError::Conflict(_) => (StatusCode::CONFLICT, "invalidRequest"),
         AppError::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, "apiRequestLimit"),
         AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "apiServerError"),
     };

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 #[derive(Template)]
@@ -78,7 +78,7 @@ pub async fn login_get(
 ) -> Result<Response, AppError> {
     let next = safe_next(q.next.as_deref());
     if ctx.actor.is_some() {
-        return Ok(Redirect::to(&next).into_response());
+        return Ok(crate::error::redirect(&next).into_response());
     }
     let notice = ctx
         .session_expired
@@ -110,7 +110,7 @@ pub async fn login_post(
     }
     match login::login(&state, &ctx, &form.login, &form.password, "web").await? {
         Outcome::Opened(opened) => {
-            let mut res = Redirect::to(&next).into_response();
+            let mut res = crate::error::redirect(&next).into_response();
             let name = state.session_cookie_name();
             let secure = if state.cfg.secure_cookies {
                 "; Secure"
@@ -173,7 +173,7 @@ pub async fn logout_post(
 ) -> Result<Response, AppError> {
     check_csrf(&ctx, &form.csrf)?;
     login::logout(&state, &ctx).await?;
-    let mut res = Redirect::to("/login").into_response();
+    let mut res = crate::error::redirect("/login").into_response();
     let secure = if state.cfg.secure_cookies {
         "; Secure"
     } else {

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use jiff::civil::Time;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -268,7 +268,7 @@ pub async fn bells_post(
             .store
             .delete_bells(school.id, shift, day, &audit("setup.bells_remove", details))
             .await?;
-        return Ok(Redirect::to(&back).into_response());
+        return Ok(crate::error::redirect(&back).into_response());
     }
     let schedules = state.store.bell_schedules(school.id).await?;
     let field = |name: String| {
@@ -318,7 +318,7 @@ pub async fn bells_post(
         return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
     store_bells(&state, &ctx, &school, (shift, day), &bells).await?;
-    Ok(Redirect::to(&format!("{back}&saved=1")).into_response())
+    Ok(crate::error::redirect(&format!("{back}&saved=1")).into_response())
 }
 
 /// Saves checked bells of a shift, on every day (`None`) or one weekday, audited.

@@ -12,7 +12,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use zhurnal_core::Action;
 use zhurnal_core::clock::today_in;
@@ -316,7 +316,7 @@ pub async fn bodies_post(
     match form.one("op") {
         "add_body" => {
             match add_body(&state, &ctx, &school, form.one("kind"), form.one("name")).await? {
-                Ok(_) => Ok(Redirect::to(&back).into_response()),
+                Ok(_) => Ok(crate::error::redirect(&back).into_response()),
                 Err(key) => {
                     let mut p = build(&state, &ctx, &school).await?;
                     p.body_error = Some(t.s(key));
@@ -337,7 +337,7 @@ pub async fn bodies_post(
                 role: form.one("role"),
             };
             match add_member(&state, &ctx, &school, body, input).await? {
-                Ok(_) => Ok(Redirect::to(&back).into_response()),
+                Ok(_) => Ok(crate::error::redirect(&back).into_response()),
                 Err(key) => {
                     let mut p = build(&state, &ctx, &school).await?;
                     p.member_error = Some(t.s(key));
@@ -359,7 +359,7 @@ pub async fn bodies_post(
         "remove_member" => {
             let id: i64 = form.one("member").parse().map_err(|_| AppError::NotFound)?;
             remove_member(&state, &ctx, &school, id).await?;
-            Ok(Redirect::to(&back).into_response())
+            Ok(crate::error::redirect(&back).into_response())
         }
         _ => Err(AppError::BadRequest("unknown operation".into())),
     }

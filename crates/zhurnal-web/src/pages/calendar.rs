@@ -14,7 +14,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use jiff::civil::{Date, Weekday};
 use serde::Deserialize;
 use zhurnal_core::Action;
@@ -365,7 +365,7 @@ pub async fn calendar_post(
         &form.op,
     )
     .await?;
-    Ok(Redirect::to(&format!(
+    Ok(crate::error::redirect(&format!(
         "/setup/calendar?school={}&year={target_year}&done=1",
         school.id
     ))

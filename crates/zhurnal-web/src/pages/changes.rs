@@ -11,7 +11,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
 use zhurnal_core::Action;
@@ -540,7 +540,7 @@ pub async fn changes_post(
                 "/timetable/changes?school={}&class={}&date={}&done=1",
                 s.school.id, s.class.id, s.date
             );
-            Ok(Redirect::to(&back).into_response())
+            Ok(crate::error::redirect(&back).into_response())
         }
         Err(e) => {
             let mut p = page(&state, &ctx, &s, &form).await?;

@@ -10,7 +10,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use jiff::ToSpan;
 use serde::Deserialize;
 use zhurnal_core::calendar::default_scheme;
@@ -337,7 +337,7 @@ pub async fn class_post(
         p.error = Some(problem);
         return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
-    Ok(Redirect::to(&format!(
+    Ok(crate::error::redirect(&format!(
         "/journal/class?school={}&class={}&done=1",
         school.id, p.class_id
     ))
@@ -400,7 +400,7 @@ async fn reasons_post(
             return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
         }
     }
-    Ok(Redirect::to(&format!(
+    Ok(crate::error::redirect(&format!(
         "/journal/class?school={}&class={}&done=1",
         school.id, page.class_id
     ))

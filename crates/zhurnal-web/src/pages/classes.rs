@@ -10,7 +10,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use zhurnal_core::Action;
 use zhurnal_core::bells::second_shift_allowed;
@@ -235,7 +235,7 @@ pub async fn classes_post(
             .await?
             .map(|_| ());
             match result {
-                Ok(()) => Ok(Redirect::to(&format!(
+                Ok(()) => Ok(crate::error::redirect(&format!(
                     "/setup/classes?school={}&year={year}&done=class",
                     school.id
                 ))
@@ -255,7 +255,7 @@ pub async fn classes_post(
             let class: i64 = form.one("class").parse().map_err(|_| AppError::NotFound)?;
             let raw = [form.one("teacher"), form.one("capacity"), form.one("shift")];
             match edit_class(&state, &ctx, &school, class, raw).await? {
-                Ok(()) => Ok(Redirect::to(&format!(
+                Ok(()) => Ok(crate::error::redirect(&format!(
                     "/setup/classes?school={}&year={year}&class={class}&done=edit",
                     school.id
                 ))
@@ -282,7 +282,7 @@ pub async fn classes_post(
                 .await?
                 .map(|_| ());
             match result {
-                Ok(()) => Ok(Redirect::to(&format!(
+                Ok(()) => Ok(crate::error::redirect(&format!(
                     "/setup/classes?school={}&year={year}&class={class}&done=subgroup",
                     school.id
                 ))

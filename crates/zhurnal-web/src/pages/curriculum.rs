@@ -9,7 +9,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use zhurnal_core::Action;
 use zhurnal_core::calendar::StudyWeek;
@@ -187,7 +187,7 @@ pub async fn curriculum_post(
             }
         };
         return match error {
-            None => Ok(Redirect::to(&format!(
+            None => Ok(crate::error::redirect(&format!(
                 "/setup/curriculum?school={}&parallel={parallel}&saved=1",
                 school.id
             ))
@@ -263,7 +263,7 @@ pub async fn curriculum_post(
         return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
     store_curriculum(&state, &ctx, &school, (year, parallel), &rows, p.total).await?;
-    Ok(Redirect::to(&format!(
+    Ok(crate::error::redirect(&format!(
         "/setup/curriculum?school={}&parallel={parallel}&saved=1",
         school.id
     ))

@@ -12,7 +12,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use zhurnal_core::Action;
 use zhurnal_core::grading::{Method, Rules, Scale};
@@ -245,7 +245,7 @@ pub async fn grading_post(
         Ok(g) => {
             store(&state, &ctx, &school, &g).await?;
             Ok(
-                Redirect::to(&format!("/setup/grading?school={}&saved=1", school.id))
+                crate::error::redirect(&format!("/setup/grading?school={}&saved=1", school.id))
                     .into_response(),
             )
         }

@@ -15,7 +15,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use jiff::ToSpan;
 use jiff::civil::Date;
 use serde::Deserialize;
@@ -553,7 +553,7 @@ pub async fn grid_post(
         p.errors.push(t.s(key).to_owned());
         return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
-    Ok(Redirect::to(&format!(
+    Ok(crate::error::redirect(&format!(
         "/setup/timetable/grid?school={}&class={}&from={from}&done=1",
         s.school.id, s.class.id
     ))

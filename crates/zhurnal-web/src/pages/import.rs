@@ -14,7 +14,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
@@ -325,7 +325,7 @@ pub async fn import_post(
         p.errors.push(t.s(key).to_owned());
         return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
-    Ok(Redirect::to(&format!(
+    Ok(crate::error::redirect(&format!(
         "/setup/timetable/import?school={}&done={lines}",
         school.id
     ))

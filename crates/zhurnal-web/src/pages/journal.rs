@@ -13,7 +13,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use zhurnal_core::clock::{study_year_of, today_in};
@@ -716,7 +716,7 @@ pub async fn journal_post(
         }
     }
     if errors.is_empty() {
-        return Ok(Redirect::to(&format!(
+        return Ok(crate::error::redirect(&format!(
             "/journal?school={}&journal={}&period={}&saved={saved}",
             school.id,
             form.one("journal"),

@@ -12,7 +12,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::collections::HashMap;
 use zhurnal_core::Action;
@@ -530,7 +530,7 @@ pub async fn lesson_post(
         }
         _ => return Err(AppError::BadRequest("unknown operation".into())),
     }
-    Ok(Redirect::to(&back).into_response())
+    Ok(crate::error::redirect(&back).into_response())
 }
 
 /// A refusal, shown on the lesson's page above its forms.
@@ -606,7 +606,7 @@ pub async fn correction_post(
     };
     let written = state.store.write_mark(school.id, &write, &audit).await;
     or_deny(&state, &ctx, "work", form.one("work"), written).await?;
-    Ok(Redirect::to(&format!(
+    Ok(crate::error::redirect(&format!(
         "/journal/lesson?school={}&id={lesson_id}&done=1",
         school.id
     ))
@@ -643,7 +643,7 @@ pub async fn file_post(
     if let Err(message) = attach(&state, &ctx, &school, lesson_id, &raw_name, &data).await? {
         return refuse(&state, &ctx, &school, lesson_id, message).await;
     }
-    Ok(Redirect::to(&format!(
+    Ok(crate::error::redirect(&format!(
         "/journal/lesson?school={}&id={lesson_id}&done=1",
         school.id
     ))

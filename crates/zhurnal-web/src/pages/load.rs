@@ -9,7 +9,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use zhurnal_core::Action;
@@ -260,7 +260,7 @@ pub async fn load_post(
         _ => return Err(AppError::BadRequest("unknown operation".into())),
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&back).into_response()),
+        Ok(()) => Ok(crate::error::redirect(&back).into_response()),
         Err(key) => {
             let mut p = build(&state, &ctx, &school, year, class_filter).await?;
             p.error = Some(ctx.t().s(key));

@@ -14,7 +14,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::collections::HashMap;
 use zhurnal_core::clock::{study_year_of, today_in};
@@ -256,10 +256,12 @@ pub async fn messages_post(
             page.errors = errors;
             html(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
-        Ok(started) if started.len() == 1 => {
-            Ok(Redirect::to(&format!("/messages/thread?id={}", started[0])).into_response())
-        }
-        Ok(_) => Ok(Redirect::to("/messages").into_response()),
+        Ok(started) if started.len() == 1 => Ok(crate::error::redirect(&format!(
+            "/messages/thread?id={}",
+            started[0]
+        ))
+        .into_response()),
+        Ok(_) => Ok(crate::error::redirect("/messages").into_response()),
     }
 }
 
@@ -473,7 +475,7 @@ pub async fn thread_post(
         }
         _ => return Err(AppError::BadRequest("unknown op".into())),
     }
-    Ok(Redirect::to(&format!("/messages/thread?id={id}")).into_response())
+    Ok(crate::error::redirect(&format!("/messages/thread?id={id}")).into_response())
 }
 
 /// Adds a message to a thread the actor is a member of (the caller checked that): not

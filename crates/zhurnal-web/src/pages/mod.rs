@@ -43,7 +43,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use zhurnal_core::Action;
 
@@ -275,7 +275,7 @@ pub struct NextQuery {
 
 /// The redirect back, carrying the language cookie.
 fn with_lang_cookie(state: &AppState, lang: Lang, next: Option<&str>) -> Response {
-    let mut res = Redirect::to(&safe_next(next)).into_response();
+    let mut res = crate::error::redirect(&safe_next(next)).into_response();
     let secure = if state.cfg.secure_cookies {
         "; Secure"
     } else {

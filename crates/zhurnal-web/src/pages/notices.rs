@@ -9,7 +9,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use zhurnal_core::Role;
 
 pub struct NoticeLine {
@@ -173,9 +173,9 @@ pub async fn notices_post(
                 return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
             }
             save_settings(&state, &ctx, &email, mode, form.one("own") == "1").await?;
-            return Ok(Redirect::to("/notifications?saved=1").into_response());
+            return Ok(crate::error::redirect("/notifications?saved=1").into_response());
         }
         _ => return Err(AppError::BadRequest("unknown op".into())),
     }
-    Ok(Redirect::to("/notifications").into_response())
+    Ok(crate::error::redirect("/notifications").into_response())
 }

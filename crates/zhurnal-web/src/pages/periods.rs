@@ -9,7 +9,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
 use zhurnal_core::Action;
@@ -189,7 +189,7 @@ pub async fn periods_post(
     .await?;
     if let op @ ("close" | "reopen") = form.one("op") {
         close_or_reopen(&state, &ctx, &school, form.one("period"), op == "close").await?;
-        return Ok(axum::response::Redirect::to(&format!(
+        return Ok(crate::error::redirect(&format!(
             "/setup/periods?school={}&year={year}&saved=1",
             school.id
         ))
@@ -291,7 +291,7 @@ pub async fn periods_post(
         .store
         .save_periods(school.id, year, &periods, &schemes, &audit)
         .await?;
-    Ok(Redirect::to(&format!(
+    Ok(crate::error::redirect(&format!(
         "/setup/periods?school={}&year={year}&saved=1",
         school.id
     ))

@@ -12,7 +12,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use zhurnal_core::Action;
 use zhurnal_core::plan::{PlanError, parse};
@@ -267,7 +267,7 @@ pub async fn plan_post(
         Some(p) => p.len(),
         None => page.lines.len(),
     };
-    Ok(Redirect::to(&format!(
+    Ok(crate::error::redirect(&format!(
         "/journal/plan?school={}&journal={group}-{subject}&topics={topics}&filled={filled}",
         school.id
     ))

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use zhurnal_core::Action;
 use zhurnal_store::{AuditEntry, SchoolProfile, SchoolRow};
@@ -264,7 +264,7 @@ pub async fn profile_post(
         Ok(profile) => {
             save(&state, &ctx, &school, &profile).await?;
             Ok(
-                Redirect::to(&format!("/setup/profile?school={}&saved=1", school.id))
+                crate::error::redirect(&format!("/setup/profile?school={}&saved=1", school.id))
                     .into_response(),
             )
         }

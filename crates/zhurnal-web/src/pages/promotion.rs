@@ -13,7 +13,7 @@ use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -424,9 +424,11 @@ pub async fn promotion_post(
         return html(status, &p);
     }
     match apply_order(&state, &ctx, &school, (year, today), &form.number, &checked).await? {
-        Ok(()) => Ok(
-            Redirect::to(&format!("/setup/promotion?school={}&done=1", school.id)).into_response(),
-        ),
+        Ok(()) => Ok(crate::error::redirect(&format!(
+            "/setup/promotion?school={}&done=1",
+            school.id
+        ))
+        .into_response()),
         Err(key) => {
             p.errors.push(t.s(key).to_owned());
             html(StatusCode::UNPROCESSABLE_ENTITY, &p)

@@ -14,7 +14,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -246,7 +246,7 @@ pub async fn roster_post(
     .await?;
     let mut page = build(&state, &ctx, &school, &class, &classes).await?;
     let back = |what: &str| {
-        Ok(Redirect::to(&format!(
+        Ok(crate::error::redirect(&format!(
             "/roster?school={}&class={}&done={what}",
             school.id, class.id
         ))

@@ -11,7 +11,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use zhurnal_core::clock::today_in;
 use zhurnal_core::{Action, Role};
@@ -171,7 +171,10 @@ pub async fn staff_post(
         );
         return html(StatusCode::UNPROCESSABLE_ENTITY, &p);
     }
-    Ok(Redirect::to(&format!("/setup/staff?school={}&done=1", school.id)).into_response())
+    Ok(
+        crate::error::redirect(&format!("/setup/staff?school={}&done=1", school.id))
+            .into_response(),
+    )
 }
 
 /// Adds a staff member (§2.4): a surname and a name (each at most 60 characters, the
@@ -203,6 +206,10 @@ pub(crate) async fn add_member(
     if let Some(key) = error {
         return Ok(Err(key));
     }
+    // A role named twice is the same role once (the page's checkboxes cannot repeat one).
+    let mut roles = roles.to_vec();
+    roles.sort_unstable();
+    roles.dedup();
     let since = today_in(state.clock.now(), &school.time_zone).to_string();
     let audit = AuditEntry {
         school_id: Some(school.id),
@@ -215,7 +222,7 @@ pub(crate) async fn add_member(
         first_name: first,
         middle_name: middle,
         position,
-        roles: roles.to_vec(),
+        roles,
         since: &since,
     };
     Ok(Ok(state.store.add_staff(school.id, &new, &audit).await?))

@@ -12,7 +12,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use zhurnal_core::Action;
 use zhurnal_store::{SchoolRow, WallPostRow, short_name};
@@ -177,7 +177,7 @@ pub async fn wall_post(
     .await?;
     let t = ctx.t();
     let back = |what: &str| {
-        Ok(Redirect::to(&format!(
+        Ok(crate::error::redirect(&format!(
             "/wall?school={}&class={}&done={what}",
             school.id, class.id
         ))

@@ -15,7 +15,7 @@ use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use std::collections::HashMap;
 use zhurnal_core::Action;
@@ -301,7 +301,7 @@ pub async fn year_post(
         page.saved = Some(saved);
         return html(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
-    Ok(Redirect::to(&format!(
+    Ok(crate::error::redirect(&format!(
         "/journal/year?school={}&journal={group}-{subject}&saved={saved}",
         school.id
     ))

@@ -160,3 +160,137 @@ on_both!(
     a_teacher_reads_only_their_subjects_on_the_compatible_surface,
     spawn_filled
 );
+
+/// Finding 5: a NUL character answered 500 on PostgreSQL (SQLite stored it), even before
+/// sign-in. Now every way in answers a structured 400 on both backends.
+async fn a_nul_character_is_a_bad_request_everywhere(app: &TestApp) {
+    use serde_json::json;
+    let http = app.client();
+    let bad = |res: reqwest::Response| async move {
+        let status = res.status();
+        let text = res.text().await.unwrap();
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+        text
+    };
+    let body = bad(http
+        .post(app.at("/api/v1/auth/token"))
+        .json(&json!({ "login": "a\u{0}b", "password": "x" }))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    assert!(body.contains("\"code\":\"bad_request\""), "{body}");
+    let body = bad(http
+        .post(app.at("/v2/authorizations/bycredentials"))
+        .json(&json!({ "username": "a\u{0}b", "password": "x" }))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    assert!(body.contains("parameterInvalid"), "{body}");
+    bad(http
+        .post(app.at("/login"))
+        .form(&[("login", "a\u{0}b"), ("password", "x")])
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let token = app.token("student").await;
+    bad(http
+        .get(app.at("/v2/persons/1%00"))
+        .header("Access-Token", &token)
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let parent = app.token("parent").await;
+    bad(http
+        .put(app.at("/api/v1/notifications/settings"))
+        .bearer_auth(&parent)
+        .json(&json!({ "email": "a\u{0}@example.org", "mode": "immediate", "own": false }))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    // A topic plan (КТП) in CSV with a NUL: the reader refuses the file, next to the form.
+    let (status, html) = plan_upload(app, "ктп.csv", b"1;\x00;1\n").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Файл не похож"), "{html}");
+    let settings = app
+        .store
+        .notification_settings(app.person("parent").await)
+        .await
+        .unwrap();
+    assert!(!settings.email.contains('\0'));
+}
+on_both!(nul_characters, a_nul_character_is_a_bad_request_everywhere);
+
+/// Finding 6: a redirect built from a form's raw value answered 500 after the change was
+/// saved. Now the value is carried back percent-encoded.
+async fn a_redirect_carries_any_value_back(app: &TestApp) {
+    let deputy = app.signed_in("deputy").await;
+    let csrf = app.csrf(&deputy).await;
+    let class = app.class_id("7Б").await.to_string();
+    let line = app.store.teaching_load(1).await.unwrap()[0].id.to_string();
+    // A removal that goes through, with a class value no header may carry.
+    let res = deputy
+        .post(app.at("/setup/load"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("school", "1"),
+            ("year", "2026"),
+            ("class", "\n"),
+            ("op", "remove"),
+            ("line", &line),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let to = res.headers()["location"].to_str().unwrap();
+    assert!(to.contains("class=%0A"), "{to}");
+    let teacher = app.signed_in("teacher").await;
+    let csrf = app.csrf(&teacher).await;
+    for (journal, period) in [(format!("{class}\r"), "1"), (class.clone(), "\u{7f}")] {
+        let res = teacher
+            .post(app.at("/journal"))
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("school", "1"),
+                ("journal", &journal),
+                ("period", period),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::SEE_OTHER);
+        let to = res.headers()["location"].to_str().unwrap();
+        assert!(to.contains("%0D") || to.contains("%7F"), "{to}");
+    }
+}
+on_both!(raw_redirects, a_redirect_carries_any_value_back);
+
+/// Finding 7: a role named twice broke a rule of the schema, and any such conflict that a
+/// handler did not expect answered 500. The role counts once; a conflict answers 409.
+async fn a_repeated_role_counts_once(app: &TestApp) {
+    let token = app.token("director").await;
+    let res = app
+        .client()
+        .post(app.at("/api/v1/schools/1/staff"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "last_name": "Дублева", "first_name": "Роль", "middle_name": "",
+            "position": "учитель", "roles": ["teacher", "teacher"]
+        }))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let person = body["person_id"].as_i64().unwrap();
+    let roles = app.store.school_roles(1).await.unwrap();
+    let held = roles.iter().filter(|r| r.0 == person).count();
+    assert_eq!(held, 1, "one grant of the role");
+}
+on_both!(repeated_role, a_repeated_role_counts_once);
