@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod clock;
 pub mod curriculum;
 pub mod demo;
+pub mod export;
 pub mod grading;
 pub mod ical;
 pub mod journal;

@@ -196,6 +196,8 @@ pub struct Written {
     pub work_id: i64,
     /// The same idempotency key was seen before: nothing was changed this time.
     pub replayed: bool,
+    /// The value this write set (`None`: removed, or nothing there).
+    pub value: Option<String>,
     /// The value before this write.
     pub old_value: Option<String>,
 }
@@ -285,28 +287,33 @@ impl Store {
             |tx| {
                 let w = owned.as_write();
                 let audit = &audit;
+                let actor = audit.actor_person_id.unwrap_or(0);
                 if let Some(key) = w.idempotency_key {
-                    let seen: Option<(i64, Option<String>, i64)> = sqlx::query_as(
-                    "SELECT target_id, old_value, school_id FROM journal_history WHERE idempotency_key = $1",
-                )
-                .bind(key).fetch_optional(&mut *tx).await?;
-                    if let Some((mark_id, old_value, school)) = seen {
+                    let seen: Option<(Option<i64>, i64, Option<String>, Option<String>, i64)> =
+                        sqlx::query_as(
+                            "SELECT mark_id, work_id, value, old_value, school_id FROM write_keys \
+                             WHERE actor_id = $1 AND key = $2",
+                        )
+                        .bind(actor)
+                        .bind(key)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                    if let Some((mark_id, work_id, value, old_value, school)) = seen {
                         if school != school_id {
                             return Err(StoreError::NotFound);
                         }
-                        let current: Option<(i64,)> =
-                            sqlx::query_as("SELECT work_id FROM marks WHERE id = $1")
-                                .bind(mark_id)
-                                .fetch_optional(&mut *tx)
-                                .await?;
                         return Ok(Written {
-                            mark_id: current.map(|_| mark_id),
-                            work_id: current.map_or(0, |c| c.0),
+                            mark_id,
+                            work_id,
                             replayed: true,
+                            value,
                             old_value,
                         });
                     }
                 }
+                // The write itself; whatever it did, its answer is kept under the key.
+                let history_key = w.idempotency_key.map(|k| format!("{actor}:{k}"));
+                let written: Result<Written> = async {
                 let lesson: Option<(i64,)> =
                     sqlx::query_as("SELECT id FROM lessons WHERE id = $1 AND school_id = $2")
                         .bind(w.lesson_id)
@@ -358,7 +365,7 @@ impl Store {
                 (Some((id, old)), Some(v)) if old == v => {
                     sqlx::query("UPDATE marks SET comment = $1 WHERE id = $2")
                         .bind(w.comment).bind(id).execute(&mut *tx).await?;
-                    return Ok(Written { mark_id: Some(*id), work_id, replayed: false, old_value });
+                    return Ok(Written { mark_id: Some(*id), work_id, replayed: false, value: Some(v.to_owned()), old_value });
                 }
                 (Some((id, _)), Some(v)) => {
                     sqlx::query("UPDATE marks SET value = $1, comment = $2, updated_at = $3 WHERE id = $4")
@@ -382,6 +389,7 @@ impl Store {
                         mark_id: None,
                         work_id,
                         replayed: false,
+                        value: None,
                         old_value,
                     });
                 };
@@ -396,7 +404,9 @@ impl Store {
                         old: old_value.as_deref(),
                         new: w.value,
                         reason: w.reason,
-                        key: w.idempotency_key,
+                        // Keys are their sender's; the history's column is unique across
+                        // everyone, so it holds the key with its sender.
+                        key: history_key.as_deref(),
                     },
                     audit
                 )?;
@@ -420,8 +430,29 @@ impl Store {
                     },
                     work_id,
                     replayed: false,
+                    value: w.value.map(str::to_owned),
                     old_value,
                 })
+                }
+                .await;
+                let written = written?;
+                if let Some(key) = w.idempotency_key {
+                    sqlx::query(
+                        "INSERT INTO write_keys (actor_id, key, school_id, mark_id, work_id, value, old_value, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(actor)
+                    .bind(key)
+                    .bind(school_id)
+                    .bind(written.mark_id)
+                    .bind(written.work_id)
+                    .bind(&written.value)
+                    .bind(&written.old_value)
+                    .bind(audit.at)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Ok(written)
             }
         )
     }

@@ -1169,6 +1169,10 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "Файл не похож ни на таблицу CSV, ни на книгу Excel (XLSX). Старый формат .xls сохраните как .xlsx или CSV.",
             "The file is neither a CSV table nor an Excel workbook (XLSX). Save an old .xls as .xlsx or CSV.",
         ),
+        "journal.key_long" => (
+            "Ключ повтора длиннее 200 знаков.",
+            "The idempotency key is longer than 200 characters.",
+        ),
         "plan.damaged" => ("Книга Excel повреждена", "The Excel workbook is damaged"),
         "sheet.too_many_rows" => (
             "В таблице слишком много строк; наибольшее число —",

@@ -1,7 +1,8 @@
 //! `zhurnal report period-marks`: the summary sheet of a school's period — for every
 //! student and subject the marks of the student's current period (quarter or half-year, by
 //! the class's scheme), their average by the school's rule and the proposed period mark —
-//! as CSV (`;`-separated, UTF-8 with a BOM, as Russian Excel opens it).
+//! as CSV (`;`-separated, UTF-8 with a BOM, as Russian Excel opens it; quoted where needed,
+//! formulas neutralised — `zhurnal_core::export`).
 
 use anyhow::{Context, Result, bail};
 use clap::Subcommand;
@@ -51,16 +52,27 @@ pub async fn run(store: &Store, cmd: ReportCommand) -> Result<()> {
                         .with_context(|| format!("cannot write {output}"))?,
                 ))
             };
-            out.write_all(
-                "\u{feff}Класс;Ученик;Предмет;Период;Отметок;Средний балл;Предложено\n".as_bytes(),
-            )?;
-            for l in &sheet.lines {
-                writeln!(
-                    out,
-                    "{};{};{};{};{};{};{}",
-                    l.class, l.student, l.subject, l.period, l.marks, l.average, l.proposed
-                )?;
-            }
+            let header = [
+                "Класс",
+                "Ученик",
+                "Предмет",
+                "Период",
+                "Отметок",
+                "Средний балл",
+                "Предложено",
+            ];
+            let rows = sheet.lines.iter().map(|l| {
+                [
+                    l.class.clone(),
+                    l.student.clone(),
+                    l.subject.clone(),
+                    l.period.clone(),
+                    l.marks.to_string(),
+                    l.average.clone(),
+                    l.proposed.clone(),
+                ]
+            });
+            out.write_all(&zhurnal_core::export::csv(&header, rows))?;
             out.flush()?;
             eprintln!(
                 "{} students, {} proposals from {} marks in {:.0} ms",

@@ -283,8 +283,10 @@ pub struct MarkIn {
     /// Why, for a correction after the edit window (the deputy director).
     #[serde(default)]
     pub reason: String,
-    /// Any unique string per intended write (a UUID): a retried request with the same key
-    /// changes nothing and answers as the first did.
+    /// Any unique string per intended write (a UUID), at most 200 characters: a retried
+    /// request of the same person with the same key changes nothing and answers exactly as
+    /// the first did, whatever that write did. Keys are the sender's own: another person's
+    /// key of the same text is another key.
     pub idempotency_key: Option<String>,
 }
 
@@ -296,7 +298,8 @@ pub struct MarkWritten {
     pub value: Option<String>,
     /// The value before this write.
     pub old_value: Option<String>,
-    /// The key was seen before: nothing was changed this time.
+    /// The key was seen before: nothing was changed this time, and the fields above are
+    /// the first answer's.
     pub replayed: bool,
 }
 
@@ -377,6 +380,15 @@ async fn write_mark(state: &AppState, ctx: &Ctx, m: MarkIn) -> Result<Json<MarkW
             t.s("journal.comment_long").to_owned(),
         )]));
     }
+    if m.idempotency_key
+        .as_ref()
+        .is_some_and(|k| k.chars().count() > 200)
+    {
+        return Err(AppError::Validation(vec![(
+            "idempotency_key".into(),
+            t.s("journal.key_long").to_owned(),
+        )]));
+    }
     require_member(&state, &ctx, &school, &allowed, m.person_id).await?;
     let work_type_id = match m.work_type_id {
         Some(id) => id,
@@ -410,7 +422,7 @@ async fn write_mark(state: &AppState, ctx: &Ctx, m: MarkIn) -> Result<Json<MarkW
     Ok(Json(MarkWritten {
         mark_id: written.mark_id,
         work_id: written.work_id,
-        value: if written.replayed { None } else { value },
+        value: written.value,
         old_value: written.old_value,
         replayed: written.replayed,
     }))

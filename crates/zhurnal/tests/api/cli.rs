@@ -468,5 +468,48 @@ async fn a_tiny_city_is_generated_and_reported() {
         // A proposal is a mark of the scale (or «н/а» without numeric marks).
         assert!(["2", "3", "4", "5", "н/а", "осв"].contains(&r[6]), "{r:?}");
     }
+
+    // The outside test's finding 8: a period named like a formula, or with the separator
+    // in it, went out as a live formula and shifted the columns. Read back by Python's
+    // csv module, every row has its seven cells and the name is text.
+    let named = "=HYPERLINK(\"http://example.org\";\"x\")";
+    let pool = sqlx::SqlitePool::connect(&db).await.unwrap();
+    sqlx::query("UPDATE reporting_periods SET name = $1 WHERE school_id = 1")
+        .bind(named)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let out = zhurnal(
+        &db,
+        &[
+            "report",
+            "period-marks",
+            "--school",
+            "1",
+            "--date",
+            "2026-10-20",
+            "--output",
+            sheet.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    let read = Command::new("python3")
+        .args([
+            "-c",
+            "import csv,sys; rows=list(csv.reader(open(sys.argv[1],encoding='utf-8-sig'),delimiter=';')); \
+             print(len(rows), set(len(r) for r in rows), rows[1][3])",
+            sheet.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let seen = String::from_utf8_lossy(&read.stdout).trim().to_owned();
+    assert_eq!(
+        seen,
+        format!("{} {{7}} '{named}", rows.len() + 1),
+        "{}",
+        String::from_utf8_lossy(&read.stderr)
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

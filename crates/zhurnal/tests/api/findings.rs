@@ -294,3 +294,59 @@ async fn a_repeated_role_counts_once(app: &TestApp) {
     assert_eq!(held, 1, "one grant of the role");
 }
 on_both!(repeated_role, a_repeated_role_counts_once);
+
+/// Finding 9: a replay answered `"value": null` (which means «removed»); a write that left
+/// the value as it was did not remember its key, so its retry overwrote a later change;
+/// keys were shared by everyone. Now a key is its sender's, kept for every outcome, and a
+/// replay gives the first answer back.
+async fn idempotency_keys_replay_the_first_answer(app: &TestApp) {
+    use serde_json::{Value, json};
+    let teacher = app.token("teacher").await;
+    let deputy = app.token("deputy").await;
+    let lesson = app.algebra_lesson().await;
+    let pupil = app.store.group_members(1, lesson.group_id).await.unwrap()[0].id;
+    let put = |token: &str, path: &str, body: Value| {
+        let req = app
+            .client()
+            .put(app.at(path))
+            .bearer_auth(token)
+            .json(&body);
+        async move {
+            let res = req.send().await.unwrap();
+            let status = res.status();
+            let body: Value = res.json().await.unwrap();
+            assert_eq!(status, StatusCode::OK, "{body}");
+            body
+        }
+    };
+    let marks = "/api/v1/journal/marks";
+    let mark = |value: &str, key: &str| json!({ "lesson_id": lesson.id, "person_id": pupil, "value": value, "idempotency_key": key });
+    let first = put(&teacher, marks, mark("5", "f9-a")).await;
+    let again = put(&teacher, marks, mark("5", "f9-a")).await;
+    assert_eq!(again["replayed"], true);
+    assert_eq!(again["value"], "5", "a replay is not a removal: {again}");
+    assert_eq!(again["mark_id"], first["mark_id"]);
+    // The same value again under a new key: nothing changes, but the key is remembered…
+    let same = put(&teacher, marks, mark("5", "f9-b")).await;
+    assert_eq!(same["replayed"], false);
+    // …so after a later change its retry replays instead of writing «5» over the «3».
+    put(&teacher, marks, mark("3", "f9-c")).await;
+    let retry = put(&teacher, marks, mark("5", "f9-b")).await;
+    assert_eq!(retry["replayed"], true, "{retry}");
+    let now = app
+        .store
+        .marks_of_lessons(1, &[lesson.id])
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|m| m.person_id == pupil)
+        .unwrap();
+    assert_eq!(now.value, "3");
+    // Another person's key of the same text is another key: the deputy's correction runs.
+    let mut correction = mark("4", "f9-a");
+    correction["reason"] = "исправление ошибки".into();
+    let theirs = put(&deputy, "/api/v1/journal/corrections", correction).await;
+    assert_eq!(theirs["replayed"], false, "{theirs}");
+    assert_eq!(theirs["old_value"], "3");
+}
+on_both!(idempotency_keys, idempotency_keys_replay_the_first_answer);
