@@ -202,6 +202,16 @@ pub struct Written {
     pub old_value: Option<String>,
 }
 
+/// The first answer to a write with an idempotency key, as `write_keys` keeps it.
+#[derive(sqlx::FromRow)]
+struct KeptAnswer {
+    mark_id: Option<i64>,
+    work_id: i64,
+    value: Option<String>,
+    old_value: Option<String>,
+    school_id: i64,
+}
+
 const SEL_LESSONS: &str = "SELECT l.id, l.date, l.number, l.topic, l.homework, l.homework_due, l.status, l.teacher_id, l.replaced_teacher_id \
      FROM lessons l WHERE l.school_id = $1 AND l.edu_group_id = $2 AND l.subject_id = $3 AND l.date >= $4 AND l.date <= $5 \
      ORDER BY l.date, l.number";
@@ -289,25 +299,24 @@ impl Store {
                 let audit = &audit;
                 let actor = audit.actor_person_id.unwrap_or(0);
                 if let Some(key) = w.idempotency_key {
-                    let seen: Option<(Option<i64>, i64, Option<String>, Option<String>, i64)> =
-                        sqlx::query_as(
-                            "SELECT mark_id, work_id, value, old_value, school_id FROM write_keys \
+                    let seen: Option<KeptAnswer> = sqlx::query_as(
+                        "SELECT mark_id, work_id, value, old_value, school_id FROM write_keys \
                              WHERE actor_id = $1 AND key = $2",
-                        )
-                        .bind(actor)
-                        .bind(key)
-                        .fetch_optional(&mut *tx)
-                        .await?;
-                    if let Some((mark_id, work_id, value, old_value, school)) = seen {
-                        if school != school_id {
+                    )
+                    .bind(actor)
+                    .bind(key)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                    if let Some(kept) = seen {
+                        if kept.school_id != school_id {
                             return Err(StoreError::NotFound);
                         }
                         return Ok(Written {
-                            mark_id,
-                            work_id,
+                            mark_id: kept.mark_id,
+                            work_id: kept.work_id,
                             replayed: true,
-                            value,
-                            old_value,
+                            value: kept.value,
+                            old_value: kept.old_value,
                         });
                     }
                 }
