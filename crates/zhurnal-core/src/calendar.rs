@@ -171,9 +171,16 @@ impl Calendar {
             }
             if h.name.trim().is_empty() {
                 errors.push(CalendarError::HolidayUnnamed(i));
+            } else if h.name.chars().count() > NAME_MAX {
+                errors.push(CalendarError::HolidayNameLong(i));
             }
         }
         for (i, m) in self.moved.iter().enumerate() {
+            if let MovedDay::DayOff { name, .. } = m
+                && name.chars().count() > NAME_MAX
+            {
+                errors.push(CalendarError::MovedNameLong(i));
+            }
             if let MovedDay::WorkingAs { date, weekday } = m {
                 if *weekday == Weekday::Sunday {
                     errors.push(CalendarError::WorkingAsSunday(i));
@@ -219,11 +226,18 @@ pub enum CalendarError {
     HolidayOutsideYear(usize),
     #[error("holiday {0} has no name")]
     HolidayUnnamed(usize),
+    #[error("holiday {0} has a name longer than {NAME_MAX} characters")]
+    HolidayNameLong(usize),
+    #[error("moved day {0} has a name longer than {NAME_MAX} characters")]
+    MovedNameLong(usize),
     #[error("moved day {0} cannot follow Sunday's timetable")]
     WorkingAsSunday(usize),
     #[error("moved day {0} lies outside the academic year")]
     MovedOutsideYear(usize),
 }
+
+/// The longest name of a holiday or a day off: «Осенние каникулы», «День народного единства».
+pub const NAME_MAX: usize = 100;
 
 /// 1 September, or the Monday after when it falls on a Sunday.
 pub fn first_study_day_of_september(year: i16) -> Date {
@@ -463,6 +477,17 @@ mod tests {
         assert!(errors.contains(&CalendarError::HolidayReversed(4)));
         assert!(errors.contains(&CalendarError::HolidayUnnamed(4)));
         assert!(errors.contains(&CalendarError::WorkingAsSunday(5)));
+        // Names: 100 characters at most (a holiday's and a day off's).
+        let mut c = cal();
+        c.holidays[0].name = "к".repeat(NAME_MAX);
+        let day_off = c.moved.len();
+        c.moved.push(MovedDay::DayOff {
+            date: Date::constant(2026, 12, 31),
+            name: "д".repeat(NAME_MAX + 1),
+        });
+        assert_eq!(c.check(), vec![CalendarError::MovedNameLong(day_off)]);
+        c.holidays[0].name.push('!');
+        assert!(c.check().contains(&CalendarError::HolidayNameLong(0)));
     }
 
     #[test]

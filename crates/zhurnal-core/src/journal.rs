@@ -39,6 +39,8 @@ pub enum Verdict {
     Cancelled,
     /// The lesson's period is closed: its marks are locked (the deputy corrects, with a reason).
     PeriodClosed,
+    /// The reason given is longer than [`REASON_MAX`].
+    ReasonTooLong,
 }
 
 /// Where the lesson stands, besides its date.
@@ -48,6 +50,9 @@ pub struct Lock {
     /// The reporting period the lesson falls in is closed.
     pub period_closed: bool,
 }
+
+/// The longest reason of a correction.
+pub const REASON_MAX: usize = 500;
 
 /// The last day a lesson of `date` can be changed by its teacher.
 pub fn window_end(date: Date, window_days: u8) -> Date {
@@ -67,6 +72,10 @@ pub fn decide(
 ) -> Verdict {
     if !asker.gives_lesson && !asker.approves {
         return Verdict::NotTheirs;
+    }
+    // A reason is kept forever in the append-only history: a sentence, not a document.
+    if reason.chars().count() > REASON_MAX {
+        return Verdict::ReasonTooLong;
     }
     if lock.cancelled {
         return Verdict::Cancelled;
@@ -188,6 +197,21 @@ mod tests {
         assert_eq!(
             decide(TEACHER, Change::Text, lesson, CANCELLED, d(28), 7, ""),
             Verdict::Cancelled
+        );
+    }
+
+    #[test]
+    fn a_reason_is_a_sentence_not_a_document() {
+        let lesson = d(2);
+        let longest = "я".repeat(REASON_MAX);
+        let longer = "я".repeat(REASON_MAX + 1);
+        assert_eq!(
+            decide(DEPUTY, Change::Result, lesson, OPEN, d(28), 7, &longest),
+            Verdict::Allowed
+        );
+        assert_eq!(
+            decide(DEPUTY, Change::Result, lesson, OPEN, d(28), 7, &longer),
+            Verdict::ReasonTooLong
         );
     }
 

@@ -1173,6 +1173,14 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "Ключ повтора длиннее 200 знаков.",
             "The idempotency key is longer than 200 characters.",
         ),
+        "calendar.name_long" => (
+            "Название длиннее 100 знаков.",
+            "The name is longer than 100 characters.",
+        ),
+        "journal.reason_long" => (
+            "Причина длиннее 500 знаков; опишите короче.",
+            "The reason is longer than 500 characters; make it shorter.",
+        ),
         "plan.damaged" => ("Книга Excel повреждена", "The Excel workbook is damaged"),
         "sheet.too_many_rows" => (
             "В таблице слишком много строк; наибольшее число —",

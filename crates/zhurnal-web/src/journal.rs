@@ -105,6 +105,12 @@ pub async fn may_change(
         settings.edit_window_days,
         reason,
     );
+    // An over-long reason is the reason's fault, whatever field the caller names.
+    let field = if verdict == Verdict::ReasonTooLong {
+        "reason"
+    } else {
+        field
+    };
     let key = match verdict {
         Verdict::Allowed => return Ok(Allowed { lesson, settings }),
         Verdict::NotTheirs => {
@@ -113,6 +119,7 @@ pub async fn may_change(
         Verdict::NotYet => "journal.not_yet",
         Verdict::WindowClosed => "journal.window_closed",
         Verdict::ReasonNeeded => "journal.reason_needed",
+        Verdict::ReasonTooLong => "journal.reason_long",
         Verdict::Cancelled => "journal.cancelled",
         Verdict::PeriodClosed => "journal.period_closed",
     };

@@ -39,6 +39,10 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Trust the first `X-Forwarded-For` hop as the client address.
     pub trust_proxy: bool,
+    /// The address people reach Zhurnal by (`https://journal.school.example`), when set:
+    /// addresses Zhurnal hands out (calendar feeds) are built from it, never from a
+    /// request's `Host`, and a form is accepted only from this origin.
+    pub public_url: Option<String>,
     /// A web session ends after this long without a request (SECURITY.md R13: 30 min).
     pub idle_timeout_minutes: i64,
     /// …and this long after login, whatever happens (R13: 12 h).
@@ -57,6 +61,7 @@ impl Default for WebConfig {
         WebConfig {
             secure_cookies: false,
             trust_proxy: false,
+            public_url: None,
             idle_timeout_minutes: 30,
             absolute_timeout_minutes: 12 * 60,
             api_token_minutes: 60,
@@ -71,6 +76,44 @@ impl WebConfig {
     pub fn idle_timeout_ms(&self) -> i64 {
         self.idle_timeout_minutes * 60_000
     }
+
+    /// The origin (`scheme://host[:port]`) a request's own pages come from: the public
+    /// address when configured, else the `Host` it was sent to, by HTTPS when cookies are
+    /// secure. `None` for a `Host` that is not a plain host name.
+    pub fn origin_of(&self, headers: &axum::http::HeaderMap) -> Option<String> {
+        if let Some(url) = &self.public_url {
+            return Some(url.clone());
+        }
+        let host = headers
+            .get(axum::http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| plain_host(h))?;
+        let scheme = if self.secure_cookies { "https" } else { "http" };
+        Some(format!("{scheme}://{host}"))
+    }
+}
+
+/// A host name or address with an optional port, and nothing else.
+fn plain_host(host: &str) -> bool {
+    !host.is_empty()
+        && host.len() <= 255
+        && host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+}
+
+/// The origin of a configured public address, or why it is not one: `http(s)://host[:port]`
+/// with nothing after it but an optional `/`.
+pub fn public_origin(url: &str) -> Result<String, &'static str> {
+    let url = url.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or("must start with https:// or http://")?;
+    if !plain_host(rest) {
+        return Err("must be scheme://host[:port], without a path, query or credentials");
+    }
+    Ok(url.to_owned())
 }
 
 /// What every handler can reach, behind one reference count: axum clones the state several

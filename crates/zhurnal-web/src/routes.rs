@@ -1261,7 +1261,7 @@ pub async fn guard(State(state): State<AppState>, req: Request<Body>, next: Next
         // No route matched: the router's fallback answers 404.
         return next.run(req).await;
     };
-    if !same_origin(&req) {
+    if !same_origin(&req, &state.cfg) {
         return AppError::Csrf.into_response();
     }
     let Some(spec) = spec_for(req.method(), &path) else {
@@ -1302,9 +1302,11 @@ pub async fn guard(State(state): State<AppState>, req: Request<Body>, next: Next
 
 /// A state-changing request from a browser page on another site is refused even before its
 /// CSRF token is looked at (defence in depth). Browsers send `Origin` on such requests; a
-/// request without one is judged by its CSRF token. The API is exempt: it authenticates
-/// with bearer tokens only, which a forged cross-site request cannot carry.
-fn same_origin(req: &Request<Body>) -> bool {
+/// request without one is judged by its CSRF token. The origin must match whole — scheme,
+/// host and port — the public address when configured, else the `Host` by the scheme the
+/// server is reached by. The API is exempt: it authenticates with bearer tokens only, which
+/// a forged cross-site request cannot carry.
+fn same_origin(req: &Request<Body>, cfg: &crate::WebConfig) -> bool {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS)
         || req.uri().path().starts_with("/api/")
         || req.uri().path().starts_with(crate::dnevnik::PREFIX)
@@ -1320,13 +1322,8 @@ fn same_origin(req: &Request<Body>) -> bool {
     else {
         return true;
     };
-    let host = req
-        .headers()
-        .get(axum::http::header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let origin_host = origin.split_once("://").map_or("", |(_, rest)| rest);
-    !host.is_empty() && origin_host == host
+    cfg.origin_of(req.headers())
+        .is_some_and(|own| own.eq_ignore_ascii_case(origin))
 }
 
 /// Records an object-level denial (an id outside the actor's scope) before answering 404

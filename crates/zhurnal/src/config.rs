@@ -27,6 +27,7 @@ pub struct FileConfig {
 pub struct WebFile {
     pub secure_cookies: Option<bool>,
     pub trust_proxy: Option<bool>,
+    pub public_url: Option<String>,
     pub idle_timeout_minutes: Option<i64>,
     pub absolute_timeout_minutes: Option<i64>,
     pub api_token_minutes: Option<i64>,
@@ -72,6 +73,11 @@ pub fn resolve(
     }
     if let Some(v) = w.trust_proxy {
         web.trust_proxy = v;
+    }
+    if let Some(url) = w.public_url {
+        let origin = zhurnal_web::public_origin(&url)
+            .map_err(|why| anyhow::anyhow!("web.public_url {why}, got «{url}»"))?;
+        web.public_url = Some(origin);
     }
     let positive = |name: &str, v: i64| -> Result<i64> {
         anyhow::ensure!(v > 0, "web.{name} must be a positive number, got {v}");

@@ -7,7 +7,7 @@ use crate::ctx::Ctx;
 use crate::diary::pick;
 use crate::pages::account::{PasswordOutcome, change_own_password};
 use crate::pages::apps::{grant_items, withdraw_grant};
-use crate::pages::diary::{create_feed, host_of, revoke_feed};
+use crate::pages::diary::{create_feed, origin_for, revoke_feed};
 use crate::{AppError, AppState};
 use axum::Json;
 use axum::extract::{Path, Query, State};
@@ -224,7 +224,7 @@ pub async fn post_feed(
 ) -> Result<(StatusCode, Json<FeedMade>), AppError> {
     ctx.actor()?.in_person()?;
     let (pupil, _) = pick(&state, &ctx, body.child.as_deref(), None).await?;
-    let (id, url) = create_feed(&state, &ctx, &pupil, host_of(&headers)).await?;
+    let (id, url) = create_feed(&state, &ctx, &pupil, &origin_for(&state, &headers)).await?;
     Ok((StatusCode::CREATED, Json(FeedMade { id, url })))
 }
 

@@ -185,8 +185,11 @@ fn calendar_in(ctx: &Ctx, year: i16, body: &CalendarIn) -> Result<Calendar, AppE
                 CalendarError::YearReversed => "end".to_owned(),
                 CalendarError::HolidayReversed(i)
                 | CalendarError::HolidayOutsideYear(i)
-                | CalendarError::HolidayUnnamed(i) => format!("holidays[{i}]"),
-                CalendarError::WorkingAsSunday(i) | CalendarError::MovedOutsideYear(i) => {
+                | CalendarError::HolidayUnnamed(i)
+                | CalendarError::HolidayNameLong(i) => format!("holidays[{i}]"),
+                CalendarError::WorkingAsSunday(i)
+                | CalendarError::MovedOutsideYear(i)
+                | CalendarError::MovedNameLong(i) => {
                     format!("moved_days[{i}]")
                 }
             };

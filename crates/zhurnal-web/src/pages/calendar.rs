@@ -230,6 +230,7 @@ pub fn error_key(e: CalendarError) -> &'static str {
         CalendarError::HolidayReversed(_) => "calendar.holiday_reversed",
         CalendarError::HolidayOutsideYear(_) => "calendar.holiday_outside",
         CalendarError::HolidayUnnamed(_) => "calendar.holiday_unnamed",
+        CalendarError::HolidayNameLong(_) | CalendarError::MovedNameLong(_) => "calendar.name_long",
         CalendarError::WorkingAsSunday(_) => "calendar.working_sunday",
         CalendarError::MovedOutsideYear(_) => "calendar.moved_outside",
     }
@@ -337,9 +338,9 @@ pub async fn calendar_post(
         cal.check().first().map(|e| {
             let place = match e {
                 CalendarError::YearReversed => Place::Year,
-                CalendarError::WorkingAsSunday(_) | CalendarError::MovedOutsideYear(_) => {
-                    Place::Moved
-                }
+                CalendarError::WorkingAsSunday(_)
+                | CalendarError::MovedOutsideYear(_)
+                | CalendarError::MovedNameLong(_) => Place::Moved,
                 _ => Place::Holiday,
             };
             (place, error_key(*e))

@@ -956,12 +956,12 @@ pub async fn week_data(
 }
 
 /// Makes a calendar feed of the pupil for the actor; its address, to be shown once (only a
-/// hash of its secret is kept). `host` is the address the person reached Zhurnal by.
+/// hash of its secret is kept). `origin` is where this server's addresses start.
 pub async fn create_feed(
     state: &AppState,
     ctx: &Ctx,
     pupil: &Pupil,
-    host: &str,
+    origin: &str,
 ) -> Result<(i64, String), AppError> {
     let actor = ctx.actor()?;
     let token = crate::security::random_token();
@@ -981,12 +981,7 @@ pub async fn create_feed(
             &audit,
         )
         .await?;
-    let scheme = if state.cfg.secure_cookies {
-        "https"
-    } else {
-        "http"
-    };
-    Ok((id, format!("{scheme}://{host}/ics/{token}")))
+    Ok((id, format!("{origin}/ics/{token}")))
 }
 
 /// Revokes one of the actor's feeds; anyone else's, or none, is refused as if it did not
@@ -1012,11 +1007,13 @@ pub async fn revoke_feed(
 }
 
 /// The host a request reached Zhurnal by, for addresses given out.
-pub fn host_of(headers: &HeaderMap) -> &str {
-    headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost")
+/// Where this server's addresses start for the person asking: the configured public
+/// address, else the `Host` they reached it by (a plain host name only).
+pub fn origin_for(state: &AppState, headers: &HeaderMap) -> String {
+    state
+        .cfg
+        .origin_of(headers)
+        .unwrap_or_else(|| "http://localhost".to_owned())
 }
 
 /// Makes a feed (`op=create`: its address is shown once) or revokes one (`op=revoke`).
@@ -1031,7 +1028,7 @@ pub async fn calendar_post(
     let (pupil, all) = pick(&state, &ctx, Some(form.one("child")), None).await?;
     let new_url = match form.one("op") {
         "create" => Some(
-            create_feed(&state, &ctx, &pupil, host_of(&headers))
+            create_feed(&state, &ctx, &pupil, &origin_for(&state, &headers))
                 .await?
                 .1,
         ),

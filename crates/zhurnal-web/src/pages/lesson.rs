@@ -130,7 +130,8 @@ async fn build(
     };
     let (text_v, marks_v) = (verdict(Change::Text), verdict(Change::Result));
     let note = match marks_v {
-        Verdict::Allowed | Verdict::NotTheirs => None,
+        // No reason is given here, so it cannot be too long.
+        Verdict::Allowed | Verdict::NotTheirs | Verdict::ReasonTooLong => None,
         Verdict::NotYet => Some("journal.not_yet"),
         Verdict::WindowClosed | Verdict::ReasonNeeded => Some("journal.window_closed"),
         Verdict::Cancelled => Some("journal.cancelled"),

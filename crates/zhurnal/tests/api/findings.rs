@@ -350,3 +350,143 @@ async fn idempotency_keys_replay_the_first_answer(app: &TestApp) {
     assert_eq!(theirs["old_value"], "3");
 }
 on_both!(idempotency_keys, idempotency_keys_replay_the_first_answer);
+
+/// Finding 10: a correction's reason of 100 000 characters went into the append-only
+/// history, holiday and day-off names had no limit, the CSRF `Origin` check ignored the
+/// scheme, and a calendar feed's address came from the request's `Host`.
+async fn texts_have_limits_and_origins_match_whole(app: &TestApp) {
+    use serde_json::json;
+    let deputy = app.token("deputy").await;
+    let lesson = app.algebra_lesson().await;
+    let pupil = app.store.group_members(1, lesson.group_id).await.unwrap()[0].id;
+    let res = app
+        .client()
+        .put(app.at("/api/v1/journal/corrections"))
+        .bearer_auth(&deputy)
+        .json(
+            &json!({ "lesson_id": lesson.id, "person_id": pupil, "value": "4",
+                       "reason": "я".repeat(100_000) }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert!(body["error"]["fields"]["reason"].is_string(), "{body}");
+    // A holiday named with 101 characters is refused next to the holidays.
+    let calendar: serde_json::Value = app
+        .client()
+        .get(app.at("/api/v1/schools/1/calendar"))
+        .bearer_auth(&deputy)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut long = json!({});
+    for key in ["start", "end", "week_days", "holidays", "moved_days"] {
+        long[key] = calendar[key].clone();
+    }
+    long["holidays"][0]["name"] = "к".repeat(101).into();
+    let res = app
+        .client()
+        .put(app.at("/api/v1/schools/1/calendar"))
+        .bearer_auth(&deputy)
+        .json(&long)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["fields"]["holidays[0]"].is_string(), "{body}");
+    // A form from the same host by another scheme is another site.
+    let parent = app.signed_in("parent").await;
+    let csrf = app.csrf(&parent).await;
+    let host = app
+        .at("/")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    for (origin, expected) in [
+        (format!("ftp://{host}"), StatusCode::FORBIDDEN),
+        (format!("https://{host}"), StatusCode::FORBIDDEN),
+        (format!("http://{host}"), StatusCode::SEE_OTHER),
+    ] {
+        let res = parent
+            .post(app.at("/diary/calendar"))
+            .header("origin", &origin)
+            .form(&[("csrf", csrf.as_str()), ("op", "create")])
+            .send()
+            .await
+            .unwrap();
+        let status = res.status();
+        let html = res.text().await.unwrap_or_default();
+        assert!(
+            status == expected || (expected == StatusCode::SEE_OTHER && status == StatusCode::OK),
+            "{origin}: {status} {}",
+            html.chars().take(300).collect::<String>()
+        );
+    }
+}
+on_both!(
+    limits_and_origins,
+    texts_have_limits_and_origins_match_whole
+);
+
+/// With a public address configured, a feed's address is built from it whatever `Host`
+/// the request names, and only that origin's forms are taken.
+async fn the_public_address_is_the_one_handed_out(app: &TestApp) {
+    let token = app.token("parent").await;
+    let res = app
+        .client()
+        .post(app.at("/api/v1/diary/calendar-feeds"))
+        .bearer_auth(&token)
+        .header("host", "evil.example")
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status();
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let url = body["url"].as_str().unwrap();
+    assert!(
+        url.starts_with("https://journal.school.example/ics/"),
+        "{url}"
+    );
+    let parent = app.signed_in("parent").await;
+    let csrf = app.csrf(&parent).await;
+    let host = app
+        .at("/")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    let res = parent
+        .post(app.at("/diary/calendar"))
+        .header("origin", format!("http://{host}"))
+        .form(&[("csrf", csrf.as_str()), ("op", "create")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+mod public_address {
+    use super::*;
+    fn cfg() -> zhurnal_web::WebConfig {
+        zhurnal_web::WebConfig {
+            public_url: Some("https://journal.school.example".into()),
+            ..Default::default()
+        }
+    }
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        let app = TestApp::spawn_with(crate::helpers::Backend::Sqlite, cfg())
+            .await
+            .unwrap();
+        the_public_address_is_the_one_handed_out(&app).await;
+        app.stop().await;
+    }
+}
