@@ -158,14 +158,32 @@ impl Rules {
         if self.scale.with_one { 1 } else { 2 }
     }
 
-    /// The mark an average earns by the school's bounds.
+    /// The mark an average earns by the school's bounds. Below the lowest bound: «2», or
+    /// where «1» is on the scale, «2» from the bound for it (1.65 unless the school set
+    /// one) and «1» below that — never «1» for a 2.60.
     pub fn round(&self, average_hundredths: u16) -> u8 {
-        self.bounds
+        if let Some((mark, _)) = self
+            .bounds
             .iter()
             .find(|(_, lower)| average_hundredths >= *lower)
-            .map_or(self.bottom(), |(mark, _)| *mark)
+        {
+            return *mark;
+        }
+        if !self.scale.with_one {
+            return 2;
+        }
+        let explicit = self.bounds.iter().any(|(mark, _)| *mark == 2);
+        if !explicit && average_hundredths >= TWO_FROM {
+            2
+        } else {
+            1
+        }
     }
 }
+
+/// Where «1» is on the scale and the school set no bound for «2»: «2» from 1.65, the same
+/// step below «3» as the default bounds keep between the other marks.
+pub const TWO_FROM: u16 = 165;
 
 /// One current mark as the average sees it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -241,7 +259,8 @@ pub fn average(marks: &[Counted], method: Method) -> Option<Average> {
 /// What Zhurnal proposes as a period mark, and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proposal {
-    /// The mark (`None`: no numeric marks at all).
+    /// The mark; `None` when there is no basis for one — fewer marks than the school's
+    /// minimum, or none at all: the teacher decides («н/а» among the choices).
     pub mark: Option<MarkValue>,
     pub average: Option<Average>,
     /// Fewer marks than the school's minimum.
@@ -253,8 +272,8 @@ pub struct Proposal {
 /// Proposes a period mark from the period's current marks.
 ///
 /// - exempt for the whole period (only «осв» marks) → «осв»;
-/// - no numeric marks → «н/а» if the subject is marked on the point scale, with
-///   `below_minimum` set;
+/// - fewer numeric marks than the school's minimum (none included) → no mark, with
+///   `below_minimum` set and the average shown when there is one;
 /// - otherwise the average rounded by the school's bounds (and capped below the top mark
 ///   when the school forbids the top mark with a «2»).
 ///
@@ -284,12 +303,20 @@ pub fn propose(marks: &[Counted], rules: &Rules) -> Proposal {
         .collect();
     let Some(avg) = average(&weighted, method) else {
         return Proposal {
-            mark: Some(MarkValue::NotAssessed),
+            mark: None,
             average: None,
             below_minimum: true,
             capped: false,
         };
     };
+    if below_minimum {
+        return Proposal {
+            mark: None,
+            average: Some(avg),
+            below_minimum,
+            capped: false,
+        };
+    }
     let mut mark = rules.round(avg.hundredths);
     let top = rules.bounds.first().map_or(5, |b| b.0);
     let has_two = marks
@@ -511,16 +538,52 @@ mod tests {
         assert_eq!(rules.round(464), 4);
         assert_eq!(rules.round(365), 4);
         assert_eq!(rules.round(264), 2);
+        assert_eq!(
+            rules.round(100),
+            2,
+            "without «1» on the scale, «2» is the floor"
+        );
         // 3.5 does not have to become 4.
-        let p35 = propose(&[c(3, 1), c(4, 1)], &rules);
+        let p35 = propose(&[c(3, 1), c(4, 1), c(3, 1), c(4, 1)], &rules);
         assert_eq!(p35.mark, Some(p(3)));
-        assert!(p35.below_minimum, "2 marks, minimum 3");
+        // Below the minimum nothing is proposed; the average is still shown.
+        let two = propose(&[c(2, 1), c(3, 1)], &rules);
+        assert_eq!(two.mark, None);
+        assert!(two.below_minimum, "2 marks, minimum 3");
+        assert_eq!(two.average.map(|a| a.hundredths), Some(250));
+        let three = propose(&[c(2, 1), c(2, 1), c(3, 1)], &rules);
+        assert_eq!(three.mark, Some(p(2)), "exactly the minimum: proposed");
         // Another school: a 5 from 4.5.
         let lenient = Rules {
             bounds: vec![(5, 450), (4, 350), (3, 250)],
             ..Rules::default()
         };
-        assert_eq!(propose(&[c(4, 1), c(5, 1)], &lenient).mark, Some(p(5)));
+        assert_eq!(
+            propose(&[c(4, 1), c(5, 1), c(4, 1), c(5, 1)], &lenient).mark,
+            Some(p(5))
+        );
+    }
+
+    #[test]
+    fn with_one_on_the_scale_two_has_its_own_bound() {
+        let rules = Rules {
+            scale: Scale {
+                with_one: true,
+                with_signs: false,
+            },
+            ..Rules::default()
+        };
+        assert_eq!(rules.round(265), 3);
+        assert_eq!(rules.round(260), 2, "2.60 is a «2», not a «1»");
+        assert_eq!(rules.round(TWO_FROM), 2);
+        assert_eq!(rules.round(TWO_FROM - 1), 1);
+        // A school's own bound for «2».
+        let own = Rules {
+            bounds: vec![(5, 465), (4, 365), (3, 265), (2, 150)],
+            ..rules.clone()
+        };
+        assert_eq!(own.round(150), 2);
+        assert_eq!(own.round(149), 1);
     }
 
     #[test]
@@ -540,10 +603,10 @@ mod tests {
     }
 
     #[test]
-    fn without_marks_the_proposal_is_not_assessed_or_exempt() {
+    fn without_marks_nothing_is_proposed_unless_exempt() {
         let rules = Rules::default();
         let none = propose(&[], &rules);
-        assert_eq!(none.mark, Some(MarkValue::NotAssessed));
+        assert_eq!(none.mark, None);
         assert!(none.below_minimum);
         let exempt = [Counted {
             value: MarkValue::Exempt,

@@ -101,6 +101,103 @@ pub fn decide(
     }
 }
 
+/// Whether the pupil was at the lesson, as a journal cell says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attendance {
+    /// «н»: absent.
+    Absent,
+    /// «оп»: late — present, so a mark may stand beside it.
+    Late,
+}
+
+impl Attendance {
+    pub fn code(self) -> &'static str {
+        match self {
+            Attendance::Absent => "н",
+            Attendance::Late => "оп",
+        }
+    }
+
+    fn parse(token: &str) -> Option<Attendance> {
+        match token.to_lowercase().as_str() {
+            "н" | "n" => Some(Attendance::Absent),
+            "оп" | "op" => Some(Attendance::Late),
+            _ => None,
+        }
+    }
+}
+
+/// What one journal cell holds: the lesson's mark and the pupil's attendance. A late pupil
+/// is present and can be marked: the grid shows «5 оп». An absent one has no mark there.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CellText {
+    pub mark: Option<String>,
+    pub attendance: Option<Attendance>,
+}
+
+/// Why a typed cell cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CellError {
+    #[error("two marks in one cell")]
+    TwoMarks,
+    #[error("an absent pupil gets no mark for the lesson")]
+    MarkWhileAbsent,
+}
+
+impl CellText {
+    /// Reads a cell as typed or shown: at most a mark and an attendance word, in any order
+    /// («5 оп», «оп 5», «н»). The mark is not checked here, only placed.
+    pub fn parse(text: &str) -> Result<CellText, CellError> {
+        let mut cell = CellText::default();
+        for token in text.split_whitespace() {
+            match Attendance::parse(token) {
+                Some(a) => cell.attendance = Some(a),
+                None if cell.mark.is_some() => return Err(CellError::TwoMarks),
+                None => cell.mark = Some(token.to_owned()),
+            }
+        }
+        if cell.mark.is_some() && cell.attendance == Some(Attendance::Absent) {
+            return Err(CellError::MarkWhileAbsent);
+        }
+        Ok(cell)
+    }
+
+    /// What the cell shows: «5 оп», «5», «н», «».
+    pub fn display(&self) -> String {
+        match (&self.mark, self.attendance) {
+            (Some(m), Some(a)) => format!("{m} {}", a.code()),
+            (Some(m), None) => m.clone(),
+            (None, Some(a)) => a.code().to_owned(),
+            (None, None) => String::new(),
+        }
+    }
+
+    /// The cell after someone who saw `was` typed `typed`. What is typed replaces its own
+    /// kind only: «оп» typed over a «5» makes «5 оп», a «5» over «оп» too; a part deleted
+    /// from a cell that showed both is removed; an empty cell clears both. «н» and a mark
+    /// exclude each other, the later typed one standing.
+    pub fn after(was: &CellText, typed: &CellText) -> CellText {
+        if typed.mark.is_none() && typed.attendance.is_none() {
+            return CellText::default();
+        }
+        let had_both = was.mark.is_some() && was.attendance.is_some();
+        let mut out = if had_both {
+            typed.clone()
+        } else {
+            CellText {
+                mark: typed.mark.clone().or_else(|| was.mark.clone()),
+                attendance: typed.attendance.or(was.attendance),
+            }
+        };
+        match (typed.mark.is_some(), typed.attendance) {
+            (_, Some(Attendance::Absent)) => out.mark = None,
+            (true, None) if out.attendance == Some(Attendance::Absent) => out.attendance = None,
+            _ => {}
+        }
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +295,33 @@ mod tests {
             decide(TEACHER, Change::Text, lesson, CANCELLED, d(28), 7, ""),
             Verdict::Cancelled
         );
+    }
+
+    fn cell(text: &str) -> CellText {
+        CellText::parse(text).unwrap()
+    }
+
+    #[test]
+    fn a_late_pupil_is_present_and_can_be_marked() {
+        assert_eq!(cell("5 оп").display(), "5 оп");
+        assert_eq!(cell("оп 5").display(), "5 оп");
+        assert_eq!(cell(" н ").display(), "н");
+        assert_eq!(CellText::parse("5 4"), Err(CellError::TwoMarks));
+        assert_eq!(CellText::parse("5 н"), Err(CellError::MarkWhileAbsent));
+        let after = |was: &str, typed: &str| CellText::after(&cell(was), &cell(typed)).display();
+        // Typing one never removes the other.
+        assert_eq!(after("5", "оп"), "5 оп");
+        assert_eq!(after("оп", "5"), "5 оп");
+        assert_eq!(after("5 оп", "4 оп"), "4 оп");
+        // A part deleted from a cell that showed both goes; an empty cell clears both.
+        assert_eq!(after("5 оп", "5"), "5");
+        assert_eq!(after("5 оп", "оп"), "оп");
+        assert_eq!(after("5 оп", ""), "");
+        // «н» and a mark exclude each other: the later typed one stands.
+        assert_eq!(after("5", "н"), "н");
+        assert_eq!(after("н", "5"), "5");
+        assert_eq!(after("н", "оп"), "оп");
+        assert_eq!(after("оп", "н"), "н");
     }
 
     #[test]

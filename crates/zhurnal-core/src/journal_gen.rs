@@ -5,9 +5,11 @@
 //! seed; written to the database through the same operations as the teachers' own input
 //! (the plans through the КТП import, everything with its history rows).
 
+use crate::assessment::propose_for;
 use crate::calendar::default_scheme;
+use crate::curriculum::{Grading, default_grading};
 use crate::demo::Rng;
-use crate::grading::{Counted, MarkValue, Rules, propose};
+use crate::grading::{Counted, MarkValue, Rules};
 use crate::plan::PlannedTopic;
 use jiff::civil::Date;
 use std::collections::HashMap;
@@ -347,6 +349,7 @@ pub fn generate(
     // (period, subject, person) → marks counted in the period.
     let mut counted: HashMap<(i64, i64, i64), Vec<Counted>> = HashMap::new();
     let mut teacher_of: HashMap<(i64, i64), Option<i64>> = HashMap::new();
+    let mut grading_of: HashMap<i64, Grading> = HashMap::new();
     for ((group, subject), list) in &series {
         let Some(first) = list.first() else { continue };
         let grade = first.grade;
@@ -357,7 +360,10 @@ pub fn generate(
         let members = students.get(group).map_or(&[][..], Vec::as_slice);
         // Weekly hours: a study year has about 33 weeks.
         let per_week = (list.len() as f64 / 33.0).max(1.0);
-        let marked = grade >= 2;
+        // As the curriculum assesses it: grade 1 without marks, ОРКСЭ by pass or fail.
+        let grading = default_grading(grade, &first.subject);
+        grading_of.insert(*subject, grading);
+        let marked = grading != Grading::None;
         let with_homework = grade >= 2 && gives_homework(&first.subject);
         for (n, l) in list.iter().enumerate() {
             if l.date >= today {
@@ -399,24 +405,33 @@ pub fn generate(
                 continue;
             }
             let mut record = |work_type: i64, kind: &'static str, who: &[i64], rng: &mut Rng| {
-                let marks: Vec<(i64, String)> = who
+                let marks: Vec<(i64, MarkValue)> = who
                     .iter()
-                    .map(|p| (*p, mark_for(*p, *subject, rng, seed).to_string()))
+                    .map(|p| {
+                        let points = mark_for(*p, *subject, rng, seed);
+                        let value = match grading {
+                            Grading::PassFail if points >= 3 => MarkValue::Pass,
+                            Grading::PassFail => MarkValue::Fail,
+                            _ => MarkValue::Points {
+                                value: points,
+                                sign: 0,
+                            },
+                        };
+                        (*p, value)
+                    })
                     .collect();
                 if let Some(period) = period {
-                    for (p, v) in &marks {
+                    for (p, value) in &marks {
                         counted
                             .entry((period.id, *subject, *p))
                             .or_default()
                             .push(Counted {
-                                value: MarkValue::Points {
-                                    value: v.parse().unwrap_or(4),
-                                    sign: 0,
-                                },
+                                value: *value,
                                 weight: weight_of.get(&work_type).copied().unwrap_or(1),
                             });
                     }
                 }
+                let marks = marks.into_iter().map(|(p, v)| (p, v.code())).collect();
                 out.works.push(GenWork {
                     lesson_id: l.id,
                     work_type_id: work_type,
@@ -470,7 +485,11 @@ pub fn generate(
         if period.finish >= today {
             continue;
         }
-        let proposal = propose(&counted[&(period_id, subject, person)], &rules);
+        let grading = grading_of
+            .get(&subject)
+            .copied()
+            .unwrap_or(Grading::FivePoint);
+        let proposal = propose_for(grading, &counted[&(period_id, subject, person)], &rules);
         let Some(mark) = proposal.mark else { continue };
         let group = students
             .iter()

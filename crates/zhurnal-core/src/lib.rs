@@ -1,6 +1,7 @@
 //! Zhurnal's domain: plain Rust with no I/O, so its rules are unit-tested fast.
 
 pub mod account;
+pub mod assessment;
 pub mod bells;
 pub mod calendar;
 pub mod clock;

@@ -576,6 +576,30 @@ impl Store {
         .await?))
     }
 
+    /// How a subject is assessed for a group (a class, or a subgroup by its class's grade):
+    /// the grade, the subject's name and the plan's grading code when the plan has the
+    /// subject. `None` when the group or the subject is not the school's.
+    pub async fn subject_assessment(
+        &self,
+        school_id: i64,
+        group_id: i64,
+        subject_id: i64,
+    ) -> Result<Option<(i32, String, Option<String>)>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, (i32, String, Option<String>)>(
+            "SELECT COALESCE(g.parallel, p.parallel, 0) AS parallel, s.name, c.grading FROM edu_groups g \
+             LEFT JOIN edu_groups p ON p.id = g.parent_id \
+             JOIN subjects s ON s.id = $3 AND s.school_id = $1 \
+             LEFT JOIN curriculum c ON c.school_id = $1 AND c.study_year = g.study_year \
+               AND c.parallel = COALESCE(g.parallel, p.parallel) AND c.subject_id = $3 \
+             WHERE g.id = $2 AND g.school_id = $1",
+        )
+        .bind(school_id)
+        .bind(group_id)
+        .bind(subject_id)
+        .fetch_optional(pool)
+        .await?))
+    }
+
     /// Replaces a parallel's plan as a whole: (subject, weekly hours, grading code).
     pub async fn save_curriculum(
         &self,

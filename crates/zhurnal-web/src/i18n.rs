@@ -1181,6 +1181,30 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "Причина длиннее 500 знаков; опишите короче.",
             "The reason is longer than 500 characters; make it shorter.",
         ),
+        "journal.two_marks" => (
+            "В клетке может быть одна отметка (и «оп» рядом с ней).",
+            "A cell holds one mark (and «оп» beside it).",
+        ),
+        "journal.mark_while_absent" => (
+            "Отсутствующему («н») отметка за урок не ставится; опоздавшему — «5 оп».",
+            "An absent pupil («н») gets no mark for the lesson; a late one can: «5 оп».",
+        ),
+        "journal.without_marks" => (
+            "Предмет в этом классе изучается без отметок: ставятся только посещаемость, темы и задания.",
+            "The subject is taught without marks in this grade: only attendance, topics and homework.",
+        ),
+        "journal.pass_fail_only" => (
+            "Предмет оценивается «зачтено»/«не зачтено»: «зач», «незач», «н/а» или «осв».",
+            "The subject is assessed pass or fail: «зач», «незач», «н/а» or «осв».",
+        ),
+        "journal.points_only" => (
+            "Предмет оценивается отметками по пятибалльной шкале, а не «зач»/«незач».",
+            "The subject is assessed on the five-point scale, not pass or fail.",
+        ),
+        "journal.whole_only" => (
+            "Отметка за период — целая: без «+» и «−».",
+            "A period mark is a whole mark: no «+» or «−».",
+        ),
         "plan.damaged" => ("Книга Excel повреждена", "The Excel workbook is damaged"),
         "sheet.too_many_rows" => (
             "В таблице слишком много строк; наибольшее число —",

@@ -6,8 +6,10 @@
 use crate::ctx::Ctx;
 use crate::routes::deny_object;
 use crate::{AppError, AppState};
+use zhurnal_core::assessment::{self, Misfit};
 use zhurnal_core::clock::today_in;
-use zhurnal_core::grading::MarkValue;
+use zhurnal_core::curriculum::{Grading, default_grading};
+use zhurnal_core::grading::{MarkError, MarkValue};
 use zhurnal_core::journal::{Asker, Change, Lock, Verdict, decide};
 use zhurnal_core::{Action, Scope, permission};
 use zhurnal_store::memo::Dep;
@@ -189,12 +191,60 @@ pub async fn work_types_of(
         .await?)
 }
 
-/// Reads a typed mark by the school's scale; the message names what is wrong.
-pub fn parse_mark(settings: &GradingSettings, raw: &str) -> Result<MarkValue, &'static str> {
-    MarkValue::parse(raw, settings.rules.scale).map_err(|e| match e {
-        zhurnal_core::grading::MarkError::NoOne => "journal.no_one",
-        zhurnal_core::grading::MarkError::NoSigns => "journal.no_signs",
-        zhurnal_core::grading::MarkError::Unknown(_) => "journal.bad_mark",
+/// Reads a typed current mark by the school's scale and the subject's assessment; the
+/// message names what is wrong.
+pub fn parse_mark(
+    settings: &GradingSettings,
+    grading: Grading,
+    raw: &str,
+) -> Result<MarkValue, &'static str> {
+    assessment::current(grading, raw, settings.rules.scale).map_err(misfit_key)
+}
+
+/// Reads a typed period, year or final mark: whole marks only, by the subject's assessment.
+pub fn parse_period_mark(
+    settings: &GradingSettings,
+    grading: Grading,
+    raw: &str,
+) -> Result<MarkValue, &'static str> {
+    assessment::period(grading, raw, settings.rules.scale).map_err(misfit_key)
+}
+
+fn misfit_key(e: Misfit) -> &'static str {
+    match e {
+        Misfit::Mark(MarkError::NoOne) => "journal.no_one",
+        Misfit::Mark(MarkError::NoSigns) => "journal.no_signs",
+        Misfit::Mark(MarkError::Unknown(_)) => "journal.bad_mark",
+        Misfit::WithoutMarks => "journal.without_marks",
+        Misfit::PassFailOnly => "journal.pass_fail_only",
+        Misfit::PointsOnly => "journal.points_only",
+        Misfit::WholeOnly => "journal.whole_only",
+    }
+}
+
+/// How the subject is assessed for the group (by its grade): the curriculum's word, else
+/// the default — grade 1 without marks, ОРКСЭ pass/fail, the rest five-point. Kept in
+/// memory: every mark typed asks.
+pub async fn grading_of(
+    state: &AppState,
+    school_id: i64,
+    group_id: i64,
+    subject_id: i64,
+) -> Result<Grading, AppError> {
+    let store = &state.store;
+    let found = store
+        .memo(
+            ("assessment", [school_id, group_id, subject_id, 0]),
+            Dep::All,
+            store.subject_assessment(school_id, group_id, subject_id),
+        )
+        .await?;
+    Ok(match found.as_ref() {
+        Some((grade, subject, plan)) => plan
+            .as_deref()
+            .and_then(Grading::parse)
+            .unwrap_or_else(|| default_grading(*grade as i16, subject)),
+        None => Grading::FivePoint,
     })
 }
 

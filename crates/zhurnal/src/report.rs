@@ -10,9 +10,11 @@ use jiff::civil::Date;
 use std::collections::HashMap;
 use std::io::Write;
 use std::time::Instant;
+use zhurnal_core::assessment::propose_for;
 use zhurnal_core::calendar::default_scheme;
 use zhurnal_core::clock::{Clock, SystemClock, study_year_of, today_in};
-use zhurnal_core::grading::{Counted, MarkValue, propose};
+use zhurnal_core::curriculum::{Grading, default_grading};
+use zhurnal_core::grading::{Counted, MarkValue};
 use zhurnal_store::{PeriodRow, Store};
 
 #[derive(Subcommand)]
@@ -118,8 +120,22 @@ fn period_of<'a>(periods: &'a [PeriodRow], scheme: &str, date: &str) -> Option<&
         })
 }
 
-/// Computes the sheet: two queries (students, marks of the span of all their periods),
-/// then the school's rule for every (student, subject) with marks.
+/// How the curriculum assesses each subject in each parallel, where it says.
+async fn gradings(store: &Store, school: i64, year: i16) -> Result<HashMap<(i32, i64), Grading>> {
+    let mut out = HashMap::new();
+    for parallel in 1..=11i16 {
+        for row in store.curriculum(school, year, parallel).await? {
+            if let Some(g) = row.grading.as_deref().and_then(Grading::parse) {
+                out.insert((i32::from(parallel), row.subject_id), g);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Computes the sheet: the students, the marks of the span of all their periods and the
+/// curriculum, then the school's rule for every (student, subject) with marks, by the
+/// subject's assessment.
 pub async fn period_sheet(store: &Store, school: i64, date: Date) -> Result<Sheet> {
     let year = study_year_of(date);
     let periods = store.periods(school, year).await?;
@@ -148,6 +164,7 @@ pub async fn period_sheet(store: &Store, school: i64, date: Date) -> Result<Shee
     let marks = store.school_marks(school, from, to).await?;
     let rules = store.grading_settings(school).await?.rules;
     let subjects: HashMap<i64, String> = store.school_subjects(school).await?.into_iter().collect();
+    let grading = gradings(store, school, year).await?;
     let mut by_pair: HashMap<(i64, i64), Vec<Counted>> = HashMap::new();
     for m in &marks {
         let Some(p) = period_by_student.get(&m.person_id) else {
@@ -177,7 +194,11 @@ pub async fn period_sheet(store: &Store, school: i64, date: Date) -> Result<Shee
             let Some(counted) = by_pair.get(&(s.person_id, **subject_id)) else {
                 continue;
             };
-            let p = propose(counted, &rules);
+            let assessed = grading
+                .get(&(s.parallel, **subject_id))
+                .copied()
+                .unwrap_or_else(|| default_grading(s.parallel as i16, subject));
+            let p = propose_for(assessed, counted, &rules);
             lines.push(SheetLine {
                 class: s.class_name.clone(),
                 student: format!("{} {}", s.last_name, s.first_name),

@@ -366,10 +366,13 @@ async fn write_mark(state: &AppState, ctx: &Ctx, m: MarkIn) -> Result<Json<MarkW
     )
     .await?;
     let t = ctx.t();
+    let lesson = &allowed.lesson;
+    let grading =
+        crate::journal::grading_of(&state, school.id, lesson.group_id, lesson.subject_id).await?;
     let value = match m.value.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(raw) => Some(
-            parse_mark(&allowed.settings, raw)
+            parse_mark(&allowed.settings, grading, raw)
                 .map_err(|key| AppError::Validation(vec![("value".into(), t.s(key).to_owned())]))?
                 .code(),
         ),

@@ -126,6 +126,7 @@ pub async fn get_period_marks(
         .await?;
     let students = state.store.group_members(school.id, q.group_id).await?;
     let cells = Cells::new(&j, 0);
+    let grading = crate::journal::grading_of(&state, school.id, q.group_id, q.subject_id).await?;
     Ok(Json(PeriodMarksOut {
         period_id: period.id,
         period: period.name.clone(),
@@ -133,7 +134,7 @@ pub async fn get_period_marks(
         students: students
             .iter()
             .map(|p| {
-                let proposal = cells.proposal(p.id, &settings.rules, &weights);
+                let proposal = cells.proposal(p.id, grading, &settings.rules, &weights);
                 PeriodMarkOut {
                     person_id: p.id,
                     student: p.full_name(),
@@ -175,8 +176,9 @@ pub struct PeriodMarksIn {
     pub period_id: i64,
     #[serde(default)]
     pub marks: Vec<PeriodMarkIn>,
-    /// Also give every student still without a period mark the proposed one («н/а»
-    /// excepted: that one is the teacher's own decision).
+    /// Also give every student still without a period mark the proposed one, where there
+    /// is a basis for it: nothing is proposed below the school's minimum of marks, and
+    /// «н/а» is the teacher's own decision.
     #[serde(default)]
     pub accept_proposals: bool,
 }
@@ -214,9 +216,11 @@ pub async fn put_period_marks(
     // Checked first, so a bad value changes nothing (the page saves what it can; an API
     // client gets all or nothing).
     let mut invalid = Vec::new();
+    let grading =
+        crate::journal::grading_of(&state, school.id, body.group_id, body.subject_id).await?;
     for m in &body.marks {
         if let Some(v) = m.value.as_deref()
-            && let Err(key) = crate::journal::parse_mark(&settings, v)
+            && let Err(key) = crate::journal::parse_period_mark(&settings, grading, v)
         {
             invalid.push((
                 format!("person_id:{}", m.person_id),
@@ -409,6 +413,8 @@ pub async fn put_year_marks(
         return Err(crate::routes::deny_object(&state, &ctx, "journal", &key).await);
     }
     let settings = state.store.grading_settings(school.id).await?;
+    let grading =
+        crate::journal::grading_of(&state, school.id, body.group_id, body.subject_id).await?;
     let mut changes = Vec::new();
     let mut invalid = Vec::new();
     for m in &body.marks {
@@ -437,7 +443,7 @@ pub async fn put_year_marks(
         }
         let value = m.value.clone().unwrap_or_default();
         if !value.is_empty()
-            && let Err(k) = crate::journal::parse_mark(&settings, &value)
+            && let Err(k) = crate::journal::parse_period_mark(&settings, grading, &value)
         {
             invalid.push((
                 format!("person_id:{}:{}", m.person_id, m.kind),
@@ -466,7 +472,7 @@ pub async fn put_year_marks(
         &state,
         &ctx,
         &school,
-        body.subject_id,
+        (body.group_id, body.subject_id),
         &page,
         changes,
     )

@@ -8,7 +8,9 @@ use super::auth::check_csrf;
 use super::timetable::{Choice, pick_school};
 use super::{Chrome, FormPairs, html};
 use crate::ctx::Ctx;
-use crate::journal::{default_work_type, may_change_or_why, may_view, parse_mark};
+use crate::journal::{
+    default_work_type, grading_of, may_change_or_why, may_view, parse_mark, parse_period_mark,
+};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -16,9 +18,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use zhurnal_core::assessment::propose_for;
 use zhurnal_core::clock::{study_year_of, today_in};
-use zhurnal_core::grading::{Counted, MarkValue, propose};
-use zhurnal_core::journal::Change;
+use zhurnal_core::curriculum::Grading;
+use zhurnal_core::grading::{Counted, MarkValue};
+use zhurnal_core::journal::{Attendance, CellError, CellText, Change};
 use zhurnal_core::{Action, Scope, permission};
 use zhurnal_store::memo::Dep;
 use zhurnal_store::{Journal, JournalAbsence, JournalMark, JournalWork, MarkWrite, SchoolRow};
@@ -270,22 +274,28 @@ impl<'a> Cells<'a> {
         cells
     }
 
-    /// A cell's text: the mark on the lesson's first work of the default type, or «н» /
-    /// «оп» for an absence.
+    /// A cell's text: the mark on the lesson's first work of the default type and the
+    /// attendance beside it — «5», «5 оп», «оп», «н».
     pub(crate) fn text(&self, lesson: i64, person: i64) -> String {
+        self.cell(lesson, person).display()
+    }
+
+    /// What a cell holds, as the journal's rules read it.
+    pub(crate) fn cell(&self, lesson: i64, person: i64) -> CellText {
         let mark = self
             .first_work
             .get(&lesson)
             .and_then(|w| self.marks.get(&(*w, person)))
-            .and_then(|m| m.first());
-        match mark {
-            Some(m) => m.value.clone(),
-            None => match self.absences.get(&(lesson, person)) {
-                Some(a) if a.status == "late" => "оп".to_owned(),
-                Some(_) => "н".to_owned(),
-                None => String::new(),
-            },
-        }
+            .and_then(|m| m.first())
+            .map(|m| m.value.clone());
+        let attendance = self
+            .absences
+            .get(&(lesson, person))
+            .map(|a| match a.status.as_str() {
+                "late" => Attendance::Late,
+                _ => Attendance::Absent,
+            });
+        CellText { mark, attendance }
     }
 
     /// The student's marks on the lesson's other works («КР 5, ДЗ 4»), shown beside the cell.
@@ -311,10 +321,12 @@ impl<'a> Cells<'a> {
         out
     }
 
-    /// What Zhurnal proposes for a student from the period's marks, weighted by work type.
+    /// What Zhurnal proposes for a student from the period's marks, weighted by work type,
+    /// by the subject's assessment.
     pub(crate) fn proposal(
         &self,
         person: i64,
+        grading: Grading,
         rules: &zhurnal_core::grading::Rules,
         weights: &HashMap<i64, u8>,
     ) -> zhurnal_core::grading::Proposal {
@@ -332,7 +344,7 @@ impl<'a> Cells<'a> {
                 })
             })
             .collect();
-        propose(&counted, rules)
+        propose_for(grading, &counted, rules)
     }
 }
 
@@ -551,6 +563,7 @@ async fn table(
         .await?;
     let types = crate::journal::work_types_of(state, sid).await?;
     let weights = weights_of(&types);
+    let grading = grading_of(state, v.school_id, v.group, v.subject).await?;
     let abbreviations: &HashMap<i64, String> = &types
         .iter()
         .map(|w| (w.id, w.abbreviation.clone()))
@@ -609,7 +622,7 @@ async fn table(
                 }
             })
             .collect();
-        let proposal = cells.proposal(s.id, &v.settings.rules, &weights);
+        let proposal = cells.proposal(s.id, grading, &v.settings.rules, &weights);
         let period_field = format!("p-{}", s.id);
         let (period_value, period_error) = match errors.get(&period_field) {
             Some((typed, message)) => (typed.clone(), Some(message.clone())),
@@ -737,33 +750,11 @@ pub async fn journal_post(
     html(StatusCode::UNPROCESSABLE_ENTITY, &p)
 }
 
-/// Removes the mark a cell showed (on the lesson's first work of the default type).
-async fn remove_mark(
-    state: &AppState,
-    school: &SchoolRow,
-    lesson: i64,
-    person: i64,
-    work_type: i64,
-    audit: &zhurnal_store::AuditEntry,
-) -> Result<(), AppError> {
-    let write = MarkWrite {
-        lesson_id: lesson,
-        work_id: None,
-        work_type_id: work_type,
-        person_id: person,
-        value: None,
-        comment: "",
-        reason: "",
-        idempotency_key: None,
-    };
-    state.store.write_mark(school.id, &write, audit).await?;
-    Ok(())
-}
-
 /// Period marks typed in the journal's last column (`p-{student}`, with the shown value in
 /// `q-{student}`), or all proposals accepted at once (`op=accept`: every student still
-/// without a period mark gets the proposed one, «н/а» excepted — that one is the teacher's
-/// own decision). Only the teacher of the group in the subject sets them.
+/// without a period mark gets the proposed one where there is a basis for it — none below the
+/// school's minimum of marks, and «н/а» is the teacher's own decision). Only the teacher of
+/// the group in the subject sets them.
 async fn period_marks_post(
     state: &AppState,
     ctx: &Ctx,
@@ -806,7 +797,8 @@ async fn period_marks_post(
 
 /// Sets period marks of a group in a subject (the teacher of it, while the period is open):
 /// `changed` as typed (empty removes), and with `accept` every student still without one
-/// gets the proposed mark («н/а» excepted). A value the scale refuses, or a closed period,
+/// gets the proposed mark where there is a basis for one (see [`Cells::proposal`]). A value
+/// the subject refuses, or a closed period,
 /// is put in `refused` as (student, typed, message); the rest is saved. Returns how many.
 pub(crate) async fn set_period_marks(
     state: &AppState,
@@ -856,6 +848,7 @@ pub(crate) async fn set_period_marks(
         )
         .await?;
     let weights = weights_of(&state.store.work_types(school.id).await?);
+    let grading = grading_of(state, school.id, group, subject).await?;
     let members: Vec<i64> = state
         .store
         .group_members(school.id, group)
@@ -881,7 +874,7 @@ pub(crate) async fn set_period_marks(
             writes.push((person, None));
             continue;
         }
-        match parse_mark(&settings, &typed) {
+        match parse_period_mark(&settings, grading, &typed) {
             Ok(v) => writes.push((person, Some(v.code()))),
             Err(key) => refused.push((person, typed, ctx.t().s(key).to_owned())),
         }
@@ -893,7 +886,9 @@ pub(crate) async fn set_period_marks(
             if existing.contains(&person) || writes.iter().any(|w| w.0 == person) {
                 continue;
             }
-            let proposal = cells.proposal(person, &settings.rules, &weights);
+            // Only where there is a basis: below the minimum nothing is proposed, and «н/а»
+            // is the teacher's own decision.
+            let proposal = cells.proposal(person, grading, &settings.rules, &weights);
             if let Some(mark) = proposal.mark.filter(|m| *m != MarkValue::NotAssessed) {
                 writes.push((person, Some(mark.code())));
             }
@@ -901,7 +896,7 @@ pub(crate) async fn set_period_marks(
     }
     let mut saved = 0;
     for (person, value) in writes {
-        let proposal = cells.proposal(person, &settings.rules, &weights);
+        let proposal = cells.proposal(person, grading, &settings.rules, &weights);
         let proposed = proposal.mark.map(|m| m.code());
         let audit = zhurnal_store::AuditEntry {
             school_id: Some(school.id),
@@ -987,7 +982,8 @@ async fn save_cell(
             &allowed.lesson.date,
         )
         .await?;
-    let current = Cells::new(&j, default_type).text(lesson, person);
+    let held = Cells::new(&j, default_type).cell(lesson, person);
+    let current = held.display();
     if current == typed {
         return Ok(Ok(current));
     }
@@ -997,6 +993,26 @@ async fn save_cell(
             t.s("journal.changed_meanwhile")
         )));
     }
+    let asked = match CellText::parse(typed) {
+        Ok(c) => c,
+        Err(CellError::TwoMarks) => return Ok(Err(t.s("journal.two_marks").to_owned())),
+        Err(CellError::MarkWhileAbsent) => {
+            return Ok(Err(t.s("journal.mark_while_absent").to_owned()));
+        }
+    };
+    let target = CellText::after(&held, &asked);
+    // The mark is checked before anything is written: a refused mark changes nothing.
+    let value = match &target.mark {
+        Some(typed) if Some(typed) != held.mark.as_ref() => {
+            let lesson = &allowed.lesson;
+            let grading = grading_of(state, school.id, lesson.group_id, lesson.subject_id).await?;
+            match parse_mark(&allowed.settings, grading, typed) {
+                Ok(v) => Some(v.code()),
+                Err(key) => return Ok(Err(t.s(key).to_owned())),
+            }
+        }
+        other => other.clone(),
+    };
     let audit = |action: &str| zhurnal_store::AuditEntry {
         school_id: Some(school.id),
         action: action.into(),
@@ -1004,59 +1020,24 @@ async fn save_cell(
             .to_string(),
         ..ctx.audit_base(state.clock.now_ms())
     };
-    let absence = match typed.to_lowercase().as_str() {
-        "н" | "n" => Some(("absent", "unknown")),
-        "оп" | "op" => Some(("late", "unknown")),
-        _ => None,
-    };
-    let was_absence = matches!(current.as_str(), "н" | "оп");
-    if let Some(status) = absence {
-        if !was_absence && !current.is_empty() {
-            remove_mark(
-                state,
-                school,
-                lesson,
-                person,
-                default_type,
-                &audit("journal.mark"),
-            )
-            .await?;
-        }
+    if target.attendance != held.attendance {
+        let status = target.attendance.map(|a| match a {
+            Attendance::Absent => ("absent", "unknown"),
+            Attendance::Late => ("late", "unknown"),
+        });
         state
             .store
             .write_absence(
                 school.id,
                 lesson,
                 person,
-                Some(status),
-                "",
-                &audit("journal.absence"),
-            )
-            .await?;
-        return Ok(Ok(if status.0 == "late" { "оп" } else { "н" }.to_owned()));
-    }
-    let value = if typed.is_empty() {
-        None
-    } else {
-        match parse_mark(&allowed.settings, typed) {
-            Ok(v) => Some(v.code()),
-            Err(key) => return Ok(Err(t.s(key).to_owned())),
-        }
-    };
-    if was_absence {
-        state
-            .store
-            .write_absence(
-                school.id,
-                lesson,
-                person,
-                None,
+                status,
                 "",
                 &audit("journal.absence"),
             )
             .await?;
     }
-    if value.is_some() || !was_absence {
+    if value != held.mark {
         let write = MarkWrite {
             lesson_id: lesson,
             work_id: None,
@@ -1072,7 +1053,11 @@ async fn save_cell(
             .write_mark(school.id, &write, &audit("journal.mark"))
             .await?;
     }
-    Ok(Ok(value.unwrap_or_default()))
+    Ok(Ok(CellText {
+        mark: value,
+        attendance: target.attendance,
+    }
+    .display()))
 }
 
 #[derive(Serialize)]

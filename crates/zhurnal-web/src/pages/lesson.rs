@@ -472,6 +472,8 @@ pub async fn lesson_post(
                 .iter()
                 .map(|p| p.id)
                 .collect();
+            let (group, subject) = (allowed.lesson.group_id, allowed.lesson.subject_id);
+            let grading = crate::journal::grading_of(&state, school.id, group, subject).await?;
             let mut errors: HashMap<String, (String, String)> = HashMap::new();
             for (name, value) in &form.0 {
                 let Some(rest) = name.strip_prefix("w-") else {
@@ -499,7 +501,7 @@ pub async fn lesson_post(
                 let value = if typed.is_empty() {
                     None
                 } else {
-                    match parse_mark(&allowed.settings, typed) {
+                    match parse_mark(&allowed.settings, grading, typed) {
                         Ok(v) => Some(v.code()),
                         Err(key) => {
                             errors.insert(name.clone(), (typed.to_owned(), t.s(key).to_owned()));
@@ -583,7 +585,11 @@ pub async fn correction_post(
     let value = if typed.is_empty() {
         None
     } else {
-        match parse_mark(&allowed.settings, typed) {
+        let lesson = &allowed.lesson;
+        let grading =
+            crate::journal::grading_of(&state, school.id, lesson.group_id, lesson.subject_id)
+                .await?;
+        match parse_mark(&allowed.settings, grading, typed) {
             Ok(v) => Some(v.code()),
             Err(key) => return refuse(&state, &ctx, &school, lesson_id, t.s(key).to_owned()).await,
         }

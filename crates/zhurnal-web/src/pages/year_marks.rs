@@ -10,7 +10,7 @@ use super::timetable::pick_school;
 use super::{Chrome, FormPairs, html};
 use crate::ctx::Ctx;
 use crate::journal::parse_journal_key;
-use crate::journal::{parse_mark, periods_of_grade};
+use crate::journal::{parse_period_mark, periods_of_grade};
 use crate::{AppError, AppState};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -20,7 +20,7 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use zhurnal_core::Action;
 use zhurnal_core::clock::{study_year_of, today_in};
-use zhurnal_core::grading::{MarkValue, final_grade_9, final_grade_11, propose_year};
+use zhurnal_core::grading::{MarkValue, Scale, final_grade_9, final_grade_11, propose_year};
 use zhurnal_store::{SchoolRow, YearMarkWrite};
 
 /// One mark the teacher sets here: its field name, value, and why a typed one was refused.
@@ -83,8 +83,16 @@ pub struct YearQuery {
     saved: Option<usize>,
 }
 
+/// Marks as stored were checked when set: read back, every mark of any school's scale counts
+/// (a period «1» or a «4+» set before whole marks were required must not stop the year
+/// proposal).
+const STORED: Scale = Scale {
+    with_one: true,
+    with_signs: true,
+};
+
 fn points(raw: &str) -> Option<u8> {
-    match MarkValue::parse(raw, Default::default()).ok()? {
+    match MarkValue::parse(raw, STORED).ok()? {
         MarkValue::Points { value, .. } => Some(value),
         _ => None,
     }
@@ -149,7 +157,7 @@ pub(crate) async fn build(
             .collect();
         let values: Vec<MarkValue> = marks
             .iter()
-            .filter_map(|m| MarkValue::parse(m, Default::default()).ok())
+            .filter_map(|m| MarkValue::parse(m, STORED).ok())
             .collect();
         // A year mark is proposed only once every period has its mark.
         let proposed_year = if values.len() == periods.len() {
@@ -291,7 +299,8 @@ pub async fn year_post(
         let person: i64 = name[2..].parse().map_err(|_| AppError::NotFound)?;
         changed.push((kind, person, value));
     }
-    let (saved, refused) = save_year_marks(&state, &ctx, &school, subject, &page, changed).await?;
+    let (saved, refused) =
+        save_year_marks(&state, &ctx, &school, (group, subject), &page, changed).await?;
     let typed: HashMap<String, (String, String)> = refused
         .into_iter()
         .map(|(kind, person, value, error)| (format!("{}-{person}", &kind[..1]), (value, error)))
@@ -315,18 +324,19 @@ pub(crate) async fn save_year_marks(
     state: &AppState,
     ctx: &Ctx,
     school: &SchoolRow,
-    subject: i64,
+    (group, subject): (i64, i64),
     page: &YearPage,
     changes: Vec<(String, i64, String)>,
 ) -> Result<(usize, Vec<(String, i64, String, String)>), AppError> {
     let t = ctx.t();
     let settings = state.store.grading_settings(school.id).await?;
+    let grading = crate::journal::grading_of(state, school.id, group, subject).await?;
     let year = study_year_of(today_in(state.clock.now(), &school.time_zone));
     let mut refused = Vec::new();
     let mut saved = 0;
     for (kind, person, value) in changes {
         if !value.is_empty()
-            && let Err(key) = parse_mark(&settings, &value)
+            && let Err(key) = parse_period_mark(&settings, grading, &value)
         {
             refused.push((kind, person, value, t.s(key).to_owned()));
             continue;
@@ -334,7 +344,9 @@ pub(crate) async fn save_year_marks(
         let normalised = if value.is_empty() {
             None
         } else {
-            parse_mark(&settings, &value).ok().map(|m| m.code())
+            parse_period_mark(&settings, grading, &value)
+                .ok()
+                .map(|m| m.code())
         };
         let proposed = page
             .rows

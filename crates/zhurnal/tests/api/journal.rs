@@ -302,7 +302,7 @@ async fn the_journal_page_saves_changed_cells(app: &TestApp) {
     );
     assert_eq!(app.audit_count("journal.mark").await, 2);
     assert_eq!(app.audit_count("journal.absence").await, 1);
-    // The average is explained and the period mark proposed (too few marks yet).
+    // The average is explained; with two marks (the minimum is three) nothing is proposed.
     let html = app.page(&teacher, &path).await;
     assert!(html.contains("(5×1 + 4×1) / 2 = 4.50"), "{html}");
     assert!(html.contains("мало отметок"));
@@ -362,8 +362,8 @@ async fn the_journal_page_saves_changed_cells(app: &TestApp) {
     assert_eq!((marks[0].person_id, marks[0].value.as_str()), (a, "4"));
     assert_eq!(
         marks[0].proposed.as_deref(),
-        Some("4"),
-        "what was proposed is kept: 4.50 is a 4 (a 5 from 4.65)"
+        None,
+        "two marks, fewer than the minimum of three: nothing was proposed, and that is kept"
     );
     let fields = [
         ("journal".to_owned(), journal.clone()),

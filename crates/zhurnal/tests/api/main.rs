@@ -20,6 +20,7 @@ mod overload;
 mod parity;
 mod permissions;
 mod roster;
+mod rules;
 mod security;
 mod shifts;
 mod timetable;
