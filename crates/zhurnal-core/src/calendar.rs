@@ -249,11 +249,14 @@ pub fn first_study_day_of_september(year: i16) -> Date {
     }
 }
 
-/// The public holidays that fall in an academic year starting in `year` (Labour Code art. 112),
-/// as days off. The New Year holidays fall inside the winter break anyway.
+/// The public holidays that fall in an academic year starting in `year` (Трудовой кодекс РФ,
+/// ст. 112), as days off; a holiday that falls on a Saturday or a Sunday moves its day off
+/// to the next working day (ст. 112 ч. 2), named so. The New Year holidays fall inside the
+/// winter break; the moves the Government decrees for them each year are the school's to
+/// enter.
 pub fn public_holidays(year: i16) -> Vec<MovedDay> {
     let d = |y: i16, m: i8, day: i8| Date::new(y, m, day).ok();
-    [
+    let holidays: Vec<(Date, &str)> = [
         (d(year, 11, 4), "День народного единства"),
         (d(year + 1, 2, 23), "День защитника Отечества"),
         (d(year + 1, 3, 8), "Международный женский день"),
@@ -261,13 +264,95 @@ pub fn public_holidays(year: i16) -> Vec<MovedDay> {
         (d(year + 1, 5, 9), "День Победы"),
     ]
     .into_iter()
-    .filter_map(|(date, name)| {
-        date.map(|date| MovedDay::DayOff {
-            date,
-            name: name.to_owned(),
+    .filter_map(|(date, name)| Some((date?, name)))
+    .collect();
+    let taken = |date: Date, out: &[MovedDay]| {
+        holidays.iter().any(|(h, _)| *h == date)
+            || out
+                .iter()
+                .any(|m| matches!(m, MovedDay::DayOff { date: d, .. } if *d == date))
+    };
+    let mut out: Vec<MovedDay> = holidays
+        .iter()
+        .map(|(date, name)| MovedDay::DayOff {
+            date: *date,
+            name: (*name).to_owned(),
         })
-    })
-    .collect()
+        .collect();
+    for (date, name) in &holidays {
+        if !matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday) {
+            continue;
+        }
+        let mut next = *date;
+        while let Ok(n) = next.tomorrow() {
+            next = n;
+            let weekend = matches!(next.weekday(), Weekday::Saturday | Weekday::Sunday);
+            if !weekend && !taken(next, &out) {
+                out.push(MovedDay::DayOff {
+                    date: next,
+                    name: format!("Перенос выходного дня: {name} (ТК РФ, ст. 112)"),
+                });
+                break;
+            }
+        }
+    }
+    out.sort_by_key(|m| match m {
+        MovedDay::WorkingAs { date, .. } | MovedDay::DayOff { date, .. } => *date,
+    });
+    out
+}
+
+/// The study days of the grades in `grades` that no period of a scheme covers: every day a
+/// lesson can fall on must belong to a period, or its marks count in none.
+pub fn uncovered_days(
+    calendar: &Calendar,
+    periods: &[(Date, Date)],
+    grades: impl IntoIterator<Item = i16>,
+) -> Vec<Date> {
+    let mut days: Vec<Date> = grades
+        .into_iter()
+        .flat_map(|g| calendar.study_days(calendar.start, calendar.end, g))
+        .map(|(d, _)| d)
+        .filter(|d| !periods.iter().any(|(s, e)| s <= d && d <= e))
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    days
+}
+
+/// Days as people read them: «29.12.2026–30.12.2026, 22.03.2027».
+pub fn describe_days(days: &[Date]) -> String {
+    let fmt = |d: Date| format!("{:02}.{:02}.{}", d.day(), d.month(), d.year());
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < days.len() {
+        let mut j = i;
+        while j + 1 < days.len() && days[j].tomorrow().ok() == Some(days[j + 1]) {
+            j += 1;
+        }
+        parts.push(if i == j {
+            fmt(days[i])
+        } else {
+            format!("{}–{}", fmt(days[i]), fmt(days[j]))
+        });
+        i = j + 1;
+    }
+    parts.join(", ")
+}
+
+/// The shortest holiday the Ministry's recommendations allow: at least 7 days each.
+pub const HOLIDAY_MIN_DAYS: i32 = 7;
+
+/// The holidays shorter than [`HOLIDAY_MIN_DAYS`], by index: a warning, not an error —
+/// the recommendation is not a law, and a school may have its reasons.
+pub fn short_holidays(calendar: &Calendar) -> Vec<usize> {
+    calendar
+        .holidays
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| (h.end - h.start).get_days() + 1 < HOLIDAY_MIN_DAYS)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// The recommended calendar of a quarter-based school for the year starting in `year`
@@ -469,6 +554,7 @@ mod tests {
             end: Date::constant(2027, 7, 1),
             grades: Grades::ALL,
         });
+        let working = c.moved.len();
         c.moved.push(MovedDay::WorkingAs {
             date: Date::constant(2026, 11, 7),
             weekday: Weekday::Sunday,
@@ -476,7 +562,7 @@ mod tests {
         let errors = c.check();
         assert!(errors.contains(&CalendarError::HolidayReversed(4)));
         assert!(errors.contains(&CalendarError::HolidayUnnamed(4)));
-        assert!(errors.contains(&CalendarError::WorkingAsSunday(5)));
+        assert!(errors.contains(&CalendarError::WorkingAsSunday(working)));
         // Names: 100 characters at most (a holiday's and a day off's).
         let mut c = cal();
         c.holidays[0].name = "к".repeat(NAME_MAX);
@@ -488,6 +574,71 @@ mod tests {
         assert_eq!(c.check(), vec![CalendarError::MovedNameLong(day_off)]);
         c.holidays[0].name.push('!');
         assert!(c.check().contains(&CalendarError::HolidayNameLong(0)));
+    }
+
+    #[test]
+    fn weekend_holidays_move_to_the_next_working_day() {
+        // 2027: 1 May is a Saturday, 9 May a Sunday — their days off are Mondays 3 and 10 May.
+        let days: Vec<(Date, String)> = public_holidays(2026)
+            .into_iter()
+            .filter_map(|m| match m {
+                MovedDay::DayOff { date, name } => Some((date, name)),
+                MovedDay::WorkingAs { .. } => None,
+            })
+            .collect();
+        let off = |m: i8, d: i8| days.iter().find(|(x, _)| *x == Date::constant(2027, m, d));
+        assert!(off(5, 3).unwrap().1.contains("Праздник Весны и Труда"));
+        assert!(off(5, 10).unwrap().1.contains("ст. 112"));
+        assert!(off(5, 4).is_none());
+        // 4 November 2026 is a Wednesday: nothing moves.
+        assert_eq!(days.iter().filter(|(x, _)| x.month() == 11).count(), 1);
+        assert!(days.windows(2).all(|w| w[0].0 < w[1].0), "in order");
+        // Lessons are not generated on the moved days.
+        let c = cal();
+        assert!(matches!(
+            c.day(Date::constant(2027, 5, 3), 7),
+            DayKind::Holiday { .. }
+        ));
+    }
+
+    #[test]
+    fn every_study_day_belongs_to_a_period() {
+        let c = cal();
+        let gaps = [
+            (Date::constant(2026, 9, 1), Date::constant(2026, 10, 24)),
+            (Date::constant(2026, 11, 3), Date::constant(2026, 12, 28)),
+            (Date::constant(2027, 1, 12), Date::constant(2027, 3, 21)),
+            (Date::constant(2027, 3, 30), Date::constant(2027, 5, 26)),
+        ];
+        let days = uncovered_days(&c, &gaps, 1..=9);
+        assert_eq!(
+            describe_days(&days),
+            "29.12.2026–30.12.2026, 22.03.2027–26.03.2027"
+        );
+        let whole = [
+            (Date::constant(2026, 9, 1), Date::constant(2026, 10, 24)),
+            (Date::constant(2026, 11, 3), Date::constant(2026, 12, 30)),
+            (Date::constant(2027, 1, 12), Date::constant(2027, 3, 27)),
+            (Date::constant(2027, 3, 30), Date::constant(2027, 5, 26)),
+        ];
+        assert!(uncovered_days(&c, &whole, 1..=9).is_empty());
+        // The last day of a period counts as covered, the day after does not.
+        let short = [(Date::constant(2026, 9, 1), Date::constant(2026, 9, 1))];
+        let days = uncovered_days(&c, &short, [5]);
+        assert_eq!(days.first(), Some(&Date::constant(2026, 9, 2)));
+    }
+
+    #[test]
+    fn holidays_under_a_week_are_flagged() {
+        let mut c = cal();
+        assert!(
+            short_holidays(&c).is_empty(),
+            "the recommended ones are a week or more"
+        );
+        c.holidays[0].end = Date::constant(2026, 10, 30);
+        assert_eq!(short_holidays(&c), vec![0], "25–30 October: six days");
+        c.holidays[0].end = Date::constant(2026, 10, 31);
+        assert!(short_holidays(&c).is_empty(), "seven days exactly");
     }
 
     #[test]

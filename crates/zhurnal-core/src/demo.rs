@@ -1232,10 +1232,12 @@ impl Builder {
         let d = |year: i16, m: i8, day: i8| {
             Date::new(year, m, day).unwrap_or(Date::constant(2026, 9, 1))
         };
+        // Each quarter runs to the last study day before the next holiday, so every study
+        // day of the calendar belongs to one.
         let quarters = [
             ("I четверть", d(y, 9, 1), d(y, 10, 24)),
-            ("II четверть", d(y, 11, 3), d(y, 12, 28)),
-            ("III четверть", d(y + 1, 1, 12), d(y + 1, 3, 21)),
+            ("II четверть", d(y, 11, 3), d(y, 12, 30)),
+            ("III четверть", d(y + 1, 1, 12), d(y + 1, 3, 27)),
             ("IV четверть", d(y + 1, 3, 30), d(y + 1, 5, 26)),
         ];
         for (n, (name, start, finish)) in quarters.into_iter().enumerate() {
@@ -1250,7 +1252,7 @@ impl Builder {
             );
         }
         let halves = [
-            ("I полугодие", d(y, 9, 1), d(y, 12, 28)),
+            ("I полугодие", d(y, 9, 1), d(y, 12, 30)),
             ("II полугодие", d(y + 1, 1, 12), d(y + 1, 5, 26)),
         ];
         for (n, (name, start, finish)) in halves.into_iter().enumerate() {
@@ -1437,6 +1439,11 @@ mod tests {
             assert!(ps.windows(2).all(|w| w[0].finish < w[1].start));
             assert_eq!(ps[0].start, Date::constant(2026, 9, 1));
             assert_eq!(ps.last().unwrap().finish, Date::constant(2027, 5, 26));
+            let dates: Vec<(Date, Date)> = ps.iter().map(|p| (p.start, p.finish)).collect();
+            let grades = if scheme == "quarters" { 1..=9 } else { 10..=11 };
+            let calendar = crate::calendar::recommended(2026, crate::calendar::StudyWeek::Five);
+            let uncovered = crate::calendar::uncovered_days(&calendar, &dates, grades);
+            assert!(uncovered.is_empty(), "{scheme}: {uncovered:?}");
         }
     }
 

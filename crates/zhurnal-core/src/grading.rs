@@ -396,12 +396,33 @@ pub fn propose_year(periods: &[MarkValue]) -> Option<MarkValue> {
     })
 }
 
-/// The 9th grade's final mark in a subject with an exam (Приказ 546): the mean of the year
-/// mark and the exam mark, rounded by the rules of mathematics; without an exam, the year mark.
-pub fn final_grade_9(year: u8, exam: Option<u8>) -> u8 {
+/// Why a 9th-grader's final mark in a subject is not proposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoFinal {
+    /// Every 9th-grader sits this exam (ОГЭ): the final mark waits for its result.
+    ExamMissing,
+    /// An unsatisfactory exam: no attestat mark until it is retaken.
+    ExamFailed,
+}
+
+/// Subjects every 9th-grader sits an exam in (ОГЭ, Порядок ГИА-9): Russian and
+/// mathematics (its parts as a school may keep them: algebra, geometry).
+pub fn exam_required_9(subject: &str) -> bool {
+    matches!(
+        subject,
+        "Русский язык" | "Математика" | "Алгебра" | "Геометрия"
+    )
+}
+
+/// The 9th grade's final mark (Приказ 546): with an exam, the mean of the year mark and the
+/// exam mark, rounded by the rules of mathematics — only once the exam is there and passed;
+/// in a subject without an exam, the year mark.
+pub fn final_grade_9(year: u8, exam: Option<u8>, exam_required: bool) -> Result<u8, NoFinal> {
     match exam {
-        Some(e) => round_half_up(u32::from(year) + u32::from(e), 2),
-        None => year,
+        Some(e) if e <= 2 => Err(NoFinal::ExamFailed),
+        Some(e) => Ok(round_half_up(u32::from(year) + u32::from(e), 2)),
+        None if exam_required => Err(NoFinal::ExamMissing),
+        None => Ok(year),
     }
 }
 
@@ -439,8 +460,8 @@ mod tests {
         );
         assert_eq!(propose_year(&[]), None);
         // The final marks of Приказ 546 from it.
-        assert_eq!(final_grade_9(4, Some(5)), 5);
-        assert_eq!(final_grade_9(4, Some(3)), 4);
+        assert_eq!(final_grade_9(4, Some(5), true), Ok(5));
+        assert_eq!(final_grade_9(4, Some(3), true), Ok(4));
         assert_eq!(
             final_grade_11(&[Some(4), Some(5), Some(4), Some(4)]),
             Some(4)
@@ -623,9 +644,14 @@ mod tests {
     #[test]
     fn final_marks_follow_order_546() {
         // 9th grade: year 4, exam 5 → 4.5 → 5; year 4, exam 3 → 3.5 → 4; no exam → year.
-        assert_eq!(final_grade_9(4, Some(5)), 5);
-        assert_eq!(final_grade_9(4, Some(3)), 4);
-        assert_eq!(final_grade_9(3, None), 3);
+        assert_eq!(final_grade_9(4, Some(5), true), Ok(5));
+        assert_eq!(final_grade_9(4, Some(3), false), Ok(4));
+        assert_eq!(final_grade_9(3, None, false), Ok(3));
+        // An exam subject waits for the exam; a «2» at the exam blocks the attestat mark.
+        assert_eq!(final_grade_9(5, None, true), Err(NoFinal::ExamMissing));
+        assert_eq!(final_grade_9(5, Some(2), true), Err(NoFinal::ExamFailed));
+        assert_eq!(final_grade_9(5, Some(2), false), Err(NoFinal::ExamFailed));
+        assert!(exam_required_9("Русский язык") && !exam_required_9("История"));
         // 11th grade: half-years and years of 10 and 11: 4, 4, 5, 5, 4, 5 → 4.5 → 5.
         let marks = [Some(4), Some(4), Some(5), Some(5), Some(4), Some(5)];
         assert_eq!(final_grade_11(&marks), Some(5));

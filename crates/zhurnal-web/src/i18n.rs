@@ -1181,6 +1181,22 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "Причина длиннее 500 знаков; опишите короче.",
             "The reason is longer than 500 characters; make it shorter.",
         ),
+        "calendar.short_holiday" => (
+            "короче 7 дней: Минпросвещения рекомендует каникулы не менее недели",
+            "shorter than 7 days: the Ministry recommends holidays of at least a week",
+        ),
+        "year.exam_missing" => (
+            "итоговая — после отметки за экзамен (ОГЭ)",
+            "the final mark follows the exam (OGE) mark",
+        ),
+        "year.exam_failed" => (
+            "экзамен не сдан: итоговая отметка не выставляется до пересдачи",
+            "the exam was failed: no final mark until it is retaken",
+        ),
+        "periods.uncovered" => (
+            "учебные дни не входят ни в один период, отметки за них не попадут в итог:",
+            "study days fall in no period, so their marks would count nowhere:",
+        ),
         "journal.two_marks" => (
             "В клетке может быть одна отметка (и «оп» рядом с ней).",
             "A cell holds one mark (and «оп» beside it).",

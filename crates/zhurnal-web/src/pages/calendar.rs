@@ -19,7 +19,7 @@ use jiff::civil::{Date, Weekday};
 use serde::Deserialize;
 use zhurnal_core::Action;
 use zhurnal_core::calendar::{
-    Calendar, CalendarError, Grades, Holiday, MovedDay, StudyWeek, recommended,
+    Calendar, CalendarError, Grades, Holiday, MovedDay, StudyWeek, recommended, short_holidays,
 };
 use zhurnal_core::clock::{study_year_of, today_in};
 use zhurnal_store::{AuditEntry, SchoolRow};
@@ -29,6 +29,8 @@ pub struct HolidayItem {
     pub name: String,
     pub dates: String,
     pub grades: String,
+    /// Shorter than the Ministry's recommended week: shown as a warning beside it.
+    pub short: bool,
 }
 
 pub struct MovedItem {
@@ -140,6 +142,7 @@ async fn page(
     let t = ctx.t();
     let fallback = recommended(year, StudyWeek::Five);
     let shown = cal.unwrap_or(&fallback);
+    let short = short_holidays(shown);
     let next_exists = state.store.calendar(school.id, year + 1).await?.is_some();
     Ok(CalendarPage {
         c: Chrome::new(ctx, t.s("calendar.title"), "/setup/calendar"),
@@ -165,6 +168,7 @@ async fn page(
             .iter()
             .enumerate()
             .map(|(index, h)| HolidayItem {
+                short: short.contains(&index),
                 index,
                 name: h.name.clone(),
                 dates: format!("{} — {}", t.date(h.start), t.date(h.end)),

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
 use zhurnal_core::Action;
-use zhurnal_core::calendar::{check_periods, default_scheme};
+use zhurnal_core::calendar::{check_periods, default_scheme, describe_days, uncovered_days};
 use zhurnal_core::clock::{study_year_of, today_in};
 use zhurnal_store::{AuditEntry, NewPeriod, SchoolRow};
 
@@ -266,6 +266,21 @@ pub async fn periods_post(
                 block.periods[i].invalid = true;
                 p.errors
                     .push(format!("{}, {}: {}", block.title, i + 1, t.s(key)));
+            }
+            // Every study day of the grades on this scheme must fall in one of its periods,
+            // or the marks of its lessons would count in none.
+            let grades = schemes.iter().filter(|(_, s)| s == code).map(|(g, _)| *g);
+            let uncovered = calendar
+                .as_ref()
+                .map(|c| uncovered_days(c, &dates, grades))
+                .unwrap_or_default();
+            if !uncovered.is_empty() {
+                p.errors.push(format!(
+                    "{}: {} {}",
+                    block.title,
+                    t.s("periods.uncovered"),
+                    describe_days(&uncovered)
+                ));
             }
             periods.extend(block.periods.iter().map(|i| NewPeriod {
                 scheme: code,

@@ -20,7 +20,9 @@ use serde::Deserialize;
 use std::collections::HashMap;
 use zhurnal_core::Action;
 use zhurnal_core::clock::{study_year_of, today_in};
-use zhurnal_core::grading::{MarkValue, Scale, final_grade_9, final_grade_11, propose_year};
+use zhurnal_core::grading::{
+    MarkValue, NoFinal, Scale, exam_required_9, final_grade_9, final_grade_11, propose_year,
+};
 use zhurnal_store::{SchoolRow, YearMarkWrite};
 
 /// One mark the teacher sets here: its field name, value, and why a typed one was refused.
@@ -30,6 +32,8 @@ pub struct Field {
     pub name: String,
     pub value: String,
     pub proposed: String,
+    /// Why nothing is proposed, where the rules say so (a grade-9 exam not there yet).
+    pub why: String,
     pub error: Option<String>,
 }
 
@@ -147,6 +151,12 @@ pub(crate) async fn build(
         .into_iter()
         .map(|m| ((m.person_id, m.kind), m.value))
         .collect();
+    // Every 9th-grader sits the exams in Russian and mathematics: their final marks wait.
+    let exam_required = state
+        .store
+        .subject_assessment(school.id, group, subject)
+        .await?
+        .is_some_and(|(_, name, _)| exam_required_9(&name));
     let with_exam = grade == 9;
     let with_final = grade == 9 || grade == 11;
     let mut rows = Vec::new();
@@ -186,14 +196,28 @@ pub(crate) async fn build(
                 name,
                 value,
                 proposed: proposed.unwrap_or_default(),
+                why: String::new(),
                 error,
             }
         };
         let year_field = field("year", proposed_year);
         let year_value = points(&year_field.value);
         let exam = field("exam", None);
+        let mut final_why = "";
         let proposed_final = match grade {
-            9 => year_value.map(|y| final_grade_9(y, points(&exam.value)).to_string()),
+            9 => year_value.and_then(|y| {
+                match final_grade_9(y, points(&exam.value), exam_required) {
+                    Ok(m) => Some(m.to_string()),
+                    Err(NoFinal::ExamMissing) => {
+                        final_why = t.s("year.exam_missing");
+                        None
+                    }
+                    Err(NoFinal::ExamFailed) => {
+                        final_why = t.s("year.exam_failed");
+                        None
+                    }
+                }
+            }),
             11 => {
                 // Half-years and year of grade 10 (last year) and of grade 11.
                 let earlier = state
@@ -210,7 +234,8 @@ pub(crate) async fn build(
             }
             _ => None,
         };
-        let final_field = field("final", proposed_final);
+        let mut final_field = field("final", proposed_final);
+        final_field.why = final_why.to_owned();
         rows.push(YearRow {
             number: i + 1,
             person_id: s.id,

@@ -1561,6 +1561,44 @@ async fn year_marks_follow_the_periods(app: &TestApp) {
         !html.contains("name=\"y-"),
         "the deputy reads, the teacher writes: {html}"
     );
+    // Algebra is an exam subject for every 9th-grader: the final mark waits for the exam,
+    // follows a passed one, and a failed one blocks it, saying why.
+    let pupil = app.store.group_members(1, nine.group_id).await.unwrap()[0].id;
+    let set = |kind: &'static str, value: &'static str| {
+        let write = zhurnal_store::YearMarkWrite {
+            study_year: 2026,
+            subject_id: nine.subject_id,
+            person_id: pupil,
+            kind,
+            value: Some(value),
+            proposed: None,
+            reason: "",
+        };
+        let audit = zhurnal_store::AuditEntry {
+            outcome: "success".into(),
+            ..Default::default()
+        };
+        async move { app.store.write_year_mark(1, &write, &audit).await.unwrap() }
+    };
+    let year_page = format!(
+        "/journal/year?journal={}-{}",
+        nine.group_id, nine.subject_id
+    );
+    set("year", "4").await;
+    let html = app.page(&deputy, &year_page).await;
+    assert!(
+        html.contains("итоговая — после отметки за экзамен"),
+        "{html}"
+    );
+    set("exam", "5").await;
+    let html = app.page(&deputy, &year_page).await;
+    assert!(
+        html.contains("предложение: 5"),
+        "(4 + 5) / 2 = 4.5 → 5: {html}"
+    );
+    set("exam", "2").await;
+    let html = app.page(&deputy, &year_page).await;
+    assert!(html.contains("экзамен не сдан"), "{html}");
 }
 
 on_both!(year_marks, year_marks_follow_the_periods);

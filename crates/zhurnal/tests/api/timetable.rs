@@ -447,6 +447,13 @@ async fn the_deputy_keeps_the_calendar(app: &TestApp) {
     )
     .await;
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    // Three days off: kept, with a warning beside it (the recommended holidays are a week).
+    let html = app.page(&deputy, "/setup/calendar").await;
+    assert_eq!(
+        html.matches("короче 7 дней").count(),
+        1,
+        "only the quarantine is flagged"
+    );
     let during = lessons_on(app, class, tuesday).await;
     assert_eq!(during.len(), 1, "only the lesson with journal data remains");
     assert_eq!(
@@ -1805,8 +1812,10 @@ async fn the_reporting_periods(app: &TestApp) {
             .unwrap()
             .contains("Триместры, 2: начинается раньше")
     );
+    // Trimesters that leave no study day outside them.
     let mut good = tri;
-    good[5] = ("trimesters_2_start", "2026-12-07");
+    good[5] = ("trimesters_2_start", "2026-12-01");
+    good[8] = ("trimesters_3_start", "2027-03-01");
     let res = with(good).await.unwrap();
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     let schemes = app.store.period_schemes(1, 2026).await.unwrap();
@@ -1828,5 +1837,30 @@ async fn the_reporting_periods(app: &TestApp) {
         );
     }
     assert!(app.audit_count("setup.periods").await >= 1);
+    // A quarter that ends days before the holidays leaves study days in no period: refused,
+    // naming them.
+    let mut form = base.clone();
+    for (k, v) in form.iter_mut() {
+        if k == "quarters_2_end" {
+            *v = "2026-12-28".into();
+        }
+    }
+    for g in 1..=11 {
+        let scheme = if g >= 10 { "half_years" } else { "quarters" };
+        form.push((format!("grade_{g}"), scheme.to_owned()));
+    }
+    let res = deputy
+        .post(app.at("/setup/periods"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("учебные дни не входят ни в один период")
+            && html.contains("29.12.2026–30.12.2026"),
+        "{html}"
+    );
 }
 on_both!(periods, the_reporting_periods);
