@@ -917,6 +917,24 @@ impl Store {
 
     /// A student's period marks (in period order) and year mark in a subject of an earlier
     /// study year: what the 11th grade's final mark is computed from.
+    /// The year marks of a school's year that leave an academic debt (273-ФЗ ст. 58 ч. 2):
+    /// «2», «1», «незач» or «н/а», as (student, subject's name, mark), by student.
+    pub async fn failing_year_marks(
+        &self,
+        school_id: i64,
+        study_year: i16,
+    ) -> Result<Vec<(i64, String, String)>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, (i64, String, String)>(
+            "SELECT y.person_id, s.name, y.value FROM year_marks y JOIN subjects s ON s.id = y.subject_id \
+             WHERE y.school_id = $1 AND y.study_year = $2 AND y.kind = 'year' \
+               AND y.value IN ('1', '2', 'незач', 'н/а') ORDER BY y.person_id, s.name",
+        )
+        .bind(school_id)
+        .bind(i32::from(study_year))
+        .fetch_all(pool)
+        .await?))
+    }
+
     pub async fn earlier_marks(
         &self,
         school_id: i64,

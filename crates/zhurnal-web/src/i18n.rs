@@ -1193,6 +1193,10 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "экзамен не сдан: итоговая отметка не выставляется до пересдачи",
             "the exam was failed: no final mark until it is retaken",
         ),
+        "promotion.debts" => (
+            "Условно переводятся (академическая задолженность, ст. 58 273-ФЗ; иное решение — строкой в исключениях):",
+            "Promoted conditionally (an academic debt, 273-FZ art. 58; another decision goes in the exceptions):",
+        ),
         "periods.uncovered" => (
             "учебные дни не входят ни в один период, отметки за них не попадут в итог:",
             "study days fall in no period, so their marks would count nowhere:",

@@ -226,6 +226,9 @@ fn read_exceptions(
 pub struct Checked {
     pub plan: Plan,
     pub decisions: HashMap<i64, Decision>,
+    /// The pupils with year marks that leave a debt: (pupil, «Иванов Пётр (7Б): Алгебра
+    /// «2»»), by name.
+    pub debts: Vec<(i64, String)>,
     pub order_date: Option<Date>,
     /// Problems with the order's number and date: (`number` or `order_date`, message).
     pub errors: Vec<(&'static str, String)>,
@@ -245,8 +248,24 @@ impl Checked {
     }
 }
 
+/// Each pupil's failing year marks of `year`: «Алгебра «2»», by pupil.
+async fn debts_of(
+    state: &AppState,
+    school_id: i64,
+    year: i16,
+) -> Result<HashMap<i64, Vec<String>>, AppError> {
+    let mut out: HashMap<i64, Vec<String>> = HashMap::new();
+    for (person, subject, value) in state.store.failing_year_marks(school_id, year).await? {
+        out.entry(person)
+            .or_default()
+            .push(format!("{subject} «{value}»"));
+    }
+    Ok(out)
+}
+
 /// Checks an order (number, date, exceptions) against the school's classes of `year`:
-/// the one rule for the page and the API.
+/// the one rule for the page and the API. A pupil with a failing year mark is promoted
+/// conditionally unless an exception says otherwise.
 pub async fn check_order(
     state: &AppState,
     t: &Tr,
@@ -286,7 +305,26 @@ pub async fn check_order(
             .collect();
         by_name.insert(normalise_name(&c.name), (c.id, students));
     }
-    let (decisions, exception_errors) = read_exceptions(t, exceptions, &by_name);
+    let (mut decisions, exception_errors) = read_exceptions(t, exceptions, &by_name);
+    // A year «2» or «н/а» is an academic debt: such a pupil is promoted conditionally
+    // (273-ФЗ ст. 58 ч. 8) unless the order says otherwise for them.
+    let mut debts = Vec::new();
+    for (person, marks) in debts_of(state, school.id, year).await? {
+        let Some(m) = members.iter().find(|m| m.person_id == person) else {
+            continue;
+        };
+        decisions.entry(person).or_insert(Decision::Conditional);
+        let class = classes.iter().find(|c| c.id == m.class_id);
+        let line = format!(
+            "{} {} ({}): {}",
+            m.last_name,
+            m.first_name,
+            class.map_or("", |c| c.name.as_str()),
+            marks.join(", ")
+        );
+        debts.push((person, line));
+    }
+    debts.sort_by(|a, b| a.1.cmp(&b.1));
     let old: Vec<OldClass> = overview
         .iter()
         .map(|c| OldClass {
@@ -312,6 +350,7 @@ pub async fn check_order(
         .collect();
     Ok(Checked {
         plan: plan(&old, &decisions),
+        debts,
         decisions,
         order_date,
         errors,
@@ -412,6 +451,19 @@ pub async fn promotion_post(
             checked.count(Decision::Conditional)
         ),
     ];
+    let with_debts: Vec<&str> = checked
+        .debts
+        .iter()
+        .filter(|(person, _)| checked.decisions.get(person) == Some(&Decision::Conditional))
+        .map(|(_, line)| line.as_str())
+        .collect();
+    if !with_debts.is_empty() {
+        p.summary.push(format!(
+            "{} {}",
+            t.s("promotion.debts"),
+            with_debts.join("; ")
+        ));
+    }
     if checked.no_classes {
         p.errors.push(t.s("promotion.no_classes").to_owned());
     }

@@ -1402,14 +1402,37 @@ async fn promotion_by_order(app: &TestApp) {
             && html.contains("Строка 3: нужно три поля")
     );
     assert!(app.store.school_classes(1, 2027).await.unwrap().is_empty());
+    // A pupil with a year «2» has an academic debt: promoted conditionally by default.
+    let debtor = &members[3];
+    let algebra = app.algebra_lesson().await.subject_id;
+    let write = zhurnal_store::YearMarkWrite {
+        study_year: 2026,
+        subject_id: algebra,
+        person_id: debtor.id,
+        kind: "year",
+        value: Some("2"),
+        proposed: None,
+        reason: "",
+    };
+    let audit = zhurnal_store::AuditEntry {
+        outcome: "success".into(),
+        ..Default::default()
+    };
+    app.store.write_year_mark(1, &write, &audit).await.unwrap();
     // A check shows the plan.
     let res = post("check", "12-о", exceptions.clone()).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
+    let html = res.text().await.unwrap();
     assert!(
-        res.text()
-            .await
-            .unwrap()
-            .contains("Оставлены: 1, переведены условно: 1")
+        html.contains("Оставлены: 1, переведены условно: 2"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!(
+            "{} {} (7Б): Алгебра «2»",
+            debtor.last_name, debtor.first_name
+        )),
+        "{html}"
     );
     // Applied two days after the order: on time.
     let res = post("apply", "12-о", exceptions.clone()).await.unwrap();
