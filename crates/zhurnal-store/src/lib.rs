@@ -9,6 +9,7 @@
 mod accounts;
 mod audit;
 mod auth;
+mod backup;
 mod bodies;
 mod bulk;
 mod connect;
@@ -33,6 +34,7 @@ mod wall;
 pub use accounts::*;
 pub use audit::*;
 pub use auth::*;
+pub use backup::CopySummary;
 pub use bodies::*;
 pub use connect::{DatabaseUrl, DurabilityReport};
 pub use diary::*;

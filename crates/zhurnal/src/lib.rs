@@ -1,6 +1,7 @@
 //! The `zhurnal` command line: configuration, the demo, account administration, serving.
 //! `main.rs` only calls [`main`]; integration tests use the same functions.
 
+pub mod backup;
 pub mod city;
 pub mod config;
 pub mod demo;
@@ -102,6 +103,27 @@ enum Command {
         #[arg(long, requires = "school")]
         year: Option<i16>,
     },
+    /// Copy the database while Zhurnal serves: SQLite into a new file (one consistent
+    /// snapshot, integrity-checked), PostgreSQL by pg_dump.
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The file to write; it must not exist.
+        #[arg(long)]
+        output: PathBuf,
+    },
+    /// Put a backup in place of the database (stop Zhurnal first). A database holding data
+    /// is replaced only with --force.
+    Restore {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup to restore.
+        #[arg(long)]
+        input: PathBuf,
+        /// Replace a database that holds data.
+        #[arg(long)]
+        force: bool,
+    },
     /// Manage login accounts without the UI.
     User {
         #[command(flatten)]
@@ -193,6 +215,16 @@ async fn run(cli: Cli) -> Result<()> {
                 );
             }
             Ok(())
+        }
+        Command::Backup { db, output } => {
+            let settings = settings(&db, None, config::DEFAULT_LISTEN)?;
+            init_logging("warn");
+            backup::backup(&settings.database.parse()?, &output).await
+        }
+        Command::Restore { db, input, force } => {
+            let settings = settings(&db, None, config::DEFAULT_LISTEN)?;
+            init_logging("warn");
+            backup::restore(&input, &settings.database.parse()?, force).await
         }
         Command::User { db, action } => {
             let settings = settings(&db, None, config::DEFAULT_LISTEN)?;

@@ -5,6 +5,7 @@ mod helpers;
 
 mod api;
 mod auth;
+mod backup;
 mod bodies;
 mod cli;
 mod diary;
