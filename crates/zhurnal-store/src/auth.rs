@@ -82,6 +82,20 @@ fn session_key(token_hash: &str) -> Option<crate::memo::Key> {
     Some(("session", key))
 }
 
+/// A session or API token in force, as its owner sees it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ActiveSession {
+    pub id: i64,
+    /// `web` (a browser) or `api` (a token, an app's when `app` is set).
+    pub kind: String,
+    pub ip: String,
+    pub user_agent: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub expires_at: i64,
+    pub app: Option<String>,
+}
+
 /// A live session joined with its account: what every authenticated request needs.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SessionRow {
@@ -396,6 +410,66 @@ impl Store {
             self.memo.forget(&key);
         }
         Ok(())
+    }
+
+    /// A person's sessions and API tokens still in force, newest first: what the person sees
+    /// on «Сеансы» to end any of them.
+    pub async fn active_sessions(&self, user_id: i64, now: i64) -> Result<Vec<ActiveSession>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, ActiveSession>(
+            "SELECT s.id, s.kind, s.ip, s.user_agent, s.created_at, s.last_seen_at, s.expires_at, c.name AS app \
+             FROM sessions s LEFT JOIN oauth_grants g ON g.id = s.grant_id LEFT JOIN oauth_clients c ON c.id = g.client_id \
+             WHERE s.user_id = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 \
+             ORDER BY s.last_seen_at DESC, s.id DESC",
+        )
+        .bind(user_id)
+        .bind(now)
+        .fetch_all(pool)
+        .await?))
+    }
+
+    /// Ends one of a person's sessions, recorded; `NotFound` when it is not theirs or
+    /// already over (another person's session answers like a missing one).
+    pub async fn end_session_of(
+        &self,
+        user_id: i64,
+        session_id: i64,
+        audit: &AuditEntry,
+    ) -> Result<()> {
+        on_write!(self, crate::memo::Dep::Sessions, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+            )
+            .bind(audit.at)
+            .bind(session_id)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(crate::StoreError::NotFound);
+            }
+            insert_audit!(&mut *tx, audit)?;
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// Ends every session and token of an account (the tech admin's «log out everywhere»),
+    /// recorded; how many ended.
+    pub async fn end_all_sessions(&self, user_id: i64, audit: &AuditEntry) -> Result<u64> {
+        on_write!(self, crate::memo::Dep::Sessions, pool => {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            )
+            .bind(audit.at)
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+            insert_audit!(&mut *tx, audit)?;
+            tx.commit().await?;
+            Ok(done.rows_affected())
+        })
     }
 
     /// Ends a session (logout), recording it.

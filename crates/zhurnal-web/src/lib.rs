@@ -2,6 +2,7 @@
 //! security headers. Handlers stay thin: they parse input, ask `zhurnal_core` and the store,
 //! and render.
 
+mod account;
 mod api;
 mod blocking;
 pub mod ctx;
@@ -180,6 +181,10 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home::home_get))
         .route("/account", get(pages::account::account_get))
         .route("/account/password", post(pages::account::password_post))
+        .route(
+            "/account/sessions",
+            get(account::page::sessions_get).post(account::page::sessions_post),
+        )
         .route("/schools", get(pages::schools::schools_get))
         .route("/schools/{id}", get(pages::schools::school_get))
         .route("/audit", get(pages::audit::audit_get))
@@ -487,6 +492,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/timetable/import", post(api::setup::post_import))
         .route("/api/v1/me/password", post(api::account::post_password))
         .route("/api/v1/me/apps", get(api::account::get_grants))
+        .route("/api/v1/me/sessions", get(account::api::get_sessions))
+        .route(
+            "/api/v1/me/sessions/{id}",
+            delete(account::api::delete_session),
+        )
         .route("/api/v1/me/apps/{id}", delete(api::account::delete_grant))
         .route(
             "/api/v1/diary/calendar-feeds",

@@ -895,6 +895,18 @@ pub const ROUTES: &[RouteSpec] = &[
         "/api/v1/me/apps",
     ),
     r(
+        "GET",
+        "/api/v1/me/sessions",
+        Signed(Action::ManageOwnAccount),
+        "/api/v1/me/sessions",
+    ),
+    r(
+        "DELETE",
+        "/api/v1/me/sessions/{id}",
+        Signed(Action::ManageOwnAccount),
+        "/api/v1/me/sessions/999999",
+    ),
+    r(
         "DELETE",
         "/api/v1/me/apps/{id}",
         Signed(Action::ManageOwnAccount),
@@ -1181,6 +1193,18 @@ pub const ROUTES: &[RouteSpec] = &[
         "/account/apps",
         Signed(Action::ManageOwnAccount),
         "/account/apps",
+    ),
+    r(
+        "GET",
+        "/account/sessions",
+        Signed(Action::ManageOwnAccount),
+        "/account/sessions",
+    ),
+    r(
+        "POST",
+        "/account/sessions",
+        Signed(Action::ManageOwnAccount),
+        "/account/sessions",
     ),
     r(
         "POST",

@@ -57,6 +57,12 @@ pub enum UserCommand {
         #[arg(long)]
         school: Option<i64>,
     },
+    /// End every session and API token of an account at once (it can log in again): after
+    /// a lost phone, or when its owner asks.
+    Logout {
+        #[arg(long)]
+        login: String,
+    },
     /// Block an account: its sessions end at once and it cannot log in.
     Block {
         #[arg(long)]
@@ -244,6 +250,16 @@ pub async fn run(store: &Store, cmd: UserCommand) -> Result<()> {
                 .revoke_role(account.person_id, role.api_name(), school, &e)
                 .await?;
             println!("Removed {n} grant(s) of {role} from «{}».", account.login);
+        }
+        UserCommand::Logout { login } => {
+            let account = find(store, &login).await?;
+            let ended = store
+                .end_all_sessions(
+                    account.user_id,
+                    &entry("account.logout_everywhere", &account.user_id.to_string()),
+                )
+                .await?;
+            println!("«{}»: {ended} sessions and tokens ended.", account.login);
         }
         UserCommand::Block { login } => {
             let account = find(store, &login).await?;

@@ -76,6 +76,8 @@ use utoipa::{Modify, OpenApi};
         super::account::post_password,
         super::account::get_grants,
         super::account::delete_grant,
+        crate::account::api::get_sessions,
+        crate::account::api::delete_session,
         super::account::get_feeds,
         super::account::post_feed,
         super::account::delete_feed,

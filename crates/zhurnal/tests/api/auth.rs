@@ -558,3 +558,104 @@ on_both!(
     audit_scope_of_failures,
     failed_logins_of_staff_reach_their_school_audit
 );
+
+/// The session ids a sessions page offers to end, with whether each is the page's own.
+fn listed_sessions(html: &str) -> Vec<(i64, bool)> {
+    html.split("<tr>")
+        .filter_map(|row| {
+            let at = row.find("name=\"session\" value=\"")? + "name=\"session\" value=\"".len();
+            let id = row[at..].split('"').next()?.parse().ok()?;
+            Some((id, row.contains("этот сеанс")))
+        })
+        .collect()
+}
+
+async fn a_person_ends_a_session_from_another_browser(app: &TestApp) {
+    let phone = app.signed_in("parent").await;
+    let laptop = app.signed_in("parent").await;
+    // The laptop sees both sign-ins, its own marked.
+    let html = app.page(&laptop, "/account/sessions").await;
+    let listed = listed_sessions(&html);
+    assert_eq!(listed.len(), 2, "{html}");
+    assert_eq!(listed.iter().filter(|(_, own)| *own).count(), 1);
+    let (phone_session, _) = *listed.iter().find(|(_, own)| !own).unwrap();
+    // It ends the phone's session; the phone is signed out at once.
+    let csrf = app.csrf(&laptop).await;
+    let res = laptop
+        .post(app.at("/account/sessions"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("session", &phone_session.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert_eq!(res.headers()[LOCATION], "/account/sessions?ended=1");
+    let res = phone.get(app.at("/account")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        res.headers()[LOCATION]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+    assert!(app.audit_count("account.session_end").await >= 1);
+    // Through the API: the token lists itself; another person's session is missing.
+    let token = app.token("parent").await;
+    let http = app.client();
+    let mine: serde_json::Value = http
+        .get(app.at("/api/v1/me/sessions"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mine = mine.as_array().unwrap();
+    assert_eq!(mine.iter().filter(|s| s["current"] == true).count(), 1);
+    assert!(mine.iter().any(|s| s["device"] == "Токен API"), "{mine:?}");
+    let _teacher = app.signed_in("teacher").await;
+    let teacher = app.store.credentials("teacher").await.unwrap().unwrap();
+    let theirs = app.store.active_sessions(teacher.user_id, 0).await.unwrap()[0].id;
+    let res = http
+        .delete(app.at(&format!("/api/v1/me/sessions/{theirs}")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "another's session is missing"
+    );
+    // The tech admin's «log out everywhere» from the command line ends the rest.
+    let database = match &app.database {
+        zhurnal_store::DatabaseUrl::Sqlite(p) => format!("sqlite://{}", p.display()),
+        zhurnal_store::DatabaseUrl::Postgres(u) => u.clone(),
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_zhurnal"))
+        .args(["user", "logout", "--login", "parent"])
+        .env("ZHURNAL_DATABASE_URL", &database)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("sessions and tokens ended"));
+    // Kept session rows live at most 5 s in the server's memory.
+    tokio::time::sleep(std::time::Duration::from_millis(5_500)).await;
+    let res = http
+        .get(app.at("/api/v1/me/sessions"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = laptop.get(app.at("/account")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+}
+on_both!(sessions_ended, a_person_ends_a_session_from_another_browser);

@@ -1,0 +1,158 @@
+//! The account's operations: the person's sessions and tokens in force, and ending one.
+
+use crate::ctx::Ctx;
+use crate::{AppError, AppState};
+use zhurnal_store::ActiveSession;
+
+/// A session or token as its owner sees it.
+#[derive(Debug, Clone)]
+pub struct SessionView {
+    pub id: i64,
+    /// The request asking is made in this one.
+    pub current: bool,
+    /// «Chrome, Windows», «Приложение «Дневник-бот»», «Токен API».
+    pub device: String,
+    pub address: String,
+    /// Instants in the person's school's zone, «07.12.2026 15:11».
+    pub started: String,
+    pub last_seen: String,
+}
+
+/// The sessions and tokens of the person asking, newest first. Only the person themself:
+/// an app acting for them sees nothing of this.
+pub async fn sessions(state: &AppState, ctx: &Ctx) -> Result<Vec<SessionView>, AppError> {
+    let actor = ctx.actor()?;
+    actor.in_person()?;
+    let zone = zone_of(state, ctx).await?;
+    let t = ctx.t();
+    let rows = state
+        .store
+        .active_sessions(actor.user_id, state.clock.now_ms())
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|s| SessionView {
+            id: s.id,
+            current: s.id == actor.session_id,
+            device: device(&t, s),
+            address: s.ip.clone(),
+            started: instant(s.created_at, &zone),
+            last_seen: instant(s.last_seen_at, &zone),
+        })
+        .collect())
+}
+
+/// Ends one of the person's sessions or tokens (the current one too: that is a logout).
+/// Another person's, or one already over, answers as missing — audited as a denial.
+pub async fn end_session(state: &AppState, ctx: &Ctx, id: i64) -> Result<(), AppError> {
+    let actor = ctx.actor()?;
+    actor.in_person()?;
+    let audit = zhurnal_store::AuditEntry {
+        action: "account.session_end".into(),
+        target_kind: "session".into(),
+        target_id: id.to_string(),
+        ..ctx.audit_base(state.clock.now_ms())
+    };
+    let ended = state.store.end_session_of(actor.user_id, id, &audit).await;
+    crate::routes::or_deny(state, ctx, "session", &id.to_string(), ended).await
+}
+
+async fn zone_of(state: &AppState, ctx: &Ctx) -> Result<String, AppError> {
+    let Some(school) = ctx.actor()?.home_school() else {
+        return Ok("Europe/Moscow".into());
+    };
+    Ok(state
+        .refs
+        .school(&state.store, school)
+        .await?
+        .map_or("Europe/Moscow".into(), |s| s.time_zone))
+}
+
+fn instant(ms: i64, zone: &str) -> String {
+    let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
+        return String::new();
+    };
+    let zoned = match jiff::tz::TimeZone::get(zone) {
+        Ok(tz) => ts.to_zoned(tz),
+        Err(_) => ts.to_zoned(jiff::tz::TimeZone::UTC),
+    };
+    zoned.strftime("%d.%m.%Y %H:%M").to_string()
+}
+
+/// What a person recognises a session by: the browser and system of a web session, the
+/// app of an app's token.
+fn device(t: &crate::i18n::Tr, s: &ActiveSession) -> String {
+    if let Some(app) = &s.app {
+        return format!("{} «{app}»", t.s("sessions.app"));
+    }
+    if s.kind == "api" {
+        return t.s("sessions.token").to_owned();
+    }
+    let ua = s.user_agent.as_str();
+    let browser = [
+        ("YaBrowser/", "Яндекс Браузер"),
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .into_iter()
+    .find(|(mark, _)| ua.contains(mark))
+    .map(|(_, name)| name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find(|(mark, _)| ua.contains(mark))
+    .map(|(_, name)| name);
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b}, {s}"),
+        (Some(b), None) => b.to_owned(),
+        (None, Some(s)) => s.to_owned(),
+        (None, None) if ua.is_empty() => t.s("sessions.unknown").to_owned(),
+        (None, None) => ua.chars().take(60).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(ua: &str, kind: &str, app: Option<&str>) -> ActiveSession {
+        ActiveSession {
+            id: 1,
+            kind: kind.into(),
+            ip: "10.0.0.1".into(),
+            user_agent: ua.into(),
+            created_at: 0,
+            last_seen_at: 0,
+            expires_at: 0,
+            app: app.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_session_is_named_by_its_browser_and_system() {
+        let t = crate::i18n::Tr::new(crate::i18n::Lang::Ru);
+        let chrome = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
+        assert_eq!(device(&t, &session(chrome, "web", None)), "Chrome, Windows");
+        let yandex =
+            "Mozilla/5.0 (Linux; Android 14) Chrome/130.0 YaBrowser/24.10 Mobile Safari/537.36";
+        assert_eq!(
+            device(&t, &session(yandex, "web", None)),
+            "Яндекс Браузер, Android"
+        );
+        assert_eq!(
+            device(&t, &session("", "api", Some("Дневник-бот"))),
+            "Приложение «Дневник-бот»"
+        );
+        assert_eq!(device(&t, &session("curl/8", "api", None)), "Токен API");
+        assert_eq!(instant(0, "Europe/Moscow"), "01.01.1970 03:00");
+    }
+}
