@@ -294,6 +294,14 @@ async function roleFlow(login, role) {
       seen.add(u.href);
       targets.push(u.href);
     }
+    // Pages every role has that the navigation does not link to directly.
+    for (const extra of ['/account/sessions']) {
+      const u = abs(extra);
+      if (!seen.has(u)) {
+        seen.add(u);
+        targets.push(u);
+      }
+    }
     for (const target of targets) {
       try {
         let resp;
