@@ -1320,8 +1320,8 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "Cells not saved (the reason is in the cell)",
         ),
         "journal.how" => (
-            "В ячейку урока впишите отметку (5, 4, 3, 2, зач, н/а, осв), «н» — отсутствовал, «оп» — опоздал; пустая ячейка снимает отметку. Сохраняются только изменённые ячейки.",
-            "Type a mark into a lesson's cell (5, 4, 3, 2, зач, н/а, осв), «н» for absent, «оп» for late; an empty cell removes the mark. Only changed cells are saved.",
+            "В ячейку урока впишите отметку (5, 4, 3, 2, зач, н/а, осв), «н» — отсутствовал, «оп» — опоздал (опоздавшему можно поставить отметку: «5 оп»); пустая ячейка снимает всё. Сохраняются только изменённые ячейки.",
+            "Type a mark into a lesson's cell (5, 4, 3, 2, зач, н/а, осв), «н» for absent, «оп» for late (a late pupil can be marked: «5 оп»); an empty cell clears it. Only changed cells are saved.",
         ),
         "journal.no_lessons" => (
             "В этом периоде уроков нет.",

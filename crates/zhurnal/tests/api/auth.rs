@@ -561,7 +561,7 @@ on_both!(
 
 /// The session ids a sessions page offers to end, with whether each is the page's own.
 fn listed_sessions(html: &str) -> Vec<(i64, bool)> {
-    html.split("<tr>")
+    html.split("<li>")
         .filter_map(|row| {
             let at = row.find("name=\"session\" value=\"")? + "name=\"session\" value=\"".len();
             let id = row[at..].split('"').next()?.parse().ok()?;
