@@ -165,7 +165,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             if blocked {
-                sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+                sqlx::query(crate::auth::END_ALL_SESSIONS)
                     .bind(audit.at)
                     .bind(user_id)
                     .execute(&mut *tx)

@@ -82,6 +82,11 @@ fn session_key(token_hash: &str) -> Option<crate::memo::Key> {
     Some(("session", key))
 }
 
+/// Ends every session and token of an account still in force: `$1` the instant, `$2` the
+/// account (a block, «log out everywhere»).
+pub(crate) const END_ALL_SESSIONS: &str =
+    "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL";
+
 /// A session or API token in force, as its owner sees it.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct ActiveSession {
@@ -459,9 +464,7 @@ impl Store {
     pub async fn end_all_sessions(&self, user_id: i64, audit: &AuditEntry) -> Result<u64> {
         on_write!(self, crate::memo::Dep::Sessions, pool => {
             let mut tx = pool.begin().await?;
-            let done = sqlx::query(
-                "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-            )
+            let done = sqlx::query(END_ALL_SESSIONS)
             .bind(audit.at)
             .bind(user_id)
             .execute(&mut *tx)

@@ -40,7 +40,7 @@ fn borrowed(fields: &[(String, String)]) -> Vec<(&str, &str)> {
         .collect()
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     token: &str,
     method: Method,

@@ -32,16 +32,7 @@ async fn api(
     path: &str,
     body: Value,
 ) -> (StatusCode, Value) {
-    let res = app
-        .client()
-        .request(method, app.at(path))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status();
-    (status, res.json().await.unwrap_or(Value::Null))
+    crate::journal::call(app, token, method, path, body).await
 }
 
 /// A correction by the deputy (any lesson, with a reason): the rules of marks apply to it
