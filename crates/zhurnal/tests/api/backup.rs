@@ -66,14 +66,11 @@ async fn a_backup_taken_while_serving_restores_every_acknowledged_mark(app: &Tes
         .collect();
     // Four writers go through the class while the backup runs.
     let started = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let mut writers = Vec::new();
     for part in pupils.chunks(pupils.len().div_ceil(4)) {
-        let (part, token, url, started) = (
-            part.to_vec(),
-            token.clone(),
-            app.url.clone(),
-            started.clone(),
-        );
+        let (part, token, url) = (part.to_vec(), token.clone(), app.url.clone());
+        let (started, written) = (started.clone(), written.clone());
         writers.push(tokio::spawn(async move {
             let http = reqwest::Client::new();
             let mut before = Vec::new();
@@ -90,12 +87,16 @@ async fn a_backup_taken_while_serving_restores_every_acknowledged_mark(app: &Tes
                 if !started.load(std::sync::atomic::Ordering::SeqCst) {
                     before.push((*pupil, value));
                 }
+                written.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 tokio::time::sleep(std::time::Duration::from_millis(20)).await;
             }
             before
         }));
     }
-    tokio::time::sleep(std::time::Duration::from_millis(60)).await;
+    // The backup starts once a few marks are acknowledged, however loaded the machine is.
+    while written.load(std::sync::atomic::Ordering::SeqCst) < 4 {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
     started.store(true, std::sync::atomic::Ordering::SeqCst);
     let copy = dir.join("zhurnal.backup");
     let (copy_s, source_s) = (copy.to_string_lossy().into_owned(), source.clone());
