@@ -59,6 +59,55 @@ pub async fn backup(url: &DatabaseUrl, output: &Path) -> Result<()> {
     }
 }
 
+/// Backs the database up into `schedule.dir` every `schedule.every` while `serve` runs,
+/// keeping the newest `schedule.keep` copies; a failed backup is logged and tried again at
+/// the next turn, never stopping the server.
+pub fn spawn_schedule(url: DatabaseUrl, schedule: crate::config::BackupSchedule) {
+    tokio::spawn(async move {
+        let mut ticks =
+            tokio::time::interval_at(tokio::time::Instant::now() + schedule.every, schedule.every);
+        loop {
+            ticks.tick().await;
+            let name = jiff::Timestamp::now().strftime("zhurnal-%Y%m%d-%H%M%S.backup");
+            let path = schedule.dir.join(name.to_string());
+            let done = match std::fs::create_dir_all(&schedule.dir) {
+                Ok(()) => backup(&url, &path).await,
+                Err(e) => Err(e.into()),
+            };
+            match done {
+                Ok(()) => {
+                    tracing::info!(path = %path.display(), "scheduled backup written");
+                    match prune(&schedule.dir, schedule.keep) {
+                        Ok(gone) if gone > 0 => tracing::info!(gone, "old backups removed"),
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!("cannot remove old backups: {e:#}"),
+                    }
+                }
+                Err(e) => tracing::error!("scheduled backup failed: {e:#}"),
+            }
+        }
+    });
+}
+
+/// Removes all but the newest `keep` of the scheduled backups in `dir` (only the files it
+/// named itself: `zhurnal-YYYYMMDD-HHMMSS.backup`, whose names sort by time); how many.
+pub fn prune(dir: &Path, keep: usize) -> Result<usize> {
+    let mut ours: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("zhurnal-") && n.ends_with(".backup"))
+        })
+        .collect();
+    ours.sort();
+    let extra = ours.len().saturating_sub(keep);
+    for old in &ours[..extra] {
+        std::fs::remove_file(old).with_context(|| format!("cannot remove {}", old.display()))?;
+    }
+    Ok(extra)
+}
+
 /// Puts the backup `input` in place of the database at `url`.
 pub async fn restore(input: &Path, url: &DatabaseUrl, force: bool) -> Result<()> {
     ensure!(input.is_file(), "{} is not a file", input.display());
@@ -190,4 +239,43 @@ fn run(cmd: &mut Command) -> Result<()> {
         String::from_utf8_lossy(&out.stderr).trim()
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_newest_scheduled_backups_are_kept() {
+        let dir = std::env::temp_dir().join(format!("zhurnal_prune_{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for name in [
+            "zhurnal-20261201-020000.backup",
+            "zhurnal-20261203-020000.backup",
+            "zhurnal-20261202-020000.backup",
+            "zhurnal-20261204-020000.backup",
+            "someone-elses.backup",
+            "zhurnal-notes.txt",
+        ] {
+            std::fs::write(dir.join(name), b"x").unwrap();
+        }
+        assert_eq!(prune(&dir, 2).unwrap(), 2);
+        let mut left: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                "someone-elses.backup",
+                "zhurnal-20261203-020000.backup",
+                "zhurnal-20261204-020000.backup",
+                "zhurnal-notes.txt"
+            ]
+        );
+        assert_eq!(prune(&dir, 2).unwrap(), 0);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

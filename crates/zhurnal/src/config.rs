@@ -20,6 +20,34 @@ pub struct FileConfig {
     pub web: WebFile,
     /// The mail relay for notices to families (`[smtp] host, port, from, digest_hour`).
     pub smtp: Option<zhurnal_web::mail::SmtpConfig>,
+    /// Backups taken by `serve` itself (`[backup] dir, every_hours, keep`).
+    pub backup: Option<BackupFile>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackupFile {
+    pub dir: std::path::PathBuf,
+    #[serde(default = "a_day")]
+    pub every_hours: i64,
+    #[serde(default = "two_weeks")]
+    pub keep: i64,
+}
+
+fn a_day() -> i64 {
+    24
+}
+
+fn two_weeks() -> i64 {
+    14
+}
+
+/// Backups `serve` takes on its own: into `dir`, every `every`, the newest `keep` kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupSchedule {
+    pub dir: std::path::PathBuf,
+    pub every: std::time::Duration,
+    pub keep: usize,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -46,6 +74,29 @@ pub struct Settings {
     pub database: String,
     pub log: String,
     pub web: WebConfig,
+    pub backup: Option<BackupSchedule>,
+}
+
+fn schedule(b: BackupFile) -> Result<BackupSchedule> {
+    anyhow::ensure!(
+        (1..=24 * 31).contains(&b.every_hours),
+        "backup.every_hours must be 1–744, got {}",
+        b.every_hours
+    );
+    anyhow::ensure!(
+        (1..=1000).contains(&b.keep),
+        "backup.keep must be 1–1000, got {}",
+        b.keep
+    );
+    anyhow::ensure!(
+        !b.dir.as_os_str().is_empty(),
+        "backup.dir must name a folder"
+    );
+    Ok(BackupSchedule {
+        dir: b.dir,
+        every: std::time::Duration::from_secs(b.every_hours as u64 * 3600),
+        keep: b.keep as usize,
+    })
 }
 
 pub fn load(file: Option<&Path>) -> Result<FileConfig> {
@@ -131,6 +182,7 @@ pub fn resolve(
             .unwrap_or_else(|| DEFAULT_DATABASE.to_owned()),
         log: file.log.unwrap_or_else(|| "info".to_owned()),
         web,
+        backup: file.backup.map(schedule).transpose()?,
     })
 }
 
@@ -151,6 +203,25 @@ mod tests {
         let d = resolve(FileConfig::default(), None, None, DEFAULT_LISTEN).unwrap();
         assert_eq!(d.database, DEFAULT_DATABASE);
         assert_eq!(d.listen, DEFAULT_LISTEN);
+    }
+
+    #[test]
+    fn a_backup_schedule_is_read_and_checked() {
+        let file: FileConfig =
+            toml::from_str("[backup]\ndir = \"/var/backups/zhurnal\"\nevery_hours = 6\n").unwrap();
+        let s = resolve(file, None, None, DEFAULT_LISTEN).unwrap();
+        let b = s.backup.unwrap();
+        assert_eq!(b.every, std::time::Duration::from_secs(6 * 3600));
+        assert_eq!(b.keep, 14, "two weeks of daily copies by default");
+        for bad in ["every_hours = 0", "keep = 0", "every_hours = 10000"] {
+            let text = format!("[backup]\ndir = \"/x\"\n{bad}\n");
+            let file: FileConfig = toml::from_str(&text).unwrap();
+            assert!(resolve(file, None, None, DEFAULT_LISTEN).is_err(), "{bad}");
+        }
+        assert!(
+            toml::from_str::<FileConfig>("[backup]\nevery_hours = 1\n").is_err(),
+            "dir is needed"
+        );
     }
 
     #[test]

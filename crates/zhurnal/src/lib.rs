@@ -279,6 +279,10 @@ async fn serve(store: Store, settings: config::Settings) -> Result<()> {
         AppState::new(store, Arc::new(SystemClock), settings.web).map_err(anyhow::Error::msg)?;
     println!("Zhurnal is listening on http://{addr}");
     tracing::info!(%addr, "serving");
+    if let Some(schedule) = settings.backup.clone() {
+        tracing::info!(dir = %schedule.dir.display(), hours = schedule.every.as_secs() / 3600, keep = schedule.keep, "backing up on a schedule");
+        backup::spawn_schedule(settings.database.parse()?, schedule);
+    }
     if let Some(smtp) = state.cfg.smtp.clone() {
         tracing::info!(relay = %format!("{}:{}", smtp.host, smtp.port), "emailing notices to families");
         zhurnal_web::mail::spawn(state.clone(), smtp, std::time::Duration::from_secs(30));
