@@ -15,8 +15,9 @@ const MAX_BODY: usize = 2 * 1024 * 1024;
 
 /// Refuses a request with a NUL character anywhere in its text.
 pub async fn refuse_nul(req: Request<Body>, next: Next) -> Response {
-    let uri = req.uri().to_string();
-    if has_nul_escape(&uri) {
+    // Path and query as sent (percent-encoded): read in place, every request passes here.
+    let uri = req.uri();
+    if has_nul_escape(uri.path()) || uri.query().is_some_and(has_nul_escape) {
         return refused("the address");
     }
     let kind = req

@@ -140,3 +140,19 @@ pub async fn forget_after_writes(
     }
     res
 }
+
+/// The time zone the person asking lives by: their home school's, else UTC. Instants shown
+/// to a person (notices, messages, sessions) are written in it.
+pub async fn home_zone(
+    state: &crate::AppState,
+    ctx: &crate::ctx::Ctx,
+) -> Result<String, crate::AppError> {
+    Ok(match ctx.actor()?.home_school() {
+        Some(id) => state
+            .refs
+            .school(&state.store, id)
+            .await?
+            .map_or("UTC".to_owned(), |s| s.time_zone),
+        None => "UTC".to_owned(),
+    })
+}

@@ -19,7 +19,7 @@ pub struct SessionOut {
     /// The browser and system, or the app, in the person's language.
     pub device: String,
     pub address: String,
-    /// «07.12.2026 15:11», in the person's school's zone.
+    /// «7 декабря 2026, 15:11», in the person's school's zone and language.
     pub started: String,
     pub last_seen: String,
 }

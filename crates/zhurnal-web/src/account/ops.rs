@@ -13,7 +13,7 @@ pub struct SessionView {
     /// «Chrome, Windows», «Приложение «Дневник-бот»», «Токен API».
     pub device: String,
     pub address: String,
-    /// Instants in the person's school's zone, «07.12.2026 15:11».
+    /// Instants in the person's school's zone, «7 декабря 2026, 15:11».
     pub started: String,
     pub last_seen: String,
 }
@@ -23,7 +23,7 @@ pub struct SessionView {
 pub async fn sessions(state: &AppState, ctx: &Ctx) -> Result<Vec<SessionView>, AppError> {
     let actor = ctx.actor()?;
     actor.in_person()?;
-    let zone = zone_of(state, ctx).await?;
+    let zone = crate::refs::home_zone(state, ctx).await?;
     let t = ctx.t();
     let rows = state
         .store
@@ -36,8 +36,8 @@ pub async fn sessions(state: &AppState, ctx: &Ctx) -> Result<Vec<SessionView>, A
             current: s.id == actor.session_id,
             device: device(&t, s),
             address: s.ip.clone(),
-            started: instant(s.created_at, &zone),
-            last_seen: instant(s.last_seen_at, &zone),
+            started: t.datetime(s.created_at, &zone),
+            last_seen: t.datetime(s.last_seen_at, &zone),
         })
         .collect())
 }
@@ -55,28 +55,6 @@ pub async fn end_session(state: &AppState, ctx: &Ctx, id: i64) -> Result<(), App
     };
     let ended = state.store.end_session_of(actor.user_id, id, &audit).await;
     crate::routes::or_deny(state, ctx, "session", &id.to_string(), ended).await
-}
-
-async fn zone_of(state: &AppState, ctx: &Ctx) -> Result<String, AppError> {
-    let Some(school) = ctx.actor()?.home_school() else {
-        return Ok("Europe/Moscow".into());
-    };
-    Ok(state
-        .refs
-        .school(&state.store, school)
-        .await?
-        .map_or("Europe/Moscow".into(), |s| s.time_zone))
-}
-
-fn instant(ms: i64, zone: &str) -> String {
-    let Ok(ts) = jiff::Timestamp::from_millisecond(ms) else {
-        return String::new();
-    };
-    let zoned = match jiff::tz::TimeZone::get(zone) {
-        Ok(tz) => ts.to_zoned(tz),
-        Err(_) => ts.to_zoned(jiff::tz::TimeZone::UTC),
-    };
-    zoned.strftime("%d.%m.%Y %H:%M").to_string()
 }
 
 /// What a person recognises a session by: the browser and system of a web session, the
@@ -153,6 +131,10 @@ mod tests {
             "Приложение «Дневник-бот»"
         );
         assert_eq!(device(&t, &session("curl/8", "api", None)), "Токен API");
-        assert_eq!(instant(0, "Europe/Moscow"), "01.01.1970 03:00");
+        // Instants are shown as the rest of Zhurnal shows them, in the school's zone.
+        assert_eq!(
+            t.datetime(0, "Europe/Moscow"),
+            "1\u{a0}января\u{a0}1970, 03:00"
+        );
     }
 }

@@ -68,14 +68,7 @@ pub async fn get_notices(
     actor.in_person()?;
     let t = ctx.t();
     let settings = state.store.notification_settings(actor.person_id).await?;
-    let zone = match actor.home_school() {
-        Some(id) => state
-            .refs
-            .school(&state.store, id)
-            .await?
-            .map_or("UTC".to_owned(), |s| s.time_zone),
-        None => "UTC".to_owned(),
-    };
+    let zone = crate::refs::home_zone(&state, &ctx).await?;
     let notices = state
         .store
         .notices_of(actor.person_id, SHOWN)

@@ -197,24 +197,13 @@ async fn names_of(state: &AppState, ids: &[i64]) -> Result<HashMap<i64, String>,
     Ok(out)
 }
 
-async fn zone_of(state: &AppState, ctx: &Ctx) -> Result<String, AppError> {
-    Ok(match ctx.actor()?.home_school() {
-        Some(id) => state
-            .store
-            .school(id)
-            .await?
-            .map_or("UTC".to_owned(), |s| s.time_zone),
-        None => "UTC".to_owned(),
-    })
-}
-
 pub(crate) async fn build(state: &AppState, ctx: &Ctx) -> Result<MessagesPage, AppError> {
     let t = ctx.t();
     let actor = ctx.actor()?;
     let threads = state.store.threads_of(actor.person_id).await?;
     let ids: Vec<i64> = threads.iter().map(|th| th.student_id).collect();
     let names = names_of(state, &ids).await?;
-    let tz = zone_of(state, ctx).await?;
+    let tz = crate::refs::home_zone(state, ctx).await?;
     Ok(MessagesPage {
         c: Chrome::new(ctx, t.s("messages.title"), "/messages"),
         threads: threads.iter().map(|th| line(&t, th, &names, &tz)).collect(),
@@ -397,7 +386,7 @@ pub(crate) async fn thread_page(
     if member {
         state.store.mark_thread_read(id, actor.person_id).await?;
     }
-    let tz = zone_of(state, ctx).await?;
+    let tz = crate::refs::home_zone(state, ctx).await?;
     let family = actor.person_id == thread.student_id
         || state
             .store
@@ -524,7 +513,7 @@ pub(crate) async fn complaint_lines(
 ) -> Result<Vec<ThreadLine>, AppError> {
     let t = ctx.t();
     let actor = ctx.actor()?;
-    let tz = zone_of(state, ctx).await?;
+    let tz = crate::refs::home_zone(state, ctx).await?;
     let mut threads = Vec::new();
     for school in actor.reach(Action::ViewReports).schools {
         threads.extend(

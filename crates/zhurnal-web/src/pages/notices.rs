@@ -47,14 +47,7 @@ async fn build(state: &AppState, ctx: &Ctx) -> Result<NoticesPage, AppError> {
     let t = ctx.t();
     let actor = ctx.actor()?;
     let settings = state.store.notification_settings(actor.person_id).await?;
-    let zone = match actor.home_school() {
-        Some(id) => state
-            .store
-            .school(id)
-            .await?
-            .map_or("UTC".to_owned(), |s| s.time_zone),
-        None => "UTC".to_owned(),
-    };
+    let zone = crate::refs::home_zone(state, ctx).await?;
     let notices = state
         .store
         .notices_of(actor.person_id, 100)
