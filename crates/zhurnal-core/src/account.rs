@@ -137,3 +137,46 @@ mod tests {
         );
     }
 }
+
+/// One-time access codes (§5.1): the letters and digits a person cannot confuse when typing
+/// a code from paper (no `0`/`O`, `1`/`I`/`L`).
+pub const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+/// Characters of a code: 12 of 31 give 59 bits, guessed only at the login throttle's pace.
+pub const CODE_LENGTH: usize = 12;
+
+/// A code as printed on the slip: `ABCD-EFGH-JKMN`.
+pub fn print_code(code: &str) -> String {
+    code.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// A code as a person types it — any case, with or without dashes and spaces — in the form
+/// it is hashed in; `None` when it cannot be a code at all.
+pub fn typed_code(raw: &str) -> Option<String> {
+    let s: String = raw
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '\u{a0}'))
+        .collect::<String>()
+        .to_ascii_uppercase();
+    (s.len() == CODE_LENGTH && s.bytes().all(|b| CODE_ALPHABET.contains(&b))).then_some(s)
+}
+
+#[cfg(test)]
+mod code_tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_typed_as_printed_in_any_case() {
+        assert_eq!(print_code("ABCDEFGHJKMN"), "ABCD-EFGH-JKMN");
+        assert_eq!(
+            typed_code(" abcd-efgh jkmn ").as_deref(),
+            Some("ABCDEFGHJKMN")
+        );
+        assert_eq!(typed_code("ABCD-EFGH-JKM0"), None, "no zero in codes");
+        assert_eq!(typed_code("ABCD"), None);
+    }
+}

@@ -17,6 +17,7 @@ pub mod permission;
 pub mod plan;
 pub mod promotion;
 pub mod role;
+pub mod roster;
 pub mod sheet;
 pub mod timetable;
 pub mod timetable_csv;

@@ -228,6 +228,7 @@ mod tests {
         for action in [
             Action::ManageAccounts,
             Action::ManageRoster,
+            Action::EnrolStudents,
             Action::ViewAudit,
             Action::ManageApps,
         ] {

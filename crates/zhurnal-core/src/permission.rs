@@ -56,6 +56,9 @@ pub enum Action {
     ManageStaff,
     /// §5.1–§5.2, §3.1–§3.2: register students and parents, access codes, departures.
     ManageRoster,
+    /// §5.1, §5.2 for the whole school: enrol students (one by one or a roster at once)
+    /// and give families their one-time access codes.
+    EnrolStudents,
     /// §2.12: move students between classes by order, within 3 days.
     TransferStudents,
     /// See the class journal.
@@ -91,7 +94,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 24] = [
         Action::ViewHome,
         Action::ManageOwnAccount,
         Action::ViewSchools,
@@ -99,6 +102,7 @@ impl Action {
         Action::ViewTimetable,
         Action::ManageStaff,
         Action::ManageRoster,
+        Action::EnrolStudents,
         Action::TransferStudents,
         Action::ViewJournal,
         Action::EditJournal,
@@ -126,6 +130,7 @@ impl Action {
             Action::ViewTimetable => "view_timetable",
             Action::ManageStaff => "manage_staff",
             Action::ManageRoster => "manage_roster",
+            Action::EnrolStudents => "enrol_students",
             Action::TransferStudents => "transfer_students",
             Action::ViewJournal => "view_journal",
             Action::EditJournal => "edit_journal",
@@ -169,6 +174,7 @@ impl Action {
             Action::ViewTimetable => "§2.6",
             Action::ManageStaff => "§2.4",
             Action::ManageRoster => "§3.1, §3.2, §5.1, §5.2",
+            Action::EnrolStudents => "§5.1, §5.2",
             Action::TransferStudents => "§2.12",
             Action::EditJournal | Action::ViewJournal => "§4.1",
             Action::ApproveJournalCorrections => "§2.11",
@@ -237,6 +243,8 @@ pub const TABLE: &[(Role, Action, Scope)] = &[
     // Roster.
     (R::Clerk, A::ManageRoster, S::School),
     (R::ClassTeacher, A::ManageRoster, S::OwnClass),
+    (R::Clerk, A::EnrolStudents, S::School),
+    (R::DeputyDirector, A::EnrolStudents, S::School),
     (R::DeputyDirector, A::TransferStudents, S::School),
     // Journal.
     (R::Director, A::ViewJournal, S::School),

@@ -302,6 +302,14 @@ impl Store {
             .await?))
     }
 
+    /// A municipality's time zone, if it exists.
+    pub async fn municipality_zone(&self, id: i64) -> Result<Option<String>> {
+        on_read!(self, pool => Ok(sqlx::query_scalar("SELECT time_zone FROM municipalities WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?))
+    }
+
     /// The name of a class («7Б»), if it exists in that school.
     pub async fn class_name(&self, school_id: i64, group_id: i64) -> Result<Option<String>> {
         on_read!(self, pool => Ok(sqlx::query_scalar("SELECT name FROM edu_groups WHERE school_id = $1 AND id = $2")

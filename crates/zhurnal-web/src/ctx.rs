@@ -120,6 +120,20 @@ impl Actor {
         reach
     }
 
+    /// The schools where the actor may perform `action` across the whole school — not only
+    /// in a class of theirs or for a child — in id order.
+    pub fn whole_schools(&self, action: Action) -> Vec<i64> {
+        let mut out: Vec<i64> = self
+            .grants
+            .iter()
+            .filter(|g| permission::scope_of(g.role, action) == Some(Scope::School))
+            .filter_map(|g| g.school_id)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The school of the actor's first school-level grant: where their audit events belong.
     pub fn home_school(&self) -> Option<i64> {
         self.grants.iter().find_map(|g| g.school_id)

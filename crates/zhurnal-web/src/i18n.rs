@@ -260,6 +260,10 @@ fn action_names(action: Action) -> (&'static str, &'static str) {
             "Контингент: ученики, родители, коды доступа, выбытие",
             "Roster: students, parents, access codes, departures",
         ),
+        Action::EnrolStudents => (
+            "Зачисление: список учеников из таблицы, коды доступа семьям",
+            "Enrolment: the roster from a spreadsheet, access codes for families",
+        ),
         Action::TransferStudents => (
             "Перевод учеников по приказу (в течение 3 дней)",
             "Transfers by order (within 3 days)",
@@ -310,6 +314,28 @@ fn action_names(action: Action) -> (&'static str, &'static str) {
 }
 
 /// The catalogue: key → (Russian, English).
+/// Why an uploaded table could not be read, in the person's language.
+pub fn sheet_message(t: &Tr, e: &zhurnal_core::sheet::SheetError) -> String {
+    match e {
+        zhurnal_core::sheet::SheetError::Empty => t.s("plan.empty").to_owned(),
+        zhurnal_core::sheet::SheetError::Unreadable => t.s("plan.unreadable").to_owned(),
+        zhurnal_core::sheet::SheetError::Damaged(why) => format!("{} ({why})", t.s("plan.damaged")),
+        zhurnal_core::sheet::SheetError::TooLarge { what, limit } => {
+            let key = match what {
+                zhurnal_core::sheet::TooMuch::Rows => "sheet.too_many_rows",
+                zhurnal_core::sheet::TooMuch::Columns => "sheet.too_many_columns",
+                zhurnal_core::sheet::TooMuch::Cells => "sheet.too_many_cells",
+                zhurnal_core::sheet::TooMuch::Bytes => "sheet.too_much_text",
+            };
+            let limit = match what {
+                zhurnal_core::sheet::TooMuch::Bytes => limit >> 20,
+                _ => *limit,
+            };
+            format!("{} {limit}", t.s(key))
+        }
+    }
+}
+
 fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
     Some(match key {
         "app.name" => ("Журнал", "Zhurnal"),
@@ -1196,6 +1222,186 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
         "promotion.debts" => (
             "Условно переводятся (академическая задолженность, ст. 58 273-ФЗ; иное решение — строкой в исключениях):",
             "Promoted conditionally (an academic debt, 273-FZ art. 58; another decision goes in the exceptions):",
+        ),
+        "nav.roster_import" => ("Загрузка списка учеников", "Roster import"),
+        "nav.access_codes" => ("Коды доступа", "Access codes"),
+        "roster_import.title" => ("Загрузка списка учеников", "Roster import"),
+        "roster_import.intro" => (
+            "Загрузите таблицу учеников школы (XLSX или CSV): класс, номер личного дела, фамилия, имя, отчество, дата рождения, пол и до двух родителей. Столбцы узнаются по заголовкам в любом порядке, лишние не мешают. Сначала проверьте файл: загрузка выполняется целиком или не выполняется совсем, а повторная загрузка того же файла ничего не меняет.",
+            "Upload the school's list of students (XLSX or CSV): class, personal file number, last, first and middle name, birthday, sex, and up to two parents. Columns are found by their headers in any order; extra columns do no harm. Check the file first: an import is applied whole or not at all, and importing the same file again changes nothing.",
+        ),
+        "roster_import.template" => ("Скачать шаблон таблицы", "Download the template"),
+        "roster_import.file_label" => ("Файл со списком", "Roster file"),
+        "roster_import.file_hint" => (
+            "XLSX или CSV (UTF-8 или Windows-1251, разделитель «;», «,» или табуляция); первая строка — заголовки.",
+            "XLSX or CSV (UTF-8 or Windows-1251, separated by «;», «,» or tab); the first row holds the headers.",
+        ),
+        "roster_import.no_file" => (
+            "Выберите файл со списком учеников.",
+            "Choose the roster file.",
+        ),
+        "roster_import.check" => ("Проверить", "Check"),
+        "roster_import.apply" => ("Загрузить", "Import"),
+        "roster_import.applied" => ("Список загружен.", "The roster is imported."),
+        "roster_import.clean" => (
+            "Ошибок нет, можно загружать.",
+            "No problems: the roster can be imported.",
+        ),
+        "roster_import.problems" => (
+            "Ничего не загружено: исправьте файл и загрузите его снова",
+            "Nothing was imported: correct the file and upload it again",
+        ),
+        "roster_import.rows" => ("Строки файла", "The file's rows"),
+        "roster_import.row" => ("Строка", "Row"),
+        "roster_import.file" => ("Файл", "File"),
+        "roster_import.class" => ("Класс", "Class"),
+        "roster_import.name" => ("Ученик", "Student"),
+        "roster_import.fate" => ("Что будет сделано", "What happens"),
+        "roster_import.fate_new" => ("новых учеников", "new students"),
+        "roster_import.fate_updated" => ("обновлено", "updated"),
+        "roster_import.fate_unchanged" => ("без изменений", "unchanged"),
+        "roster_import.fate_refused" => ("не загружается", "refused"),
+        "roster_import.new_classes" => ("новые классы", "new classes"),
+        "roster_import.missing_column" => (
+            "нет такого столбца: без него список не загрузить",
+            "this column is missing and the roster needs it",
+        ),
+        "roster_import.duplicate_column" => ("столбец повторяется", "the column appears twice"),
+        "roster_import.required" => ("не заполнено", "empty"),
+        "roster_import.bad_class" => (
+            "класс записывается как «1А»: номер от 1 до 11 и одна русская буква",
+            "a class is written like «1А»: a number 1–11 and one Russian letter",
+        ),
+        "roster_import.bad_date" => (
+            "дата записывается как ДД.ММ.ГГГГ, например 03.05.2019",
+            "a date is written as DD.MM.YYYY, for example 03.05.2019",
+        ),
+        "roster_import.implausible_birthday" => (
+            "дата рождения в будущем или более 25 лет назад",
+            "the birthday is in the future or more than 25 years ago",
+        ),
+        "roster_import.bad_sex" => (
+            "пол записывается как «м» или «ж»",
+            "sex is written as «м» or «ж» (m/f)",
+        ),
+        "roster_import.bad_relation" => (
+            "укажите «мать», «отец», «опекун» или «другое»",
+            "write «мать», «отец», «опекун» or «другое» (mother, father, guardian, other)",
+        ),
+        "roster_import.bad_email" => ("это не адрес электронной почты", "not an email address"),
+        "roster_import.bad_phone" => (
+            "в телефоне должно быть от 10 до 15 цифр",
+            "a phone number has 10 to 15 digits",
+        ),
+        "roster_import.too_long" => ("длиннее 100 знаков", "longer than 100 characters"),
+        "roster_import.bad_characters" => (
+            "содержит управляющие символы (перенос строки, табуляцию)",
+            "holds control characters (a line break, a tab)",
+        ),
+        "roster_import.incomplete_parent" => (
+            "у родителя должны быть указаны фамилия и имя",
+            "a parent needs a last and a first name",
+        ),
+        "roster_import.duplicate_file_number" => (
+            "этот номер личного дела уже есть в строке",
+            "this personal file number is already on row",
+        ),
+        "roster_import.in_another_class" => (
+            "ученик уже учится в другом классе; перевод оформляется приказом, а не загрузкой. Сейчас он в классе",
+            "the student is in another class already; a transfer is made by order, not by an import. The student is now in",
+        ),
+        "access.title" => ("Коды доступа для семей", "Access codes for families"),
+        "access.intro" => (
+            "Родитель или ученик подаёт заявление на доступ; в течение 3 дней выдайте ему одноразовый код и бланк. С кодом человек сам создаёт логин и пароль на странице «Регистрация по коду». Новый код отменяет прежний.",
+            "A parent or a student applies for access; within 3 days give them a one-time code on a slip. With the code they create their own login and password at «Регистрация по коду». A new code cancels the one before.",
+        ),
+        "access.class" => ("Класс", "Class"),
+        "access.show" => ("Показать", "Show"),
+        "access.nobody" => (
+            "В классе пока нет учеников.",
+            "The class has no students yet.",
+        ),
+        "access.student" => ("ученик", "student"),
+        "access.mother" => ("мать", "mother"),
+        "access.father" => ("отец", "father"),
+        "access.guardian" => ("опекун", "guardian"),
+        "access.other_parent" => ("законный представитель", "legal representative"),
+        "access.has_login" => ("вход в Журнал есть", "has a login"),
+        "access.code_until" => ("код выдан, действует до", "a code is issued, valid until"),
+        "access.applied_on" => ("заявление от", "applied on"),
+        "access.overdue" => ("код не выдан более 3 дней", "no code for more than 3 days"),
+        "access.no_application" => ("заявления нет", "no application"),
+        "access.applied_label" => ("Дата заявления", "Applied on"),
+        "access.issue" => ("Выдать код", "Issue a code"),
+        "access.bad_date" => (
+            "Дата записывается как ГГГГ-ММ-ДД.",
+            "A date is written as YYYY-MM-DD.",
+        ),
+        "access.slip_title" => (
+            "Код доступа к электронному дневнику",
+            "Access code for the electronic diary",
+        ),
+        "access.slip_for" => ("Для", "For"),
+        "access.slip_code" => ("Код", "Code"),
+        "access.slip_until" => ("Действует до", "Valid until"),
+        "access.slip_where" => ("Адрес", "Address"),
+        "access.slip_step1" => ("Откройте страницу", "Open the page"),
+        "access.slip_step2" => (
+            "Введите код, придумайте логин и пароль (не короче 12 знаков).",
+            "Type the code, choose a login and a password (at least 12 characters).",
+        ),
+        "access.slip_step3" => (
+            "Войдите в Журнал с этим логином и паролем.",
+            "Sign in to Zhurnal with that login and password.",
+        ),
+        "access.slip_once" => (
+            "Код действует один раз. Не передавайте его другим: он даёт доступ к сведениям о ребёнке. Если код потерян, обратитесь в школу за новым.",
+            "The code works once. Do not pass it on: it gives access to the child's records. If it is lost, ask the school for a new one.",
+        ),
+        "access.print" => (
+            "Распечатайте эту страницу (Ctrl+P) и передайте заявителю: код показан только сейчас.",
+            "Print this page (Ctrl+P) and hand it to the applicant: the code is shown only now.",
+        ),
+        "access.back" => ("К списку класса", "Back to the class list"),
+        "register.title" => ("Регистрация по коду", "Sign up with a code"),
+        "register.intro" => (
+            "Введите код из бланка, выданного школой, и придумайте логин и пароль.",
+            "Type the code from the slip the school gave you, and choose a login and a password.",
+        ),
+        "register.code" => ("Код из бланка", "Code from the slip"),
+        "register.login" => ("Логин", "Login"),
+        "register.login_hint" => (
+            "От 3 до 64 латинских букв, цифр и знаков . _ - @",
+            "3 to 64 Latin letters, digits and . _ - @",
+        ),
+        "register.password" => ("Пароль", "Password"),
+        "register.password_hint" => (
+            "Не короче 12 знаков; удобно взять несколько слов.",
+            "At least 12 characters; a few words are easy to remember.",
+        ),
+        "register.password2" => ("Пароль ещё раз", "Password again"),
+        "register.submit" => ("Создать вход", "Create my login"),
+        "register.done" => ("Вход создан. Ваш логин:", "Your login is created:"),
+        "register.sign_in" => ("Войти в Журнал", "Sign in to Zhurnal"),
+        "register.bad_code" => (
+            "Код не подходит: он неверен, уже использован или истёк. Проверьте буквы или попросите в школе новый.",
+            "The code does not work: it is wrong, used or expired. Check the letters or ask the school for a new one.",
+        ),
+        "register.locked" => (
+            "Слишком много неверных кодов. Попробуйте позже.",
+            "Too many wrong codes. Try again later.",
+        ),
+        "register.login_length" => (
+            "Логин — от 3 до 64 знаков.",
+            "A login has 3 to 64 characters.",
+        ),
+        "register.login_characters" => (
+            "В логине допустимы только латинские буквы, цифры и . _ - @",
+            "A login may hold only Latin letters, digits and . _ - @",
+        ),
+        "register.login_taken" => (
+            "Этот логин уже занят, выберите другой.",
+            "This login is taken: choose another.",
         ),
         "sessions.title" => ("Сеансы и входы", "Sessions and sign-ins"),
         "sessions.intro" => (

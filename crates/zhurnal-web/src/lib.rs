@@ -18,6 +18,7 @@ pub mod mail;
 pub mod oauth;
 mod pages;
 pub mod refs;
+mod roster;
 pub mod routes;
 pub mod security;
 pub mod shed;
@@ -50,6 +51,8 @@ pub struct WebConfig {
     pub absolute_timeout_minutes: i64,
     /// Lifetime of an API bearer token.
     pub api_token_minutes: i64,
+    /// How long a family's one-time access code stays valid (§5.1).
+    pub access_code_days: i64,
     pub throttle: ThrottlePolicy,
     /// The mail relay for notices to families; without it notices stay on the site.
     pub smtp: Option<mail::SmtpConfig>,
@@ -66,6 +69,7 @@ impl Default for WebConfig {
             idle_timeout_minutes: 30,
             absolute_timeout_minutes: 12 * 60,
             api_token_minutes: 60,
+            access_code_days: 14,
             throttle: ThrottlePolicy::default(),
             smtp: None,
             shed: shed::ShedPolicy::default(),
@@ -165,7 +169,7 @@ impl AppState {
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let unmoved = Router::new()
         .route("/healthz", get(pages::healthz))
         .route("/readyz", get(pages::readyz))
         .route("/static/app.css", get(pages::stylesheet))
@@ -181,10 +185,6 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::home::home_get))
         .route("/account", get(pages::account::account_get))
         .route("/account/password", post(pages::account::password_post))
-        .route(
-            "/account/sessions",
-            get(account::page::sessions_get).post(account::page::sessions_post),
-        )
         .route("/schools", get(pages::schools::schools_get))
         .route("/schools/{id}", get(pages::schools::school_get))
         .route("/audit", get(pages::audit::audit_get))
@@ -492,11 +492,6 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/timetable/import", post(api::setup::post_import))
         .route("/api/v1/me/password", post(api::account::post_password))
         .route("/api/v1/me/apps", get(api::account::get_grants))
-        .route("/api/v1/me/sessions", get(account::api::get_sessions))
-        .route(
-            "/api/v1/me/sessions/{id}",
-            delete(account::api::delete_session),
-        )
         .route("/api/v1/me/apps/{id}", delete(api::account::delete_grant))
         .route(
             "/api/v1/diary/calendar-feeds",
@@ -526,7 +521,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/oauth2/token", post(oauth::token))
         .route("/oauth2/revoke", post(oauth::revoke))
-        .merge(dnevnik::router())
+        .merge(dnevnik::router());
+    routes::mount(unmoved)
         .route_layer(from_fn_with_state(state.clone(), routes::guard))
         .fallback(pages::not_found)
         .layer(from_fn_with_state(state.clone(), refs::forget_after_writes))

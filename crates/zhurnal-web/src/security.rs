@@ -17,6 +17,20 @@ pub fn random_token() -> String {
 }
 
 /// What the database keeps of a token: its SHA-256. A stolen database yields no live session.
+/// A fresh one-time access code (§5.1): [`CODE_LENGTH`] characters of [`CODE_ALPHABET`],
+/// which has no look-alike letters and digits.
+///
+/// [`CODE_LENGTH`]: zhurnal_core::account::CODE_LENGTH
+/// [`CODE_ALPHABET`]: zhurnal_core::account::CODE_ALPHABET
+pub fn access_code() -> String {
+    use rand::Rng;
+    use zhurnal_core::account::{CODE_ALPHABET, CODE_LENGTH};
+    let mut rng = rand::rng();
+    (0..CODE_LENGTH)
+        .map(|_| char::from(CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())]))
+        .collect()
+}
+
 pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -225,6 +239,16 @@ pub async fn headers(req: Request<Body>, next: Next) -> Response {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn access_codes_use_only_the_unambiguous_alphabet() {
+        for _ in 0..100 {
+            let code = access_code();
+            assert_eq!(code.len(), zhurnal_core::account::CODE_LENGTH);
+            assert!(zhurnal_core::account::typed_code(&code).is_some());
+        }
+        assert_ne!(access_code(), access_code());
+    }
+
     use super::*;
     use argon2::password_hash::PasswordVerifier;
 

@@ -59,6 +59,8 @@ pub struct WebFile {
     pub idle_timeout_minutes: Option<i64>,
     pub absolute_timeout_minutes: Option<i64>,
     pub api_token_minutes: Option<i64>,
+    /// Days a family's one-time access code stays valid (default 14).
+    pub access_code_days: Option<i64>,
     pub login_max_failures: Option<i64>,
     pub login_max_failures_per_ip: Option<i64>,
     pub login_lock_minutes: Option<i64>,
@@ -142,6 +144,9 @@ pub fn resolve(
     }
     if let Some(v) = w.api_token_minutes {
         web.api_token_minutes = positive("api_token_minutes", v)?;
+    }
+    if let Some(v) = w.access_code_days {
+        web.access_code_days = positive("access_code_days", v)?;
     }
     if let Some(v) = w.login_max_failures {
         web.throttle.max_per_login = positive("login_max_failures", v)?;

@@ -6,6 +6,7 @@ pub mod city;
 pub mod config;
 pub mod demo;
 pub mod report;
+pub mod school;
 pub mod user;
 
 use anyhow::{Context, Result};
@@ -124,6 +125,34 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Municipalities: `municipality add`.
+    Municipality {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        action: school::MunicipalityCommand,
+    },
+    /// Schools: `school add`.
+    School {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        action: school::SchoolCommand,
+    },
+    /// A school's staff: `staff add` (with a one-time access code).
+    Staff {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        action: school::StaffCommand,
+    },
+    /// Bring a school's data in from a spreadsheet: `import roster`.
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(subcommand)]
+        what: school::ImportCommand,
+    },
     /// Manage login accounts without the UI.
     User {
         #[command(flatten)]
@@ -226,6 +255,22 @@ async fn run(cli: Cli) -> Result<()> {
             init_logging("warn");
             backup::restore(&input, &settings.database.parse()?, force).await
         }
+        Command::Municipality { db, action } => {
+            let store = admin_store(&db).await?;
+            school::municipality(&store, action).await
+        }
+        Command::School { db, action } => {
+            let store = admin_store(&db).await?;
+            school::school(&store, action).await
+        }
+        Command::Staff { db, action } => {
+            let store = admin_store(&db).await?;
+            school::staff(&store, action).await
+        }
+        Command::Import { db, what } => {
+            let store = admin_store(&db).await?;
+            school::import(&store, what).await
+        }
         Command::User { db, action } => {
             let settings = settings(&db, None, config::DEFAULT_LISTEN)?;
             init_logging("warn");
@@ -233,6 +278,13 @@ async fn run(cli: Cli) -> Result<()> {
             user::run(&store, action).await
         }
     }
+}
+
+/// The store for a command-line administration command: quiet logs, migrated database.
+async fn admin_store(db: &DbArgs) -> Result<Store> {
+    let settings = settings(db, None, config::DEFAULT_LISTEN)?;
+    init_logging("warn");
+    open(&settings.database).await
 }
 
 fn settings(db: &DbArgs, listen: Option<String>, default_listen: &str) -> Result<config::Settings> {

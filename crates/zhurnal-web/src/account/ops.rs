@@ -138,3 +138,92 @@ mod tests {
         );
     }
 }
+
+/// Why a registration by access code was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refused {
+    /// Wrong, used, revoked or expired: one answer for all, so a guesser learns nothing.
+    Code,
+    Login(zhurnal_core::account::LoginError),
+    /// Someone else has this login.
+    LoginTaken,
+    Password(zhurnal_core::account::PasswordError),
+    /// Too many wrong codes from this address: try again after this many seconds.
+    Locked(i64),
+}
+
+/// Creates a person's own login with the one-time code the school gave them (§5.1). Wrong
+/// codes count against the address as failed logins do. Returns the login.
+pub async fn register(
+    state: &AppState,
+    ctx: &Ctx,
+    code: &str,
+    login: &str,
+    password: &str,
+) -> Result<Result<String, Refused>, AppError> {
+    use zhurnal_core::account::{Login, check_new_password, typed_code};
+    let login = match Login::parse(login) {
+        Ok(l) => l,
+        Err(e) => return Ok(Err(Refused::Login(e))),
+    };
+    if let Err(e) = check_new_password(password, login.as_str()) {
+        return Ok(Err(Refused::Password(e)));
+    }
+    let now = state.clock.now_ms();
+    let policy = state.cfg.throttle;
+    let keys = [(format!("code-ip:{}", ctx.ip), policy.max_per_ip)];
+    let mut entry = ctx.audit_base(now);
+    entry.action = "account.register".into();
+    entry.target_kind = "access_code".into();
+    let locked = |until: i64| Ok(Err(Refused::Locked(((until - now) / 1000).max(1))));
+    let mut lock = entry.clone();
+    lock.action = "auth.lock".into();
+    if let Some(until) = state
+        .store
+        .reserve_login_attempt(&keys, policy, &lock)
+        .await?
+    {
+        return locked(until);
+    }
+    let hash = crate::security::token_hash(&typed_code(code).unwrap_or_default());
+    let password_hash = crate::security::hash_password(password.to_owned())
+        .await
+        .map_err(AppError::Internal)?;
+    match state
+        .store
+        .redeem_access_code(&hash, login.as_str(), &password_hash, &entry)
+        .await
+    {
+        Ok(_) => Ok(Ok(login.as_str().to_owned())),
+        Err(zhurnal_store::StoreError::Conflict(_)) => Ok(Err(Refused::LoginTaken)),
+        Err(zhurnal_store::StoreError::NotFound) => {
+            let mut failure = entry;
+            failure.outcome = "failure".into();
+            match state
+                .store
+                .record_login_failure(&keys, policy, failure)
+                .await?
+            {
+                Some(until) => locked(until),
+                None => Ok(Err(Refused::Code)),
+            }
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The field a refusal belongs to and its message key.
+pub fn refusal_field(r: &Refused) -> (&'static str, &'static str) {
+    use zhurnal_core::account::{LoginError, PasswordError};
+    match r {
+        Refused::Code => ("code", "register.bad_code"),
+        Refused::Locked(_) => ("code", "register.locked"),
+        Refused::Login(LoginError::Length) => ("login", "register.login_length"),
+        Refused::Login(LoginError::Characters) => ("login", "register.login_characters"),
+        Refused::LoginTaken => ("login", "register.login_taken"),
+        Refused::Password(PasswordError::TooShort) => ("password", "account.too_short"),
+        Refused::Password(PasswordError::TooLong) => ("password", "account.too_long"),
+        Refused::Password(PasswordError::TooCommon) => ("password", "account.too_common"),
+        Refused::Password(PasswordError::ContainsLogin) => ("password", "account.contains_login"),
+    }
+}

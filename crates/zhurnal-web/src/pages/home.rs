@@ -53,6 +53,7 @@ pub fn page_of(action: Action) -> Option<&'static str> {
         Action::ViewJournal | Action::EditJournal => Some("/journal"),
         Action::CheckClassJournal => Some("/journal/class"),
         Action::ManageRoster => Some("/roster"),
+        Action::EnrolStudents => Some("/roster/import"),
         Action::PostClassWall => Some("/wall"),
         Action::ViewDiary => Some("/diary"),
         _ => None,

@@ -77,7 +77,7 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 29] = [
+            let items: [(&'static str, &'static str, Action); 31] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/diary", "nav.diary", Action::ViewDiary),
                 ("/messages", "nav.messages", Action::UseMessages),
@@ -97,6 +97,8 @@ impl Chrome {
                 ("/setup/calendar", "nav.calendar", Action::EditSchoolSetup),
                 ("/setup/profile", "nav.profile", Action::EditSchoolSetup),
                 ("/setup/staff", "nav.staff", Action::ManageStaff),
+                ("/roster/import", "nav.roster_import", Action::EnrolStudents),
+                ("/roster/access", "nav.access_codes", Action::EnrolStudents),
                 ("/setup/bodies", "nav.bodies", Action::ManageStaff),
                 ("/setup/classes", "nav.classes", Action::EditSchoolSetup),
                 (

@@ -7,6 +7,7 @@ use super::timetable::pick_school;
 use super::{Chrome, html};
 use crate::ctx::Ctx;
 use crate::i18n::Tr;
+use crate::i18n::sheet_message;
 use crate::journal::parse_journal_key;
 use crate::{AppError, AppState};
 use askama::Template;
@@ -16,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use zhurnal_core::Action;
 use zhurnal_core::plan::{PlanError, parse};
-use zhurnal_core::sheet::{SheetError, TooMuch, read};
+use zhurnal_core::sheet::read;
 use zhurnal_store::SchoolRow;
 
 pub struct PlanLine {
@@ -53,27 +54,6 @@ pub struct PlanQuery {
     journal: Option<String>,
     topics: Option<usize>,
     filled: Option<usize>,
-}
-
-pub fn sheet_message(t: &Tr, e: &SheetError) -> String {
-    match e {
-        SheetError::Empty => t.s("plan.empty").to_owned(),
-        SheetError::Unreadable => t.s("plan.unreadable").to_owned(),
-        SheetError::Damaged(why) => format!("{} ({why})", t.s("plan.damaged")),
-        SheetError::TooLarge { what, limit } => {
-            let key = match what {
-                TooMuch::Rows => "sheet.too_many_rows",
-                TooMuch::Columns => "sheet.too_many_columns",
-                TooMuch::Cells => "sheet.too_many_cells",
-                TooMuch::Bytes => "sheet.too_much_text",
-            };
-            let limit = match what {
-                TooMuch::Bytes => limit >> 20,
-                _ => *limit,
-            };
-            format!("{} {limit}", t.s(key))
-        }
-    }
 }
 
 pub fn plan_message(t: &Tr, e: &PlanError) -> String {

@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use zhurnal_core::Role;
 use zhurnal_core::demo::DEMO_LOGINS;
 use zhurnal_core::permission::scope_of;
-use zhurnal_web::routes::{Access, ROUTES};
+use zhurnal_web::routes::{Access, all};
 
 /// Routes that end the session: requested last, after everything else.
 fn ends_session(path: &str) -> bool {
@@ -26,8 +26,8 @@ async fn every_route_for_every_role(app: &TestApp) {
             .iter()
             .map(|r| r["role"].as_str().unwrap().parse().unwrap())
             .collect();
-        let mut ordered: Vec<_> = ROUTES.iter().filter(|r| !ends_session(r.path)).collect();
-        ordered.extend(ROUTES.iter().filter(|r| ends_session(r.path)));
+        let mut ordered: Vec<_> = all().iter().filter(|r| !ends_session(r.path)).collect();
+        ordered.extend(all().iter().filter(|r| ends_session(r.path)));
         for route in ordered {
             let Access::Signed(action) = route.access else {
                 continue;
@@ -84,7 +84,7 @@ async fn every_route_for_every_role(app: &TestApp) {
 on_both!(matrix, every_route_for_every_role);
 
 async fn anonymous_requests_are_sent_to_log_in(app: &TestApp) {
-    for route in ROUTES {
+    for route in all() {
         let method: Method = route.method.parse().unwrap();
         let res = app
             .client()

@@ -1,0 +1,477 @@
+//! A school's people from zero: a roster applied all-or-nothing (students with their personal
+//! files, classes, parents with their contacts and links, enrolments), municipalities and
+//! schools created, applications for access and the one-time codes that answer them.
+
+use crate::audit::{AuditEntry, insert_audit};
+use crate::{Result, Store, StoreError, on_read, on_write};
+use zhurnal_core::roster::Line;
+
+/// What applying a roster did, or would do, with one row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowFate {
+    /// A new student, enrolled into the class.
+    New,
+    /// The student is there already, as the row says.
+    Unchanged,
+    /// The student is there; names, birthday, sex, file number or parents were brought
+    /// up to date.
+    Updated,
+    /// The student is in another class of the school now: moving them is a transfer by
+    /// order, not an import. Carries the class they are in.
+    InAnotherClass(String),
+}
+
+/// The fate of every row, and what the roster adds beside students.
+#[derive(Debug, Clone, Default)]
+pub struct RosterOutcome {
+    pub rows: Vec<(usize, RowFate)>,
+    pub new_classes: Vec<String>,
+    pub new_parents: usize,
+}
+
+impl RosterOutcome {
+    /// Whether the roster can be applied: no row is refused.
+    pub fn clean(&self) -> bool {
+        !self
+            .rows
+            .iter()
+            .any(|(_, f)| matches!(f, RowFate::InAnotherClass(_)))
+    }
+}
+
+/// Where and when the roster's students are enrolled.
+#[derive(Debug, Clone)]
+pub struct RosterPlace<'a> {
+    pub school_id: i64,
+    pub study_year: i16,
+    /// The day new students' membership starts (the enrolment's date).
+    pub since: &'a str,
+    pub order_number: &'a str,
+}
+
+/// A new school's identity.
+#[derive(Debug, Clone)]
+pub struct NewSchool<'a> {
+    pub municipality_id: i64,
+    pub full_name: &'a str,
+    pub short_name: &'a str,
+    pub city: &'a str,
+    pub time_zone: &'a str,
+}
+
+/// A person to whom an access code may go, as the clerk's list shows them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AccessRow {
+    pub person_id: i64,
+    pub last_name: String,
+    pub first_name: String,
+    pub middle_name: String,
+    /// `student` or the parent's relation (`mother`, …).
+    pub kind: String,
+    /// The student (themself, or the parent's child in the class).
+    pub student_id: i64,
+    pub has_login: bool,
+    pub applied_on: Option<String>,
+    pub code_expires_at: Option<i64>,
+}
+
+impl Store {
+    /// Creates a municipality; returns its id.
+    pub async fn create_municipality(
+        &self,
+        name: &str,
+        time_zone: &str,
+        audit: &AuditEntry,
+    ) -> Result<i64> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO municipalities (name, time_zone) VALUES ($1, $2) RETURNING id",
+            )
+            .bind(name).bind(time_zone)
+            .fetch_one(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit, "municipality", id)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Creates a school of a municipality (`NotFound` when there is no such municipality).
+    pub async fn create_school(&self, s: &NewSchool<'_>, audit: &AuditEntry) -> Result<i64> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let known: Option<i64> = sqlx::query_scalar("SELECT id FROM municipalities WHERE id = $1")
+                .bind(s.municipality_id)
+                .fetch_optional(&mut *tx).await?;
+            if known.is_none() {
+                return Err(StoreError::NotFound);
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO schools (municipality_id, short_name, full_name, city, time_zone, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(s.municipality_id).bind(s.short_name).bind(s.full_name).bind(s.city).bind(s.time_zone).bind(audit.at)
+            .fetch_one(&mut *tx).await?;
+            let mut entry = audit.clone();
+            entry.school_id = Some(id);
+            insert_audit!(&mut *tx, &entry, "school", id)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Applies a roster in one transaction, or (with `dry_run`) works out every row's fate
+    /// and undoes it all. Nothing is kept unless every row can be applied: a row whose
+    /// student is in another class makes the whole roster refused (`clean()` is false).
+    /// Rows match existing students by personal file number, else by names and birthday,
+    /// so applying the same roster again changes nothing.
+    pub async fn apply_roster(
+        &self,
+        place: &RosterPlace<'_>,
+        lines: &[Line],
+        dry_run: bool,
+        audit: &AuditEntry,
+    ) -> Result<RosterOutcome> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut out = RosterOutcome::default();
+            for line in lines {
+                let class_name = line.class.to_string();
+                let class: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM edu_groups WHERE school_id = $1 AND kind = 'class' AND study_year = $2 AND name = $3",
+                )
+                .bind(place.school_id).bind(i32::from(place.study_year)).bind(&class_name)
+                .fetch_optional(&mut *tx).await?;
+                let class = match class {
+                    Some(id) => id,
+                    None => {
+                        let id: i64 = sqlx::query_scalar(
+                            "INSERT INTO edu_groups (school_id, kind, parallel, letter, name, study_year, shift, created_at) \
+                             VALUES ($1, 'class', $2, $3, $4, $5, 1, $6) RETURNING id",
+                        )
+                        .bind(place.school_id).bind(i32::from(line.class.parallel)).bind(&line.class.letter)
+                        .bind(&class_name).bind(i32::from(place.study_year)).bind(audit.at)
+                        .fetch_one(&mut *tx).await?;
+                        insert_audit!(&mut *tx, audit, "edu_group", id)?;
+                        out.new_classes.push(class_name.clone());
+                        id
+                    }
+                };
+                let birthday = line.birthday.to_string();
+                let by_file: Option<i64> = sqlx::query_scalar(
+                    "SELECT person_id FROM student_files WHERE school_id = $1 AND file_number = $2",
+                )
+                .bind(place.school_id).bind(&line.file_number)
+                .fetch_optional(&mut *tx).await?;
+                let found = match by_file {
+                    Some(p) => Some(p),
+                    None => sqlx::query_scalar(
+                        "SELECT p.id FROM persons p JOIN role_grants g ON g.person_id = p.id AND g.role = 'student' AND g.school_id = $1 \
+                         WHERE p.last_name = $2 AND p.first_name = $3 AND p.middle_name = $4 AND p.birthday = $5 ORDER BY p.id LIMIT 1",
+                    )
+                    .bind(place.school_id).bind(&line.names.last).bind(&line.names.first)
+                    .bind(&line.names.middle).bind(&birthday)
+                    .fetch_optional(&mut *tx).await?,
+                };
+                let (student, mut fate) = match found {
+                    None => {
+                        let person: i64 = sqlx::query_scalar(
+                            "INSERT INTO persons (last_name, first_name, middle_name, sex, birthday, created_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                        )
+                        .bind(&line.names.last).bind(&line.names.first).bind(&line.names.middle)
+                        .bind(line.sex.code()).bind(&birthday).bind(audit.at)
+                        .fetch_one(&mut *tx).await?;
+                        sqlx::query("INSERT INTO student_files (school_id, person_id, file_number, created_at) VALUES ($1, $2, $3, $4)")
+                            .bind(place.school_id).bind(person).bind(&line.file_number).bind(audit.at)
+                            .execute(&mut *tx).await?;
+                        sqlx::query("INSERT INTO role_grants (person_id, role, school_id, created_at) VALUES ($1, 'student', $2, $3)")
+                            .bind(person).bind(place.school_id).bind(audit.at)
+                            .execute(&mut *tx).await?;
+                        sqlx::query("INSERT INTO edu_group_members (school_id, edu_group_id, person_id, since) VALUES ($1, $2, $3, $4)")
+                            .bind(place.school_id).bind(class).bind(person).bind(place.since)
+                            .execute(&mut *tx).await?;
+                        let enrolment: i64 = sqlx::query_scalar(
+                            "INSERT INTO enrolments (school_id, person_id, class_id, since, order_number, recorded_by, recorded_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                        )
+                        .bind(place.school_id).bind(person).bind(class).bind(place.since).bind(place.order_number)
+                        .bind(audit.actor_person_id).bind(audit.at)
+                        .fetch_one(&mut *tx).await?;
+                        insert_audit!(&mut *tx, audit, "enrolment", enrolment)?;
+                        (person, RowFate::New)
+                    }
+                    Some(person) => {
+                        let current: Option<(i64, String)> = sqlx::query_as(
+                            "SELECT g.id, g.name FROM edu_group_members m JOIN edu_groups g ON g.id = m.edu_group_id \
+                             WHERE m.school_id = $1 AND m.person_id = $2 AND m.until IS NULL AND g.kind = 'class' AND g.study_year = $3",
+                        )
+                        .bind(place.school_id).bind(person).bind(i32::from(place.study_year))
+                        .fetch_optional(&mut *tx).await?;
+                        match current {
+                            Some((id, name)) if id != class => {
+                                out.rows.push((line.row, RowFate::InAnotherClass(name)));
+                                continue;
+                            }
+                            Some(_) => {}
+                            None => {
+                                sqlx::query("INSERT INTO edu_group_members (school_id, edu_group_id, person_id, since) VALUES ($1, $2, $3, $4)")
+                                    .bind(place.school_id).bind(class).bind(person).bind(place.since)
+                                    .execute(&mut *tx).await?;
+                            }
+                        }
+                        let changed = sqlx::query(
+                            "UPDATE persons SET last_name = $2, first_name = $3, middle_name = $4, sex = $5, birthday = $6 \
+                             WHERE id = $1 AND NOT (last_name = $2 AND first_name = $3 AND middle_name = $4 AND sex = $5 AND birthday = $6)",
+                        )
+                        .bind(person).bind(&line.names.last).bind(&line.names.first).bind(&line.names.middle)
+                        .bind(line.sex.code()).bind(&birthday)
+                        .execute(&mut *tx).await?.rows_affected();
+                        let file = sqlx::query(
+                            "INSERT INTO student_files (school_id, person_id, file_number, created_at) VALUES ($1, $2, $3, $4) \
+                             ON CONFLICT (school_id, person_id) DO UPDATE SET file_number = excluded.file_number \
+                             WHERE student_files.file_number <> excluded.file_number",
+                        )
+                        .bind(place.school_id).bind(person).bind(&line.file_number).bind(audit.at)
+                        .execute(&mut *tx).await?.rows_affected();
+                        let fate = if changed + file > 0 || current.is_none() {
+                            insert_audit!(&mut *tx, audit, "person", person)?;
+                            RowFate::Updated
+                        } else {
+                            RowFate::Unchanged
+                        };
+                        (person, fate)
+                    }
+                };
+                for (n, parent) in line.parents.iter().enumerate() {
+                    let linked: Option<i64> = sqlx::query_scalar(
+                        "SELECT p.id FROM parent_links l JOIN persons p ON p.id = l.parent_id \
+                         WHERE l.child_id = $1 AND p.last_name = $2 AND p.first_name = $3 ORDER BY p.id LIMIT 1",
+                    )
+                    .bind(student).bind(&parent.names.last).bind(&parent.names.first)
+                    .fetch_optional(&mut *tx).await?;
+                    // A brother's or sister's parent: the same names and the same phone or
+                    // email in the school's parents.
+                    let known = match linked {
+                        Some(p) => Some(p),
+                        None => sqlx::query_scalar(
+                            "SELECT p.id FROM persons p JOIN role_grants g ON g.person_id = p.id AND g.role = 'parent' AND g.school_id = $1 \
+                             JOIN contacts c ON c.person_id = p.id \
+                             WHERE p.last_name = $2 AND p.first_name = $3 AND p.middle_name = $4 \
+                               AND ((c.phone <> '' AND c.phone = $5) OR (c.email <> '' AND c.email = $6)) ORDER BY p.id LIMIT 1",
+                        )
+                        .bind(place.school_id).bind(&parent.names.last).bind(&parent.names.first)
+                        .bind(&parent.names.middle).bind(&parent.phone).bind(&parent.email)
+                        .fetch_optional(&mut *tx).await?,
+                    };
+                    let parent_id = match known {
+                        Some(p) => p,
+                        None => {
+                            let p: i64 = sqlx::query_scalar(
+                                "INSERT INTO persons (last_name, first_name, middle_name, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+                            )
+                            .bind(&parent.names.last).bind(&parent.names.first).bind(&parent.names.middle).bind(audit.at)
+                            .fetch_one(&mut *tx).await?;
+                            sqlx::query("INSERT INTO role_grants (person_id, role, school_id, created_at) VALUES ($1, 'parent', $2, $3)")
+                                .bind(p).bind(place.school_id).bind(audit.at)
+                                .execute(&mut *tx).await?;
+                            insert_audit!(&mut *tx, audit, "person", p)?;
+                            out.new_parents += 1;
+                            p
+                        }
+                    };
+                    let contact = sqlx::query(
+                        "INSERT INTO contacts (person_id, phone, email) VALUES ($1, $2, $3) \
+                         ON CONFLICT (person_id) DO UPDATE SET phone = excluded.phone, email = excluded.email \
+                         WHERE contacts.phone <> excluded.phone OR contacts.email <> excluded.email",
+                    )
+                    .bind(parent_id).bind(&parent.phone).bind(&parent.email)
+                    .execute(&mut *tx).await?.rows_affected();
+                    let link = sqlx::query(
+                        "INSERT INTO parent_links (parent_id, child_id, relation, main_contact) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (parent_id, child_id) DO UPDATE SET relation = excluded.relation, main_contact = excluded.main_contact \
+                         WHERE parent_links.relation <> excluded.relation OR parent_links.main_contact <> excluded.main_contact",
+                    )
+                    .bind(parent_id).bind(student).bind(parent.relation.code()).bind(n == 0)
+                    .execute(&mut *tx).await?.rows_affected();
+                    if (contact + link > 0) && fate == RowFate::Unchanged && known.is_some() {
+                        insert_audit!(&mut *tx, audit, "person", parent_id)?;
+                        fate = RowFate::Updated;
+                    } else if known.is_none() && fate == RowFate::Unchanged {
+                        fate = RowFate::Updated;
+                    }
+                }
+                out.rows.push((line.row, fate));
+            }
+            if dry_run || !out.clean() {
+                tx.rollback().await?;
+            } else {
+                tx.commit().await?;
+            }
+            Ok(out)
+        })
+    }
+
+    /// Students and parents of a class with their login, latest application and the expiry
+    /// of their code in force, for the clerk's access list.
+    pub async fn class_access(
+        &self,
+        school_id: i64,
+        class_id: i64,
+        now: i64,
+    ) -> Result<Vec<AccessRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, AccessRow>(
+            "WITH kids AS (SELECT m.person_id FROM edu_group_members m WHERE m.school_id = $1 AND m.edu_group_id = $2 AND m.until IS NULL), \
+                  people AS ( \
+                    SELECT k.person_id AS person_id, 'student' AS kind, k.person_id AS student_id FROM kids k \
+                    UNION ALL \
+                    SELECT l.parent_id, l.relation, l.child_id FROM parent_links l JOIN kids k ON k.person_id = l.child_id) \
+             SELECT x.person_id, p.last_name, p.first_name, p.middle_name, x.kind, x.student_id, \
+                    EXISTS (SELECT 1 FROM users u WHERE u.person_id = x.person_id) AS has_login, \
+                    (SELECT MAX(a.applied_on) FROM access_applications a WHERE a.school_id = $1 AND a.person_id = x.person_id) AS applied_on, \
+                    (SELECT MAX(c.expires_at) FROM access_codes c WHERE c.school_id = $1 AND c.person_id = x.person_id \
+                       AND c.redeemed_at IS NULL AND c.revoked_at IS NULL AND c.expires_at > $3) AS code_expires_at \
+             FROM people x JOIN persons p ON p.id = x.person_id \
+             ORDER BY (SELECT s.last_name || ' ' || s.first_name FROM persons s WHERE s.id = x.student_id), x.student_id, x.kind <> 'student', p.last_name, p.first_name",
+        )
+        .bind(school_id).bind(class_id).bind(now)
+        .fetch_all(pool).await?))
+    }
+
+    /// Whether `person_id` is a student, a parent of a student, or staff of the school:
+    /// someone the school may give an access code to.
+    pub async fn person_of_school(&self, school_id: i64, person_id: i64) -> Result<bool> {
+        on_read!(self, pool => Ok(sqlx::query_scalar::<_, bool>(
+            "SELECT EXISTS (SELECT 1 FROM role_grants g WHERE g.person_id = $2 AND g.school_id = $1)",
+        )
+        .bind(school_id).bind(person_id)
+        .fetch_one(pool).await?))
+    }
+
+    /// Records an application for access (§5.1), audited; returns its id.
+    pub async fn record_application(
+        &self,
+        school_id: i64,
+        person_id: i64,
+        student_id: Option<i64>,
+        applied_on: &str,
+        audit: &AuditEntry,
+    ) -> Result<i64> {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
+            let mut tx = pool.begin().await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO access_applications (school_id, person_id, student_id, applied_on, recorded_by, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+            )
+            .bind(school_id).bind(person_id).bind(student_id).bind(applied_on)
+            .bind(audit.actor_person_id).bind(audit.at)
+            .fetch_one(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit, "access_application", id)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Issues an access code to a person of the school (only its hash is kept), revoking
+    /// any code of theirs still in force; `NotFound` when the person is not the school's.
+    pub async fn issue_access_code(
+        &self,
+        school_id: i64,
+        person_id: i64,
+        code_hash: &str,
+        expires_at: i64,
+        audit: &AuditEntry,
+    ) -> Result<i64> {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
+            let mut tx = pool.begin().await?;
+            let ours: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM role_grants g WHERE g.person_id = $2 AND g.school_id = $1)",
+            )
+            .bind(school_id).bind(person_id)
+            .fetch_one(&mut *tx).await?;
+            if !ours {
+                return Err(StoreError::NotFound);
+            }
+            sqlx::query(
+                "UPDATE access_codes SET revoked_at = $2 WHERE person_id = $1 AND redeemed_at IS NULL AND revoked_at IS NULL",
+            )
+            .bind(person_id).bind(audit.at)
+            .execute(&mut *tx).await?;
+            let application: Option<i64> = sqlx::query_scalar(
+                "SELECT MAX(id) FROM access_applications WHERE school_id = $1 AND person_id = $2",
+            )
+            .bind(school_id).bind(person_id)
+            .fetch_one(&mut *tx).await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO access_codes (school_id, person_id, application_id, code_hash, issued_by, issued_at, expires_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+            )
+            .bind(school_id).bind(person_id).bind(application).bind(code_hash)
+            .bind(audit.actor_person_id).bind(audit.at).bind(expires_at)
+            .fetch_one(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit, "access_code", id)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Redeems a code: its person gets the login and password (a person who had a login
+    /// gets this one instead, every session of the old one ended). A wrong, used, revoked
+    /// or expired code is `NotFound`, all alike; a login taken by someone else is a
+    /// `Conflict`. Returns the person.
+    pub async fn redeem_access_code(
+        &self,
+        code_hash: &str,
+        login: &str,
+        password_hash: &str,
+        audit: &AuditEntry,
+    ) -> Result<i64> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let code: Option<(i64, i64, i64)> = sqlx::query_as(
+                "SELECT id, person_id, school_id FROM access_codes WHERE code_hash = $1 \
+                 AND redeemed_at IS NULL AND revoked_at IS NULL AND expires_at > $2",
+            )
+            .bind(code_hash).bind(audit.at)
+            .fetch_optional(&mut *tx).await?;
+            let Some((code_id, person, school)) = code else {
+                return Err(StoreError::NotFound);
+            };
+            let taken: Option<i64> = sqlx::query_scalar("SELECT person_id FROM users WHERE login = $1")
+                .bind(login)
+                .fetch_optional(&mut *tx).await?;
+            if taken.is_some_and(|p| p != person) {
+                return Err(StoreError::Conflict("login".into()));
+            }
+            let user: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE person_id = $1")
+                .bind(person)
+                .fetch_optional(&mut *tx).await?;
+            let user = match user {
+                Some(u) => {
+                    sqlx::query("UPDATE users SET login = $2, password_hash = $3, password_changed_at = $4, blocked = $5 WHERE id = $1")
+                        .bind(u).bind(login).bind(password_hash).bind(audit.at).bind(false)
+                        .execute(&mut *tx).await?;
+                    sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
+                        .bind(u).bind(audit.at)
+                        .execute(&mut *tx).await?;
+                    u
+                }
+                None => sqlx::query_scalar(
+                    "INSERT INTO users (person_id, login, password_hash, password_changed_at, created_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
+                )
+                .bind(person).bind(login).bind(password_hash).bind(audit.at)
+                .fetch_one(&mut *tx).await?,
+            };
+            sqlx::query("UPDATE access_codes SET redeemed_at = $2 WHERE id = $1")
+                .bind(code_id).bind(audit.at)
+                .execute(&mut *tx).await?;
+            let mut entry = audit.clone();
+            entry.school_id = Some(school);
+            entry.actor_user_id = Some(user);
+            entry.actor_person_id = Some(person);
+            insert_audit!(&mut *tx, &entry, "access_code", code_id)?;
+            tx.commit().await?;
+            Ok(person)
+        })
+    }
+}

@@ -1,0 +1,73 @@
+//! The school's roster in the shape every area takes (see `docs/architecture.md`): `ops`
+//! holds the operations — a roster imported from a spreadsheet, families' access codes —
+//! and `page` and `api` are thin adapters over them; `words` says outcomes in the person's
+//! language for both. Neither adapter imports the other.
+//!
+//! The class teacher's everyday roster (statements, departures) is still in
+//! `pages::roster` until it moves here.
+
+pub mod api;
+pub mod ops;
+pub mod page;
+pub mod words;
+
+use crate::routes::{Access::Signed, Declared, declare};
+use zhurnal_core::Action::EnrolStudents;
+
+/// The roster's routes, each declared once.
+pub fn routes() -> Vec<Declared> {
+    let upload = crate::files::MAX_BYTES + 64 * 1024;
+    vec![
+        declare(
+            "GET",
+            "/roster/import",
+            Signed(EnrolStudents),
+            "/roster/import",
+            page::import_get,
+        ),
+        declare(
+            "POST",
+            "/roster/import",
+            Signed(EnrolStudents),
+            "/roster/import",
+            page::import_post,
+        )
+        .body_limit(upload),
+        declare(
+            "GET",
+            "/roster/import/template",
+            Signed(EnrolStudents),
+            "/roster/import/template",
+            page::template_get,
+        ),
+        declare(
+            "GET",
+            "/roster/access",
+            Signed(EnrolStudents),
+            "/roster/access",
+            page::access_get,
+        ),
+        declare(
+            "POST",
+            "/roster/access",
+            Signed(EnrolStudents),
+            "/roster/access",
+            page::access_post,
+        ),
+        declare(
+            "POST",
+            "/api/v1/schools/{id}/roster",
+            Signed(EnrolStudents),
+            "/api/v1/schools/1/roster",
+            api::post_roster,
+        )
+        .body_limit(upload),
+        declare(
+            "POST",
+            "/api/v1/schools/{id}/access-codes",
+            Signed(EnrolStudents),
+            "/api/v1/schools/1/access-codes",
+            api::post_access_code,
+        ),
+    ]
+}
