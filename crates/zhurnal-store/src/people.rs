@@ -338,6 +338,16 @@ impl Store {
         .fetch_all(pool).await?))
     }
 
+    /// The people with these last and first names, in id order (for finding someone the
+    /// roster brought in).
+    pub async fn persons_named(&self, last: &str, first: &str) -> Result<Vec<i64>> {
+        on_read!(self, pool => Ok(sqlx::query_scalar::<_, i64>(
+            "SELECT id FROM persons WHERE last_name = $1 AND first_name = $2 ORDER BY id",
+        )
+        .bind(last).bind(first)
+        .fetch_all(pool).await?))
+    }
+
     /// Whether `person_id` is a student, a parent of a student, or staff of the school:
     /// someone the school may give an access code to.
     pub async fn person_of_school(&self, school_id: i64, person_id: i64) -> Result<bool> {

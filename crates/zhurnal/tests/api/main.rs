@@ -10,6 +10,7 @@ mod bodies;
 mod cli;
 mod diary;
 mod dnevnik;
+mod enrol;
 mod findings;
 mod fuzz;
 mod grid;
