@@ -525,6 +525,72 @@ async function appsFlow() {
   app.close();
 }
 
+
+// A family let in (§5.1), on a 360 px phone: the clerk issues a parent's one-time code from
+// the class's access list and sees the slip; the parent signs up with it at /register (a
+// wrong code first: the error stands next to the field), signs in and lands in the diary.
+// Last of all: it gives a demo parent a new login.
+async function accessFlow() {
+  const who = 'access';
+  const ctx = await browser.newContext({ locale: 'ru-RU', viewport: { width: 360, height: 800 } });
+  try {
+    const page = await newPage(ctx, who);
+    await goto(page, abs('/login'));
+    await submitLogin(page, 'clerk', PASSWORD);
+    await goto(page, abs('/roster/access'));
+    await axe(page, who);
+    const card = page.locator('ul.cards > li:not(.student)').filter({ hasNotText: 'вход в Журнал есть' }).first();
+    check((await card.count()) === 1, 'the access list shows no parent without a login');
+    const name = (await card.locator('h2').innerText()).split('\n')[0].trim();
+    await andNavigate(page, () => card.locator('button[type="submit"]').click(), 'issuing a code');
+    await axe(page, who);
+    const code = (await page.locator('.slip .code').innerText()).trim();
+    check(/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(code), `the slip shows no code: «${code}»`);
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    check(wide <= 360, `the slip scrolls sideways at 360 px (${wide} px)`);
+    await page.screenshot({ path: path.join(artifacts, 'access-slip-360.png'), fullPage: true });
+
+    const family = await browser.newContext({ locale: 'ru-RU', viewport: { width: 360, height: 800 } });
+    try {
+      const p = await newPage(family, who);
+      await goto(p, abs('/register'));
+      await axe(p, who);
+      const login = `family.${Date.now().toString(36)}`;
+      const fill = async (c) => {
+        await p.fill('#code', c);
+        await p.fill('#login', login);
+        await p.fill('#password', 'зелёный чай с мятой');
+        await p.fill('#password2', 'зелёный чай с мятой');
+      };
+      await fill('AAAA-BBBB-CCCC');
+      await andNavigate(p, () => p.locator('form button[type="submit"]').click(), 'a wrong code');
+      check((await p.locator('#code[aria-invalid="true"]').count()) === 1, 'a wrong code is not marked on its field');
+      check((await p.locator('#code-error').count()) === 1, 'a wrong code has no message next to the field');
+      await axe(p, who);
+      await p.screenshot({ path: path.join(artifacts, 'register-error-360.png'), fullPage: true });
+      await fill(code.toLowerCase());
+      await andNavigate(p, () => p.locator('form button[type="submit"]').click(), 'signing up');
+      const done = await p.locator('[role="status"]').innerText();
+      check(done.includes(login), `signing up did not confirm the login: «${done}»`);
+      await goto(p, abs('/login'));
+      await p.fill('#login', login);
+      await p.fill('#password', 'зелёный чай с мятой');
+      await andNavigate(p, () => p.locator('form:has(#login) button[type="submit"]').click(), 'signing in');
+      const h1 = (await p.locator('h1').first().innerText()).trim();
+      check(h1.startsWith('Дневник:'), `the new parent's home is not the diary: «${h1}»`);
+      await axe(p, who);
+      await p.screenshot({ path: path.join(artifacts, 'new-parent-diary-360.png'), fullPage: true });
+      console.log(`ok   ${who.padEnd(12)} code for ${name} printed, wrong code refused at the field, signed up as ${login}, diary shown`);
+    } finally {
+      await family.close().catch(() => {});
+    }
+  } catch (e) {
+    fail(who, e instanceof CheckError ? e.message : (e.stack || String(e)));
+  } finally {
+    await ctx.close().catch(() => {});
+  }
+}
+
 // --------------------------------------------------------------------- main
 
 console.log(`Zhurnal browser checks against ${ORIGIN} with ${chromiumPath} (${browser.version()})`);
@@ -536,6 +602,7 @@ try {
   await journalByKeyboard();
   await diaryFlow();
   await appsFlow();
+  await accessFlow();
 } catch (e) {
   fail('run', e.stack || String(e));
 } finally {

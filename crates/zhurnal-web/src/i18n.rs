@@ -1363,6 +1363,10 @@ fn lookup(key: &str) -> Option<(&'static str, &'static str)> {
             "Print this page (Ctrl+P) and hand it to the applicant: the code is shown only now.",
         ),
         "access.back" => ("К списку класса", "Back to the class list"),
+        "login.have_code" => (
+            "Впервые, с кодом из школы?",
+            "First time, with a code from the school?",
+        ),
         "register.title" => ("Регистрация по коду", "Sign up with a code"),
         "register.intro" => (
             "Введите код из бланка, выданного школой, и придумайте логин и пароль.",
