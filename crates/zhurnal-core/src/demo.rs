@@ -45,20 +45,8 @@ pub struct School {
     pub time_zone: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sex {
-    Male,
-    Female,
-}
-
-impl Sex {
-    pub fn code(self) -> &'static str {
-        match self {
-            Sex::Male => "m",
-            Sex::Female => "f",
-        }
-    }
-}
+/// A person's sex as the school's records keep it: one type for the demo and the roster.
+pub use crate::roster::Sex;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Person {
