@@ -18,6 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 use zhurnal_store::full_name;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RosterQuery {
     /// `true` to apply the roster when it has no problem; otherwise it is only checked.
     #[serde(default)]
