@@ -485,3 +485,126 @@ impl Store {
         })
     }
 }
+
+/// A transfer to another class of the same school (§2.12).
+#[derive(Debug, Clone)]
+pub struct NewTransfer<'a> {
+    pub school_id: i64,
+    pub person_id: i64,
+    pub to_class: i64,
+    /// The first day in the new class.
+    pub on_date: &'a str,
+    pub order_number: &'a str,
+    pub order_date: &'a str,
+}
+
+/// One class's movement over a period: at the start, arrived (how), left (why), at the end.
+/// `at_end = at_start + arrived - left` holds by construction.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct MovementRow {
+    pub class_id: i64,
+    pub class_name: String,
+    pub at_start: i64,
+    pub arrived: i64,
+    pub enrolled: i64,
+    pub transferred_in: i64,
+    pub left: i64,
+    pub transferred_out: i64,
+    pub to_other_school: i64,
+    pub graduated: i64,
+    pub family: i64,
+    pub left_other: i64,
+    pub at_end: i64,
+}
+
+impl Store {
+    /// Moves a student to another class of the school from `on_date`: their place in the
+    /// current class and its subgroups ends that day and begins in the new class, with the
+    /// order recorded, in one transaction. `NotFound` when the student has no current class
+    /// in the school or the new class is not the school's of the same year; a `Conflict`
+    /// (`same_class`, `before_enrolment`) when the move makes no sense.
+    pub async fn transfer_student(&self, t: &NewTransfer<'_>, audit: &AuditEntry) -> Result<i64> {
+        on_write!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let current: Option<(i64, String)> = sqlx::query_as(
+                "SELECT m.edu_group_id, m.since FROM edu_group_members m JOIN edu_groups g ON g.id = m.edu_group_id \
+                 WHERE m.school_id = $1 AND m.person_id = $2 AND m.until IS NULL AND g.kind = 'class' ORDER BY m.since DESC LIMIT 1",
+            )
+            .bind(t.school_id).bind(t.person_id)
+            .fetch_optional(&mut *tx).await?;
+            let Some((from, since)) = current else {
+                return Err(StoreError::NotFound);
+            };
+            let target: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM edu_groups WHERE id = $1 AND school_id = $2 AND kind = 'class' \
+                 AND study_year = (SELECT study_year FROM edu_groups WHERE id = $3)",
+            )
+            .bind(t.to_class).bind(t.school_id).bind(from)
+            .fetch_optional(&mut *tx).await?;
+            if target.is_none() {
+                return Err(StoreError::NotFound);
+            }
+            if from == t.to_class {
+                return Err(StoreError::Conflict("same_class".into()));
+            }
+            if t.on_date <= since.as_str() {
+                return Err(StoreError::Conflict("before_enrolment".into()));
+            }
+            sqlx::query(
+                "UPDATE edu_group_members SET until = $1 WHERE school_id = $2 AND person_id = $3 AND until IS NULL \
+                 AND (edu_group_id = $4 OR edu_group_id IN (SELECT id FROM edu_groups WHERE parent_id = $4))",
+            )
+            .bind(t.on_date).bind(t.school_id).bind(t.person_id).bind(from)
+            .execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO edu_group_members (school_id, edu_group_id, person_id, since) VALUES ($1, $2, $3, $4)")
+                .bind(t.school_id).bind(t.to_class).bind(t.person_id).bind(t.on_date)
+                .execute(&mut *tx).await?;
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO transfers (school_id, person_id, from_class, to_class, on_date, order_number, order_date, recorded_by, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+            )
+            .bind(t.school_id).bind(t.person_id).bind(from).bind(t.to_class).bind(t.on_date)
+            .bind(t.order_number).bind(t.order_date).bind(audit.actor_person_id).bind(audit.at)
+            .fetch_one(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit, "transfer", id)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// «Движение обучающихся»: per class of the school year, the students on `from`, those
+    /// who came after it up to `to` (enrolled, from another class, otherwise), those who left
+    /// (to another class, to another school, graduated, for family reasons, otherwise) and
+    /// those on `to`.
+    pub async fn movement(
+        &self,
+        school_id: i64,
+        study_year: i16,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<MovementRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, MovementRow>(
+            "SELECT g.id AS class_id, g.name AS class_name, \
+               (SELECT COUNT(*) FROM edu_group_members m WHERE m.edu_group_id = g.id AND m.since <= $2 AND (m.until IS NULL OR m.until > $2)) AS at_start, \
+               (SELECT COUNT(*) FROM edu_group_members m WHERE m.edu_group_id = g.id AND m.since > $2 AND m.since <= $3) AS arrived, \
+               (SELECT COUNT(*) FROM enrolments e WHERE e.class_id = g.id AND e.since > $2 AND e.since <= $3) AS enrolled, \
+               (SELECT COUNT(*) FROM transfers t WHERE t.to_class = g.id AND t.on_date > $2 AND t.on_date <= $3) AS transferred_in, \
+               (SELECT COUNT(*) FROM edu_group_members m WHERE m.edu_group_id = g.id AND m.until > $2 AND m.until <= $3) AS \"left\", \
+               (SELECT COUNT(*) FROM transfers t WHERE t.from_class = g.id AND t.on_date > $2 AND t.on_date <= $3) AS transferred_out, \
+               (SELECT COUNT(*) FROM departures d WHERE d.class_id = g.id AND d.left_on > $2 AND d.left_on <= $3 AND d.reason = 'transfer') AS to_other_school, \
+               (SELECT COUNT(*) FROM departures d WHERE d.class_id = g.id AND d.left_on > $2 AND d.left_on <= $3 AND d.reason = 'graduation') AS graduated, \
+               (SELECT COUNT(*) FROM departures d WHERE d.class_id = g.id AND d.left_on > $2 AND d.left_on <= $3 AND d.reason = 'family') AS family, \
+               CAST(0 AS BIGINT) AS left_other, \
+               (SELECT COUNT(*) FROM edu_group_members m WHERE m.edu_group_id = g.id AND m.since <= $3 AND (m.until IS NULL OR m.until > $3)) AS at_end \
+             FROM edu_groups g WHERE g.school_id = $1 AND g.kind = 'class' AND g.study_year = $4 ORDER BY g.parallel, g.letter",
+        )
+        .bind(school_id).bind(from).bind(to).bind(i32::from(study_year))
+        .fetch_all(pool).await?
+        .into_iter()
+        .map(|mut r| {
+            r.left_other = r.left - r.transferred_out - r.to_other_school - r.graduated - r.family;
+            r
+        })
+        .collect()))
+    }
+}

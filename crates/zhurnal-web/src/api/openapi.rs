@@ -81,6 +81,8 @@ use utoipa::{Modify, OpenApi};
         crate::account::register::post_register,
         crate::roster::api::post_roster,
         crate::roster::api::post_access_code,
+        crate::roster::api::post_transfer,
+        crate::roster::api::get_movement,
         super::account::get_feeds,
         super::account::post_feed,
         super::account::delete_feed,

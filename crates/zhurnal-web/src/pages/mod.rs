@@ -77,7 +77,7 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 31] = [
+            let items: [(&'static str, &'static str, Action); 33] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/diary", "nav.diary", Action::ViewDiary),
                 ("/messages", "nav.messages", Action::UseMessages),
@@ -99,6 +99,8 @@ impl Chrome {
                 ("/setup/staff", "nav.staff", Action::ManageStaff),
                 ("/roster/import", "nav.roster_import", Action::EnrolStudents),
                 ("/roster/access", "nav.access_codes", Action::EnrolStudents),
+                ("/roster/transfer", "nav.transfer", Action::TransferStudents),
+                ("/roster/movement", "nav.movement", Action::ViewReports),
                 ("/setup/bodies", "nav.bodies", Action::ManageStaff),
                 ("/setup/classes", "nav.classes", Action::EditSchoolSetup),
                 (

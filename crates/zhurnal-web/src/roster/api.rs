@@ -180,3 +180,174 @@ pub async fn post_access_code(
         }),
     ))
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct TransferIn {
+    pub student_id: i64,
+    pub to_class_id: i64,
+    /// The first day in the new class, `YYYY-MM-DD`.
+    pub on: String,
+    pub order_number: String,
+    /// `YYYY-MM-DD`.
+    pub order_date: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TransferOut {
+    pub id: i64,
+}
+
+/// Moves a student to another class of the school from a date, by order (§2.12). The old
+/// class's journal keeps what was given before that day.
+#[utoipa::path(
+    post,
+    path = "/api/v1/schools/{id}/transfers",
+    tag = "roster",
+    params(("id" = i64, Path, description = "The school")),
+    request_body = TransferIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Transferred", body = TransferOut),
+        (status = 403, description = "Not the deputy's", body = ErrorBody),
+        (status = 404, description = "Not a school, student or class of the caller's", body = ErrorBody),
+        (status = 422, description = "A date, the order or the move itself refused; names the field", body = ErrorBody),
+    )
+)]
+pub async fn post_transfer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<TransferIn>,
+) -> Result<(StatusCode, Json<TransferOut>), AppError> {
+    let id = id.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let school = ops::school_for(
+        &state,
+        &ctx,
+        zhurnal_core::Action::TransferStudents,
+        Some(id),
+    )
+    .await?;
+    let t = ctx.t();
+    let date = |raw: &str, field: &str| {
+        raw.trim().parse::<Date>().map_err(|_| {
+            AppError::Validation(vec![(
+                field.to_owned(),
+                t.s("transfer.bad_date").to_owned(),
+            )])
+        })
+    };
+    let input = ops::TransferInput {
+        student: input.student_id,
+        to_class: input.to_class_id,
+        on: date(&input.on, "on")?,
+        order_number: input.order_number,
+        order_date: date(&input.order_date, "order_date")?,
+    };
+    match ops::transfer(&state, &ctx, &school, &input).await? {
+        Ok(id) => Ok((StatusCode::CREATED, Json(TransferOut { id }))),
+        Err(refused) => {
+            let (field, message) = super::moves::refusal(&t, refused);
+            Err(AppError::Validation(vec![(field.to_owned(), message)]))
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MovementQuery {
+    /// The first day, `YYYY-MM-DD` (default: 1 September of the current school year).
+    from: Option<String>,
+    /// The last day, `YYYY-MM-DD` (default: today); in the same school year as `from`.
+    to: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MovementOut {
+    /// The class's id; 0 for the school's total (the last line).
+    pub class_id: i64,
+    pub class: String,
+    pub at_start: i64,
+    pub arrived: i64,
+    pub enrolled: i64,
+    pub transferred_in: i64,
+    pub left: i64,
+    pub transferred_out: i64,
+    pub to_other_school: i64,
+    pub graduated: i64,
+    pub family: i64,
+    pub left_other: i64,
+    /// Always `at_start + arrived - left`.
+    pub at_end: i64,
+}
+
+/// «Движение обучающихся»: per class and for the school, the students at the start, who
+/// arrived (enrolled, from another class), who left (to another class or school, graduated,
+/// for family reasons), and at the end.
+#[utoipa::path(
+    get,
+    path = "/api/v1/schools/{id}/movement",
+    tag = "roster",
+    params(("id" = i64, Path, description = "The school"), MovementQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The report, the school's total last", body = [MovementOut]),
+        (status = 403, description = "No right to reports", body = ErrorBody),
+        (status = 404, description = "Not a school of the caller's", body = ErrorBody),
+        (status = 422, description = "Dates malformed, reversed or in two school years", body = ErrorBody),
+    )
+)]
+pub async fn get_movement(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<MovementQuery>,
+) -> Result<Json<Vec<MovementOut>>, AppError> {
+    use zhurnal_core::clock::{study_year_of, today_in};
+    let id = id.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let school = ops::school_for(&state, &ctx, zhurnal_core::Action::ViewReports, Some(id)).await?;
+    let today = today_in(state.clock.now(), &school.time_zone);
+    let bad = || {
+        AppError::Validation(vec![(
+            "from".into(),
+            ctx.t().s("movement.bad_dates").to_owned(),
+        )])
+    };
+    let day = |raw: Option<&str>, default: Date| match raw.map(str::trim).filter(|s| !s.is_empty())
+    {
+        None => Ok(default),
+        Some(s) => s.parse::<Date>().map_err(|_| bad()),
+    };
+    let from = day(
+        q.from.as_deref(),
+        Date::new(study_year_of(today), 9, 1).unwrap_or(today),
+    )?;
+    let to = day(q.to.as_deref(), today)?;
+    if from > to || study_year_of(from) != study_year_of(to) {
+        return Err(bad());
+    }
+    let t = ctx.t();
+    let rows = ops::movement(&state, &school, from, to).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| MovementOut {
+                class_id: r.class_id,
+                class: if r.class_id == 0 {
+                    t.s("movement.total").to_owned()
+                } else {
+                    r.class_name
+                },
+                at_start: r.at_start,
+                arrived: r.arrived,
+                enrolled: r.enrolled,
+                transferred_in: r.transferred_in,
+                left: r.left,
+                transferred_out: r.transferred_out,
+                to_other_school: r.to_other_school,
+                graduated: r.graduated,
+                family: r.family,
+                left_other: r.left_other,
+                at_end: r.at_end,
+            })
+            .collect(),
+    ))
+}

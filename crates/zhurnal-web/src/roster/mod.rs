@@ -7,12 +7,13 @@
 //! `pages::roster` until it moves here.
 
 pub mod api;
+pub mod moves;
 pub mod ops;
 pub mod page;
 pub mod words;
 
 use crate::routes::{Access::Signed, Declared, declare};
-use zhurnal_core::Action::EnrolStudents;
+use zhurnal_core::Action::{EnrolStudents, TransferStudents, ViewReports};
 
 /// The roster's routes, each declared once.
 pub fn routes() -> Vec<Declared> {
@@ -68,6 +69,41 @@ pub fn routes() -> Vec<Declared> {
             Signed(EnrolStudents),
             "/api/v1/schools/1/access-codes",
             api::post_access_code,
+        ),
+        declare(
+            "GET",
+            "/roster/transfer",
+            Signed(TransferStudents),
+            "/roster/transfer",
+            moves::transfer_get,
+        ),
+        declare(
+            "POST",
+            "/roster/transfer",
+            Signed(TransferStudents),
+            "/roster/transfer",
+            moves::transfer_post,
+        ),
+        declare(
+            "GET",
+            "/roster/movement",
+            Signed(ViewReports),
+            "/roster/movement",
+            moves::movement_get,
+        ),
+        declare(
+            "POST",
+            "/api/v1/schools/{id}/transfers",
+            Signed(TransferStudents),
+            "/api/v1/schools/1/transfers",
+            api::post_transfer,
+        ),
+        declare(
+            "GET",
+            "/api/v1/schools/{id}/movement",
+            Signed(ViewReports),
+            "/api/v1/schools/1/movement",
+            api::get_movement,
         ),
     ]
 }

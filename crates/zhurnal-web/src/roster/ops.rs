@@ -12,7 +12,10 @@ use zhurnal_core::account::print_code;
 use zhurnal_core::clock::{study_year_of, today_in};
 use zhurnal_core::roster::{self, Line};
 use zhurnal_core::sheet::{self, SheetError};
-use zhurnal_store::{AccessRow, ClassRow, RosterOutcome, RosterPlace, RowFate, SchoolRow};
+use zhurnal_store::{
+    AccessRow, ClassRow, MovementRow, NewTransfer, RosterOutcome, RosterPlace, RowFate, SchoolRow,
+    StoreError,
+};
 
 /// What is wrong with an uploaded roster.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,17 +57,35 @@ pub async fn enrolling_school(
     ctx: &Ctx,
     asked: Option<i64>,
 ) -> Result<SchoolRow, AppError> {
-    let mine = ctx.actor()?.whole_schools(Action::EnrolStudents);
-    let id = match asked {
-        Some(id) if mine.contains(&id) => id,
-        Some(id) => return Err(deny_object(state, ctx, "school", &id.to_string()).await),
-        None => *mine.first().ok_or(AppError::NotFound)?,
+    school_for(state, ctx, Action::EnrolStudents, asked).await
+}
+
+/// The school an action across a whole school is asked for: one where the actor holds the
+/// action school-wide, or a school of a municipality where they hold it (an inspector's, an
+/// operator's); the first such when none is asked. Another school answers as missing.
+pub async fn school_for(
+    state: &AppState,
+    ctx: &Ctx,
+    action: Action,
+    asked: Option<i64>,
+) -> Result<SchoolRow, AppError> {
+    let actor = ctx.actor()?;
+    let mine = actor.whole_schools(action);
+    let municipalities = actor.reach(action).municipalities;
+    let id = match (asked, mine.first(), municipalities.first()) {
+        (Some(id), _, _) => id,
+        (None, Some(id), _) => *id,
+        (None, None, Some(m)) => {
+            let first = state.store.schools_of_municipality(*m).await?;
+            first.first().map(|s| s.id).ok_or(AppError::NotFound)?
+        }
+        (None, None, None) => return Err(AppError::NotFound),
     };
-    state
-        .store
-        .school_plain(id)
-        .await?
-        .ok_or(AppError::NotFound)
+    match state.store.school_plain(id).await? {
+        Some(s) if mine.contains(&s.id) || municipalities.contains(&s.municipality_id) => Ok(s),
+        Some(_) => Err(deny_object(state, ctx, "school", &id.to_string()).await),
+        None => Err(AppError::NotFound),
+    }
 }
 
 /// Reads a roster file and checks it against the school; applies it when `apply` and
@@ -231,6 +252,112 @@ pub async fn issue_code(
 /// An instant stored as milliseconds since the epoch.
 pub fn ms_instant(ms: i64) -> jiff::Timestamp {
     jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}
+
+/// Why a transfer was refused, in terms the deputy can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransferRefused {
+    /// The new class is the student's class already.
+    SameClass,
+    /// The date is not after the student joined the current class.
+    BeforeEnrolment,
+    /// The student has marks or absences in the journal from that date on.
+    JournalEntriesAfter,
+    /// The order's number is empty or longer than 50 characters.
+    OrderNumber,
+}
+
+/// A transfer by order as the deputy asks for it.
+pub struct TransferInput {
+    pub student: i64,
+    pub to_class: i64,
+    pub on: Date,
+    pub order_number: String,
+    pub order_date: Date,
+}
+
+/// Moves a student to another class of the school from a date (§2.12): the old class's
+/// journal keeps what was given before, the new class's journal has the student from that
+/// day. A student or class that is not the school's answers as missing (audited).
+pub async fn transfer(
+    state: &AppState,
+    ctx: &Ctx,
+    school: &SchoolRow,
+    input: &TransferInput,
+) -> Result<Result<i64, TransferRefused>, AppError> {
+    let order = input.order_number.trim();
+    if order.is_empty() || order.chars().count() > 50 || order.chars().any(char::is_control) {
+        return Ok(Err(TransferRefused::OrderNumber));
+    }
+    let on = input.on.to_string();
+    if state
+        .store
+        .entries_from(school.id, input.student, &on)
+        .await?
+        > 0
+    {
+        return Ok(Err(TransferRefused::JournalEntriesAfter));
+    }
+    let mut audit = ctx.audit_base(state.clock.now_ms());
+    audit.action = "roster.transfer".into();
+    audit.school_id = Some(school.id);
+    let t = NewTransfer {
+        school_id: school.id,
+        person_id: input.student,
+        to_class: input.to_class,
+        on_date: &on,
+        order_number: order,
+        order_date: &input.order_date.to_string(),
+    };
+    match state.store.transfer_student(&t, &audit).await {
+        Ok(id) => Ok(Ok(id)),
+        Err(StoreError::Conflict(rule)) if rule == "same_class" => {
+            Ok(Err(TransferRefused::SameClass))
+        }
+        Err(StoreError::Conflict(_)) => Ok(Err(TransferRefused::BeforeEnrolment)),
+        Err(StoreError::NotFound) => {
+            Err(deny_object(state, ctx, "person", &input.student.to_string()).await)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// «Движение обучающихся» for `from`..=`to` of the school year `from` falls in, the school's
+/// total last. Each line adds up: at the end = at the start + arrived − left.
+pub async fn movement(
+    state: &AppState,
+    school: &SchoolRow,
+    from: Date,
+    to: Date,
+) -> Result<Vec<MovementRow>, AppError> {
+    let mut rows = state
+        .store
+        .movement(
+            school.id,
+            study_year_of(from),
+            &from.to_string(),
+            &to.to_string(),
+        )
+        .await?;
+    let mut total = MovementRow {
+        class_id: 0,
+        ..MovementRow::default()
+    };
+    for r in &rows {
+        total.at_start += r.at_start;
+        total.arrived += r.arrived;
+        total.enrolled += r.enrolled;
+        total.transferred_in += r.transferred_in;
+        total.left += r.left;
+        total.transferred_out += r.transferred_out;
+        total.to_other_school += r.to_other_school;
+        total.graduated += r.graduated;
+        total.family += r.family;
+        total.left_other += r.left_other;
+        total.at_end += r.at_end;
+    }
+    rows.push(total);
+    Ok(rows)
 }
 
 /// Whether an application is overdue: recorded more than 3 days ago (§5.1) and not yet

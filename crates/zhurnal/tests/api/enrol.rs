@@ -306,3 +306,131 @@ async fn the_clerks_pages_work(app: &TestApp) {
     assert!(list.contains("код выдан, действует до"), "{list}");
 }
 on_both!(clerks_pages, the_clerks_pages_work);
+
+async fn transfer(app: &TestApp, token: &str, body: Value) -> (StatusCode, Value) {
+    let res = app
+        .client()
+        .post(app.at("/api/v1/schools/1/transfers"))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (res.status(), res.json().await.unwrap_or(Value::Null))
+}
+
+/// A mid-year transfer (§2.12): refused onto marks already given, with no order, into the
+/// same class or for another school's student; done, the marks stay in the diary, the old
+/// class keeps the student until the day and the new class has them from it; the movement
+/// report adds up on every line.
+async fn a_student_moves_to_another_class(app: &TestApp) {
+    let deputy = app.token("deputy").await;
+    let student = app.person("student").await;
+    let (from, to) = (app.class_id("7Б").await, app.class_id("7А").await);
+    let pupil = app.token("student").await;
+    let marks_before = app.api_get(&pupil, "/api/v1/diary/marks").await;
+    let body = |on: &str, order: &str, class: i64| {
+        json!({ "student_id": student, "to_class_id": class, "on": on,
+                "order_number": order, "order_date": "2026-11-27" })
+    };
+    let (status, err) = transfer(app, &deputy, body("2026-11-20", "15-у", to)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{err}");
+    assert!(
+        err.to_string().contains("\"on\""),
+        "the date is named: {err}"
+    );
+    let (status, err) = transfer(app, &deputy, body("2026-11-30", " ", to)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(err.to_string().contains("order_number"), "{err}");
+    let (status, _) = transfer(app, &deputy, body("2026-11-30", "15-у", from)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the same class");
+    let elsewhere = app.store.school_classes(2, 2026).await.unwrap()[0].id;
+    let (status, _) = transfer(app, &deputy, body("2026-11-30", "15-у", elsewhere)).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "another school's class answers as missing"
+    );
+
+    let (status, done) = transfer(app, &deputy, body("2026-11-30", "15-у", to)).await;
+    assert_eq!(status, StatusCode::CREATED, "{done}");
+    let old: Vec<i64> = app
+        .store
+        .group_members(1, from)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    let new: Vec<i64> = app
+        .store
+        .group_members(1, to)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    assert!(!old.contains(&student) && new.contains(&student));
+    let marks_after = app.api_get(&pupil, "/api/v1/diary/marks").await;
+    assert_eq!(
+        marks_before, marks_after,
+        "the marks of the old class stay in the diary"
+    );
+
+    let report = app
+        .api_get(
+            &deputy,
+            "/api/v1/schools/1/movement?from=2026-09-01&to=2026-12-31",
+        )
+        .await;
+    let rows = report.as_array().unwrap();
+    for r in rows {
+        let n = |k: &str| r[k].as_i64().unwrap();
+        assert_eq!(n("at_end"), n("at_start") + n("arrived") - n("left"), "{r}");
+        assert_eq!(
+            n("left"),
+            n("transferred_out")
+                + n("to_other_school")
+                + n("graduated")
+                + n("family")
+                + n("left_other"),
+            "{r}"
+        );
+    }
+    let line = |name: &str| rows.iter().find(|r| r["class"] == name).unwrap().clone();
+    assert_eq!(line("7Б")["transferred_out"], 1);
+    assert_eq!(line("7А")["transferred_in"], 1);
+    let total = rows.last().unwrap();
+    assert_eq!(total["class_id"], 0);
+    assert_eq!(total["transferred_in"], total["transferred_out"]);
+
+    // The page and its CSV say the same.
+    let client = app.signed_in("deputy").await;
+    let page = app
+        .page(&client, "/roster/movement?from=2026-09-01&to=2026-12-31")
+        .await;
+    assert!(
+        page.contains("Движение обучающихся") && page.contains("Всего по школе"),
+        "{page}"
+    );
+    let csv = client
+        .get(app.at("/roster/movement?from=2026-09-01&to=2026-12-31&format=csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("На начало;Прибыло"), "{csv}");
+    let bad = client
+        .get(app.at("/roster/movement?from=2026-12-31&to=2026-09-01"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+on_both!(
+    transfer_and_movement,
+    a_student_moves_to_another_class,
+    spawn_filled
+);
