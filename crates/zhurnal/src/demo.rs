@@ -26,7 +26,59 @@ pub async fn create(
         shared_hash: false,
     };
     fill(&store, &plan, clock.now_ms(), &mut |_, _| {}).await?;
+    waiting_application(&store, plan.today, clock.now_ms()).await?;
     Ok(store)
+}
+
+/// One family's application for access (§5.1) answered with a code nobody has redeemed yet,
+/// as a school has on any day: the first parent without a login in the first class of the
+/// main school applied two days ago.
+async fn waiting_application(store: &Store, today: jiff::civil::Date, now: i64) -> Result<()> {
+    let Some(class) = store
+        .school_classes(1, study_year_of(today))
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(());
+    };
+    let rows = store.class_access(1, class.id, now).await?;
+    let Some(parent) = rows.iter().find(|r| r.kind != "student" && !r.has_login) else {
+        return Ok(());
+    };
+    let audit = AuditEntry {
+        at: now,
+        school_id: Some(1),
+        ip: "demo".into(),
+        action: "access.application".into(),
+        outcome: "success".into(),
+        details: "{}".into(),
+        ..AuditEntry::default()
+    };
+    let applied = today.saturating_sub(jiff::Span::new().days(2)).to_string();
+    store
+        .record_application(
+            1,
+            parent.person_id,
+            Some(parent.student_id),
+            &applied,
+            &audit,
+        )
+        .await?;
+    let code = zhurnal_web::security::access_code();
+    store
+        .issue_access_code(
+            1,
+            parent.person_id,
+            &zhurnal_web::security::token_hash(&code),
+            now + 14 * 86_400_000,
+            &AuditEntry {
+                action: "access.code_issued".into(),
+                ..audit
+            },
+        )
+        .await?;
+    Ok(())
 }
 
 /// An empty, migrated database at `url` (whatever was there is gone).
