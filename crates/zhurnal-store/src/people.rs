@@ -608,3 +608,116 @@ impl Store {
         .collect()))
     }
 }
+
+/// A consent to the processing of a child's personal data as the school records it.
+#[derive(Debug, Clone)]
+pub struct NewConsent<'a> {
+    pub school_id: i64,
+    pub student_id: i64,
+    /// A parent linked to the child, or the student.
+    pub signer_id: i64,
+    pub signed_on: &'a str,
+    pub document: &'a str,
+    pub text_version: &'a str,
+}
+
+/// A student of the school with the state of their family's papers (§2.8, §3.6).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PapersRow {
+    pub student_id: i64,
+    pub class_id: i64,
+    pub class_name: String,
+    pub last_name: String,
+    pub first_name: String,
+    pub middle_name: String,
+    /// The day of the consent to processing in force, if any.
+    pub consent_on: Option<String>,
+    pub consent_version: Option<String>,
+    /// The day the latest consent was withdrawn, when none is in force after it.
+    pub withdrawn_on: Option<String>,
+    /// The latest statement on receiving information electronically: `consent`,
+    /// `refusal`, or none handed over.
+    pub statement: Option<String>,
+}
+
+impl PapersRow {
+    /// Whether the family's papers need the school's attention: no consent to processing
+    /// in force, a refusal of electronic information, or no statement yet.
+    pub fn missing_something(&self) -> bool {
+        self.consent_on.is_none() || self.statement.as_deref() != Some("consent")
+    }
+}
+
+impl Store {
+    /// Records a consent to processing; the signer must be the student or a parent linked
+    /// to them, and the student a current student of the school (else `NotFound`).
+    pub async fn record_consent(&self, c: &NewConsent<'_>, audit: &AuditEntry) -> Result<i64> {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
+            let mut tx = pool.begin().await?;
+            let ours: bool = sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM edu_group_members m WHERE m.school_id = $1 AND m.person_id = $2 AND m.until IS NULL) \
+                 AND ($3 = $2 OR EXISTS (SELECT 1 FROM parent_links l WHERE l.child_id = $2 AND l.parent_id = $3))",
+            )
+            .bind(c.school_id).bind(c.student_id).bind(c.signer_id)
+            .fetch_one(&mut *tx).await?;
+            if !ours {
+                return Err(StoreError::NotFound);
+            }
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO pd_consents (school_id, student_id, signer_id, signed_on, document, text_version, recorded_by, recorded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            )
+            .bind(c.school_id).bind(c.student_id).bind(c.signer_id).bind(c.signed_on)
+            .bind(c.document).bind(c.text_version).bind(audit.actor_person_id).bind(audit.at)
+            .fetch_one(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit, "pd_consent", id)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Records the withdrawal of the consent in force for a student of the school
+    /// (`NotFound` when none is in force).
+    pub async fn withdraw_consent(
+        &self,
+        school_id: i64,
+        student_id: i64,
+        on: &str,
+        audit: &AuditEntry,
+    ) -> Result<i64> {
+        on_write!(self, crate::memo::Dep::Nothing, pool => {
+            let mut tx = pool.begin().await?;
+            let id: Option<i64> = sqlx::query_scalar(
+                "SELECT id FROM pd_consents WHERE school_id = $1 AND student_id = $2 AND withdrawn_on IS NULL ORDER BY id DESC LIMIT 1",
+            )
+            .bind(school_id).bind(student_id)
+            .fetch_optional(&mut *tx).await?;
+            let Some(id) = id else {
+                return Err(StoreError::NotFound);
+            };
+            sqlx::query("UPDATE pd_consents SET withdrawn_on = $2 WHERE id = $1")
+                .bind(id).bind(on)
+                .execute(&mut *tx).await?;
+            insert_audit!(&mut *tx, audit, "pd_consent", id)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Every current student of the school's year with their family's papers, by class and
+    /// name.
+    pub async fn school_papers(&self, school_id: i64, study_year: i16) -> Result<Vec<PapersRow>> {
+        on_read!(self, pool => Ok(sqlx::query_as::<_, PapersRow>(
+            "SELECT p.id AS student_id, g.id AS class_id, g.name AS class_name, p.last_name, p.first_name, p.middle_name, \
+               (SELECT c.signed_on FROM pd_consents c WHERE c.student_id = p.id AND c.school_id = $1 AND c.withdrawn_on IS NULL ORDER BY c.id DESC LIMIT 1) AS consent_on, \
+               (SELECT c.text_version FROM pd_consents c WHERE c.student_id = p.id AND c.school_id = $1 AND c.withdrawn_on IS NULL ORDER BY c.id DESC LIMIT 1) AS consent_version, \
+               (SELECT c.withdrawn_on FROM pd_consents c WHERE c.student_id = p.id AND c.school_id = $1 ORDER BY c.id DESC LIMIT 1) AS withdrawn_on, \
+               (SELECT s.decision FROM access_statements s WHERE s.student_id = p.id ORDER BY s.id DESC LIMIT 1) AS statement \
+             FROM edu_group_members m JOIN edu_groups g ON g.id = m.edu_group_id JOIN persons p ON p.id = m.person_id \
+             WHERE m.school_id = $1 AND m.until IS NULL AND g.kind = 'class' AND g.study_year = $2 \
+             ORDER BY g.parallel, g.letter, p.last_name, p.first_name, p.id",
+        )
+        .bind(school_id).bind(i32::from(study_year))
+        .fetch_all(pool).await?))
+    }
+}

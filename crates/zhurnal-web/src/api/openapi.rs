@@ -83,6 +83,8 @@ use utoipa::{Modify, OpenApi};
         crate::roster::api::post_access_code,
         crate::roster::api::post_transfer,
         crate::roster::api::get_movement,
+        crate::roster::api::get_papers,
+        crate::roster::api::post_consent,
         super::account::get_feeds,
         super::account::post_feed,
         super::account::delete_feed,

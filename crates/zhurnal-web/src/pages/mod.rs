@@ -77,7 +77,7 @@ impl Chrome {
         let t = ctx.t();
         let mut nav = Vec::new();
         if let Some(actor) = ctx.actor.as_deref() {
-            let items: [(&'static str, &'static str, Action); 33] = [
+            let items: [(&'static str, &'static str, Action); 34] = [
                 ("/", "nav.home", Action::ViewHome),
                 ("/diary", "nav.diary", Action::ViewDiary),
                 ("/messages", "nav.messages", Action::UseMessages),
@@ -101,6 +101,7 @@ impl Chrome {
                 ("/roster/access", "nav.access_codes", Action::EnrolStudents),
                 ("/roster/transfer", "nav.transfer", Action::TransferStudents),
                 ("/roster/movement", "nav.movement", Action::ViewReports),
+                ("/roster/consents", "nav.consents", Action::RecordConsents),
                 ("/setup/bodies", "nav.bodies", Action::ManageStaff),
                 ("/setup/classes", "nav.classes", Action::EditSchoolSetup),
                 (

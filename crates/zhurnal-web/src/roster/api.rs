@@ -351,3 +351,115 @@ pub async fn get_movement(
             .collect(),
     ))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct PapersOut {
+    pub student_id: i64,
+    pub class: String,
+    pub name: String,
+    /// The day of the consent to processing in force, if any.
+    pub consent_on: Option<String>,
+    pub consent_version: Option<String>,
+    pub withdrawn_on: Option<String>,
+    /// `consent`, `refusal` or null (no statement handed over).
+    pub statement: Option<String>,
+    /// Whether something is missing: no consent in force, a refusal, or no statement.
+    pub attention: bool,
+}
+
+/// The family papers of the students the caller keeps (the deputy: the school; a class
+/// teacher: their classes): consent to processing (§2.8) and the statement on electronic
+/// information (§3.6).
+#[utoipa::path(
+    get,
+    path = "/api/v1/schools/{id}/papers",
+    tag = "roster",
+    params(("id" = i64, Path, description = "The school")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Every student's papers", body = [PapersOut]),
+        (status = 403, description = "Not the deputy's or a class teacher's", body = ErrorBody),
+        (status = 404, description = "Not a school of the caller's", body = ErrorBody),
+    )
+)]
+pub async fn get_papers(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<PapersOut>>, AppError> {
+    let id = id.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let (school, classes) = super::consents::scope(&state, &ctx, Some(id)).await?;
+    let rows = super::consents::papers(&state, &school, classes.as_deref()).await?;
+    Ok(Json(
+        rows.into_iter()
+            .map(|r| PapersOut {
+                attention: r.missing_something(),
+                student_id: r.student_id,
+                class: r.class_name.clone(),
+                name: full_name(&r.last_name, &r.first_name, &r.middle_name),
+                consent_on: r.consent_on,
+                consent_version: r.consent_version,
+                withdrawn_on: r.withdrawn_on,
+                statement: r.statement,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ConsentIn {
+    pub student_id: i64,
+    /// A parent linked to the student, or the student.
+    pub signer_id: i64,
+    /// `YYYY-MM-DD`.
+    pub signed_on: String,
+    /// The paper's reference (registry number), up to 100 characters.
+    #[serde(default)]
+    pub document: String,
+}
+
+/// Records a consent to the processing of a student's personal data (§2.8).
+#[utoipa::path(
+    post,
+    path = "/api/v1/schools/{id}/consents",
+    tag = "roster",
+    params(("id" = i64, Path, description = "The school")),
+    request_body = ConsentIn,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Recorded", body = TransferOut),
+        (status = 403, description = "Not the deputy's or a class teacher's", body = ErrorBody),
+        (status = 404, description = "Not a student (or signer) the caller keeps", body = ErrorBody),
+        (status = 422, description = "A malformed date or an over-long reference", body = ErrorBody),
+    )
+)]
+pub async fn post_consent(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ConsentIn>,
+) -> Result<(StatusCode, Json<TransferOut>), AppError> {
+    let id = id.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let t = ctx.t();
+    let signed_on = input.signed_on.trim().parse::<Date>().map_err(|_| {
+        AppError::Validation(vec![(
+            "signed_on".into(),
+            t.s("transfer.bad_date").to_owned(),
+        )])
+    })?;
+    if input.document.chars().count() > 100 || input.document.chars().any(char::is_control) {
+        return Err(AppError::Validation(vec![(
+            "document".into(),
+            t.s("consents.bad_document").to_owned(),
+        )]));
+    }
+    let (school, classes) = super::consents::scope(&state, &ctx, Some(id)).await?;
+    let consent = (
+        input.student_id,
+        input.signer_id,
+        signed_on,
+        input.document.as_str(),
+    );
+    let id = super::consents::record(&state, &ctx, &school, classes.as_deref(), consent).await?;
+    Ok((StatusCode::CREATED, Json(TransferOut { id })))
+}

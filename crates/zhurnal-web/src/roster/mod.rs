@@ -7,13 +7,14 @@
 //! `pages::roster` until it moves here.
 
 pub mod api;
+pub mod consents;
 pub mod moves;
 pub mod ops;
 pub mod page;
 pub mod words;
 
 use crate::routes::{Access::Signed, Declared, declare};
-use zhurnal_core::Action::{EnrolStudents, TransferStudents, ViewReports};
+use zhurnal_core::Action::{EnrolStudents, RecordConsents, TransferStudents, ViewReports};
 
 /// The roster's routes, each declared once.
 pub fn routes() -> Vec<Declared> {
@@ -104,6 +105,34 @@ pub fn routes() -> Vec<Declared> {
             Signed(ViewReports),
             "/api/v1/schools/1/movement",
             api::get_movement,
+        ),
+        declare(
+            "GET",
+            "/roster/consents",
+            Signed(RecordConsents),
+            "/roster/consents",
+            consents::consents_get,
+        ),
+        declare(
+            "POST",
+            "/roster/consents",
+            Signed(RecordConsents),
+            "/roster/consents",
+            consents::consents_post,
+        ),
+        declare(
+            "GET",
+            "/api/v1/schools/{id}/papers",
+            Signed(RecordConsents),
+            "/api/v1/schools/1/papers",
+            api::get_papers,
+        ),
+        declare(
+            "POST",
+            "/api/v1/schools/{id}/consents",
+            Signed(RecordConsents),
+            "/api/v1/schools/1/consents",
+            api::post_consent,
         ),
     ]
 }

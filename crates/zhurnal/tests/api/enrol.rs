@@ -434,3 +434,82 @@ on_both!(
     a_student_moves_to_another_class,
     spawn_filled
 );
+
+/// Consents to processing (§2.8): the deputy's list names the families whose papers are
+/// missing; a consent recorded for a child takes them off it; a signer who is not the
+/// child's parent, or another school's child, answers as missing; a class teacher sees only
+/// their class.
+async fn the_deputy_sees_missing_papers(app: &TestApp) {
+    let deputy = app.token("deputy").await;
+    let papers = app.api_get(&deputy, "/api/v1/schools/1/papers").await;
+    let rows = papers.as_array().unwrap();
+    assert!(
+        rows.iter().all(|r| r["consent_on"].is_null()),
+        "no consent recorded yet"
+    );
+    assert!(rows.iter().all(|r| r["attention"] == true));
+    let student = app.person("student").await;
+    let parent = app.person("parent").await;
+    let post = |body: Value| {
+        app.client()
+            .post(app.at("/api/v1/schools/1/consents"))
+            .bearer_auth(&deputy)
+            .json(&body)
+            .send()
+    };
+    let res = post(
+        json!({ "student_id": student, "signer_id": app.person("teacher").await,
+                           "signed_on": "2026-09-01" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "a signer who is not the child's parent"
+    );
+    let res =
+        post(json!({ "student_id": student, "signer_id": parent, "signed_on": "01.09.2026" }))
+            .await
+            .unwrap();
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = post(
+        json!({ "student_id": student, "signer_id": parent, "signed_on": "2026-09-01",
+                           "document": "№ 17/2026" }),
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let papers = app.api_get(&deputy, "/api/v1/schools/1/papers").await;
+    let line = papers
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["student_id"] == student)
+        .unwrap()
+        .clone();
+    assert_eq!(line["consent_on"], "2026-09-01");
+    let other = app.store.school_classes(2, 2026).await.unwrap()[0].id;
+    let stranger = app.store.group_members(2, other).await.unwrap()[0].id;
+    let res =
+        post(json!({ "student_id": stranger, "signer_id": stranger, "signed_on": "2026-09-01" }))
+            .await
+            .unwrap();
+    assert_eq!(
+        res.status(),
+        StatusCode::NOT_FOUND,
+        "another school's child"
+    );
+
+    // The class teacher's list holds only their class; the page says the same.
+    let ct = app.token("classteacher").await;
+    let mine = app.api_get(&ct, "/api/v1/schools/1/papers").await;
+    assert!(
+        mine.as_array().unwrap().iter().all(|r| r["class"] == "7Б"),
+        "{mine}"
+    );
+    let client = app.signed_in("deputy").await;
+    let page = app.page(&client, "/roster/consents").await;
+    assert!(page.contains("без согласия на обработку"), "{page}");
+}
+on_both!(consents, the_deputy_sees_missing_papers);
