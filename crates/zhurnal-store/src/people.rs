@@ -348,16 +348,6 @@ impl Store {
         .fetch_all(pool).await?))
     }
 
-    /// Whether `person_id` is a student, a parent of a student, or staff of the school:
-    /// someone the school may give an access code to.
-    pub async fn person_of_school(&self, school_id: i64, person_id: i64) -> Result<bool> {
-        on_read!(self, pool => Ok(sqlx::query_scalar::<_, bool>(
-            "SELECT EXISTS (SELECT 1 FROM role_grants g WHERE g.person_id = $2 AND g.school_id = $1)",
-        )
-        .bind(school_id).bind(person_id)
-        .fetch_one(pool).await?))
-    }
-
     /// Records an application for access (§5.1), audited; returns its id.
     pub async fn record_application(
         &self,
@@ -383,13 +373,16 @@ impl Store {
     }
 
     /// Issues an access code to a person of the school (only its hash is kept), revoking
-    /// any code of theirs still in force; `NotFound` when the person is not the school's.
+    /// any code of theirs still in force, and records their application of `applied_on`
+    /// first when given — all in one transaction; `NotFound` when the person is not the
+    /// school's.
     pub async fn issue_access_code(
         &self,
         school_id: i64,
         person_id: i64,
         code_hash: &str,
         expires_at: i64,
+        applied_on: Option<&str>,
         audit: &AuditEntry,
     ) -> Result<i64> {
         on_write!(self, crate::memo::Dep::Nothing, pool => {
@@ -401,6 +394,17 @@ impl Store {
             .fetch_one(&mut *tx).await?;
             if !ours {
                 return Err(StoreError::NotFound);
+            }
+            if let Some(day) = applied_on {
+                let application: i64 = sqlx::query_scalar(
+                    "INSERT INTO access_applications (school_id, person_id, applied_on, recorded_by, recorded_at) \
+                     VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                )
+                .bind(school_id).bind(person_id).bind(day).bind(audit.actor_person_id).bind(audit.at)
+                .fetch_one(&mut *tx).await?;
+                let mut entry = audit.clone();
+                entry.action = "access.application".into();
+                insert_audit!(&mut *tx, &entry, "access_application", application)?;
             }
             sqlx::query(
                 "UPDATE access_codes SET revoked_at = $2 WHERE person_id = $1 AND redeemed_at IS NULL AND revoked_at IS NULL",

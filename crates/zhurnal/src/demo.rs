@@ -72,6 +72,7 @@ async fn waiting_application(store: &Store, today: jiff::civil::Date, now: i64) 
             parent.person_id,
             &zhurnal_web::security::token_hash(&code),
             now + 14 * 86_400_000,
+            None,
             &AuditEntry {
                 action: "access.code_issued".into(),
                 ..audit

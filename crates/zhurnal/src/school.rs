@@ -219,6 +219,7 @@ pub async fn staff(store: &Store, cmd: StaffCommand) -> Result<()> {
                 person,
                 &zhurnal_web::security::token_hash(&code),
                 expires,
+                None,
                 &audit,
             )
             .await?;

@@ -4,6 +4,7 @@
 //! whose papers are missing, and per class the form that records a consent or its
 //! withdrawal. The API adapter is in `api.rs`.
 
+use super::id_of;
 use super::ops::school_for;
 use crate::ctx::Ctx;
 use crate::pages::auth::check_csrf;
@@ -208,13 +209,6 @@ async fn page(
         done: None,
         error: None,
     })
-}
-
-fn id_of(raw: Option<&str>) -> Result<Option<i64>, AppError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(|_| AppError::NotFound),
-    }
 }
 
 pub async fn consents_get(

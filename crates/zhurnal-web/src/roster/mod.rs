@@ -13,6 +13,7 @@ pub mod ops;
 pub mod page;
 pub mod words;
 
+use crate::AppError;
 use crate::routes::{Access::Signed, Declared, declare};
 use zhurnal_core::Action::{EnrolStudents, RecordConsents, TransferStudents, ViewReports};
 
@@ -135,4 +136,13 @@ pub fn routes() -> Vec<Declared> {
             api::post_consent,
         ),
     ]
+}
+
+/// An id from a form or query: absent or blank is `None`; anything else that is not a number
+/// answers like an unknown id.
+fn id_of(raw: Option<&str>) -> Result<Option<i64>, AppError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s.parse().map(Some).map_err(|_| AppError::NotFound),
+    }
 }

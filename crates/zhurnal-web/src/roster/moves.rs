@@ -2,6 +2,7 @@
 //! обучающихся» (`/roster/movement`, the administration and the inspectors): parse, call
 //! `ops`, render.
 
+use super::id_of;
 use super::ops::{self, TransferInput, TransferRefused};
 use crate::ctx::Ctx;
 use crate::i18n::Tr;
@@ -50,13 +51,6 @@ pub struct MovesQuery {
     from: Option<String>,
     to: Option<String>,
     format: Option<String>,
-}
-
-fn id_of(raw: Option<&str>) -> Result<Option<i64>, AppError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(|_| AppError::NotFound),
-    }
 }
 
 async fn transfer_page(

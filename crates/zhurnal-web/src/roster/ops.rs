@@ -214,32 +214,27 @@ pub async fn issue_code(
     applied_on: Option<Date>,
 ) -> Result<IssuedCode, AppError> {
     let now = state.clock.now_ms();
-    let person = match state.store.person(person_id).await? {
-        Some(p) if state.store.person_of_school(school.id, person_id).await? => p,
-        _ => return Err(deny_object(state, ctx, "person", &person_id.to_string()).await),
+    // The store refuses a person who is not the school's (NotFound, answered as missing).
+    let Some(person) = state.store.person(person_id).await? else {
+        return Err(deny_object(state, ctx, "person", &person_id.to_string()).await);
     };
     let mut audit = ctx.audit_base(now);
     audit.school_id = Some(school.id);
-    if let Some(day) = applied_on {
-        audit.action = "access.application".into();
-        state
-            .store
-            .record_application(school.id, person_id, None, &day.to_string(), &audit)
-            .await?;
-    }
     let code = crate::security::access_code();
     let expires_at = now + state.cfg.access_code_days * 86_400_000;
     audit.action = "access.code_issued".into();
-    state
+    let issued = state
         .store
         .issue_access_code(
             school.id,
             person_id,
             &crate::security::token_hash(&code),
             expires_at,
+            applied_on.map(|d| d.to_string()).as_deref(),
             &audit,
         )
-        .await?;
+        .await;
+    crate::routes::or_deny(state, ctx, "person", &person_id.to_string(), issued).await?;
     Ok(IssuedCode {
         person_name: person.full_name(),
         school_name: school.full_name.clone(),

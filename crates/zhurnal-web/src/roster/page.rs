@@ -1,6 +1,7 @@
 //! «Загрузка списка учеников» (`/roster/import`) and «Коды доступа» (`/roster/access`) for
 //! the clerk and the deputy: parse the form, call `ops`, render.
 
+use super::id_of;
 use super::ops::{self, Imported, IssuedCode};
 use super::words;
 use crate::ctx::Ctx;
@@ -51,13 +52,6 @@ pub struct ImportPage {
 pub struct SchoolQuery {
     school: Option<String>,
     class: Option<String>,
-}
-
-fn id_of(raw: Option<&str>) -> Result<Option<i64>, AppError> {
-    match raw.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => s.parse().map(Some).map_err(|_| AppError::NotFound),
-    }
 }
 
 pub async fn import_get(
